@@ -1,0 +1,118 @@
+#include "runtime/box.hpp"
+
+#include <algorithm>
+
+namespace tg {
+
+std::int64_t Box::numel() const { return numel_of(sizes); }
+
+std::int64_t numel_of(const Shape& shape) {
+  std::int64_t n = 1;
+  for (auto d : shape) n *= d;
+  return n;
+}
+
+std::string to_string(const Shape& shape) {
+  std::string s = "[";
+  for (std::size_t i = 0; i < shape.size(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(shape[i]);
+  }
+  return s + "]";
+}
+
+std::string box_to_string(const Box& box) {
+  std::string s = "[";
+  for (int i = 0; i < box.rank(); ++i) {
+    if (i) s += ", ";
+    s += std::to_string(box.offsets[i]) + ":" + std::to_string(box.offsets[i] + box.sizes[i]);
+  }
+  return s + "]";
+}
+
+Shape row_major_strides(const Shape& shape) {
+  Shape strides(shape.size(), 1);
+  for (int i = static_cast<int>(shape.size()) - 2; i >= 0; --i) strides[i] = strides[i + 1] * shape[i + 1];
+  return strides;
+}
+
+std::optional<Box> intersect(const Box& a, const Box& b) {
+  Box r{Shape(a.offsets.size()), Shape(a.sizes.size())};
+  for (int d = 0; d < a.rank(); ++d) {
+    const auto lo = std::max(a.offsets[d], b.offsets[d]);
+    const auto hi = std::min(a.offsets[d] + a.sizes[d], b.offsets[d] + b.sizes[d]);
+    if (hi <= lo) return std::nullopt;
+    r.offsets[d] = lo;
+    r.sizes[d] = hi - lo;
+  }
+  return r;
+}
+
+bool contains(const Box& outer, const Box& inner) {
+  for (int d = 0; d < outer.rank(); ++d) {
+    if (inner.offsets[d] < outer.offsets[d]) return false;
+    if (inner.offsets[d] + inner.sizes[d] > outer.offsets[d] + outer.sizes[d]) return false;
+  }
+  return true;
+}
+
+std::vector<Box> subtract(const Box& a, const Box& b) {
+  auto overlap = intersect(a, b);
+  if (!overlap) return {a};
+  std::vector<Box> pieces;
+  Box rest = a;  // shrinks dim by dim to the overlap
+  for (int d = 0; d < a.rank(); ++d) {
+    const auto lo = overlap->offsets[d];
+    const auto hi = lo + overlap->sizes[d];
+    if (rest.offsets[d] < lo) {
+      Box below = rest;
+      below.sizes[d] = lo - rest.offsets[d];
+      pieces.push_back(below);
+    }
+    const auto rest_hi = rest.offsets[d] + rest.sizes[d];
+    if (hi < rest_hi) {
+      Box above = rest;
+      above.offsets[d] = hi;
+      above.sizes[d] = rest_hi - hi;
+      pieces.push_back(above);
+    }
+    rest.offsets[d] = lo;
+    rest.sizes[d] = hi - lo;
+  }
+  return pieces;
+}
+
+std::vector<Box> flat_range_to_boxes(std::int64_t first, std::int64_t last, const Shape& shape) {
+  std::vector<Box> boxes;
+  const int rank = static_cast<int>(shape.size());
+  const Shape strides = row_major_strides(shape);
+  while (first < last) {
+    // The outermost dim whose unit starts at `first` and fits before `last`.
+    int dim = rank - 1;
+    for (int d = 0; d < rank; ++d) {
+      if (first % strides[d] == 0 && first + strides[d] <= last) {
+        dim = d;
+        break;
+      }
+    }
+    Box box{Shape(rank), Shape(rank)};
+    std::int64_t rem = first;
+    for (int d = 0; d < rank; ++d) {
+      box.offsets[d] = rem / strides[d];
+      rem %= strides[d];
+      box.sizes[d] = 1;
+    }
+    const std::int64_t units =
+        std::min((last - first) / strides[dim], shape[dim] - box.offsets[dim]);
+    box.sizes[dim] = units;
+    for (int d = dim + 1; d < rank; ++d) {
+      box.offsets[d] = 0;
+      box.sizes[d] = shape[d];
+    }
+    boxes.push_back(box);
+    first += units * strides[dim];
+  }
+  return boxes;
+}
+
+}  // namespace tg

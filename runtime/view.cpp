@@ -1,0 +1,170 @@
+#include "runtime/view.hpp"
+
+#include <algorithm>
+
+namespace tg {
+
+View::View(Buffer& buffer)
+    : buffer_(&buffer),
+      base_(0),
+      sizes_(buffer.shape()),
+      strides_(buffer.strides()),
+      box_(buffer.full_box()),
+      frame_box_(buffer.full_box()) {}
+
+View View::slice(const Shape& offsets, const Shape& sizes) const {
+  auto fail = [&](const std::string& why) {
+    Box requested{offsets, sizes};
+    std::string req = offsets.size() == sizes.size() ? box_to_string(requested)
+                                                     : "offsets " + to_string(offsets) + " sizes " + to_string(sizes);
+    throw ShapeError("slice " + req + " of " + describe() + " (buffer '" + buffer_->name() + "' " +
+                     to_string(buffer_->shape()) + "): " + why);
+  };
+  if (!buffer_) throw ShapeError("slice of an empty view");
+  if (offsets.size() != sizes_.size() || sizes.size() != sizes_.size())
+    fail("rank mismatch: the view has " + std::to_string(rank()) + " dims");
+  for (int d = 0; d < rank(); ++d) {
+    if (sizes[d] <= 0) fail("size of dim " + std::to_string(d) + " is " + std::to_string(sizes[d]) + "; sizes must be positive");
+    if (offsets[d] < 0 || offsets[d] + sizes[d] > sizes_[d])
+      fail("dim " + std::to_string(d) + " is out of bounds (extent " + std::to_string(sizes_[d]) + ")");
+  }
+  View r = *this;
+  for (int d = 0; d < rank(); ++d) r.base_ += offsets[d] * strides_[d];
+  r.sizes_ = sizes;
+  for (int d = 0; d < rank(); ++d) r.frame_box_.offsets[d] += offsets[d];
+  r.frame_box_.sizes = sizes;
+  if (box_) {
+    for (int d = 0; d < rank(); ++d) r.box_->offsets[d] += offsets[d];
+    r.box_->sizes = sizes;
+  }
+  return r;
+}
+
+View View::rows(std::int64_t start, std::int64_t count) const {
+  Shape offsets(sizes_.size(), 0), sizes = sizes_;
+  offsets[0] = start;
+  sizes[0] = count;
+  return slice(offsets, sizes);
+}
+
+View View::cols(std::int64_t start, std::int64_t count) const {
+  Shape offsets(sizes_.size(), 0), sizes = sizes_;
+  offsets.back() = start;
+  sizes.back() = count;
+  return slice(offsets, sizes);
+}
+
+bool View::is_contiguous() const {
+  std::int64_t expected = 1;
+  for (int d = rank() - 1; d >= 0; --d) {
+    if (sizes_[d] != 1 && strides_[d] != expected) return false;
+    expected *= sizes_[d];
+  }
+  return true;
+}
+
+View View::reshape(const Shape& shape) const {
+  if (!buffer_) throw ShapeError("reshape of an empty view");
+  for (auto d : shape)
+    if (d <= 0) throw ShapeError("reshape of " + describe() + " to " + to_string(shape) + ": sizes must be positive");
+  if (numel_of(shape) != numel())
+    throw ShapeError("reshape of " + describe() + " (" + std::to_string(numel()) + " elements) to " +
+                     to_string(shape) + " (" + std::to_string(numel_of(shape)) + " elements)");
+  if (!is_contiguous())
+    throw ShapeError("reshape of " + describe() + ": the view is not contiguous; slice a contiguous region first");
+  View r = *this;
+  r.sizes_ = shape;
+  r.strides_ = row_major_strides(shape);
+  r.frame_ = describe() + " as " + to_string(shape);
+  r.frame_box_ = Box{Shape(shape.size(), 0), shape};
+  if (base_ == 0 && shape == buffer_->shape())
+    r.box_ = buffer_->full_box();
+  else
+    r.box_.reset();
+  return r;
+}
+
+std::string View::describe() const {
+  if (!buffer_) return "<empty view>";
+  if (box_) return buffer_->name() + box_to_string(*box_);
+  return buffer_->name() + "{" + frame_.substr(buffer_->name().size()) + "}" + box_to_string(frame_box_);
+}
+
+std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
+  if (static_cast<int>(index.size()) != rank())
+    throw ShapeError(describe() + ": index with " + std::to_string(index.size()) + " coordinates for a rank-" +
+                     std::to_string(rank()) + " view");
+  std::int64_t off = base_;
+  int d = 0;
+  for (auto i : index) {
+    if (i < 0 || i >= sizes_[d])
+      throw ShapeError(describe() + ": index " + std::to_string(i) + " out of bounds in dim " + std::to_string(d));
+    off += i * strides_[d];
+    ++d;
+  }
+  return off;
+}
+
+std::vector<Box> View::buffer_boxes() const {
+  if (box_) return {*box_};
+  // Collapse unit dims and merge dims that are contiguous with their inner neighbour.
+  std::vector<std::pair<std::int64_t, std::int64_t>> dims;  // (size, stride), outer first
+  for (int d = 0; d < rank(); ++d)
+    if (sizes_[d] != 1) dims.emplace_back(sizes_[d], strides_[d]);
+  for (int i = static_cast<int>(dims.size()) - 2; i >= 0; --i) {
+    if (dims[i].second == dims[i + 1].first * dims[i + 1].second) {
+      dims[i] = {dims[i].first * dims[i + 1].first, dims[i + 1].second};
+      dims.erase(dims.begin() + i + 1);
+    }
+  }
+  std::int64_t run = 1;
+  if (!dims.empty() && dims.back().second == 1) {
+    run = dims.back().first;
+    dims.pop_back();
+  }
+  std::vector<Box> boxes;
+  auto append = [&](std::int64_t first) {
+    for (auto& b : flat_range_to_boxes(first, first + run, buffer_->shape())) {
+      // Merge with the previous box when b continues it along one dim.
+      if (!boxes.empty()) {
+        Box& prev = boxes.back();
+        int differing = -1, count = 0;
+        for (int d = 0; d < prev.rank(); ++d)
+          if (prev.offsets[d] != b.offsets[d] || prev.sizes[d] != b.sizes[d]) {
+            differing = d;
+            ++count;
+          }
+        if (count == 1 && prev.offsets[differing] + prev.sizes[differing] == b.offsets[differing]) {
+          prev.sizes[differing] += b.sizes[differing];
+          continue;
+        }
+      }
+      boxes.push_back(b);
+    }
+  };
+  std::vector<std::int64_t> index(dims.size(), 0);
+  while (true) {
+    std::int64_t first = base_;
+    for (std::size_t i = 0; i < dims.size(); ++i) first += index[i] * dims[i].second;
+    append(first);
+    int d = static_cast<int>(dims.size()) - 1;
+    while (d >= 0 && ++index[d] == dims[d].first) index[d--] = 0;
+    if (d < 0) break;
+  }
+  return boxes;
+}
+
+bool overlaps(const View& a, const View& b) { return overlap_region(a, b).has_value(); }
+
+std::optional<Box> overlap_region(const View& a, const View& b) {
+  if (!a.valid() || !b.valid() || &a.buffer() != &b.buffer()) return std::nullopt;
+  if (a.box() && b.box()) return intersect(*a.box(), *b.box());
+  const auto boxes_a = a.buffer_boxes();
+  const auto boxes_b = b.buffer_boxes();
+  for (const auto& x : boxes_a)
+    for (const auto& y : boxes_b)
+      if (auto r = intersect(x, y)) return r;
+  return std::nullopt;
+}
+
+}  // namespace tg

@@ -1,0 +1,38 @@
+#pragma once
+// HostExecutor: runs a Graph's kernels for real on host threads with oneTBB. A task is
+// released when all its predecessors retired; its SPMD blocks run as separate TBB tasks
+// and it retires when the last block ends.
+#include <memory>
+
+#include "scheduler/timeline.hpp"
+#include "tasks/graph.hpp"
+
+namespace tg {
+
+struct HostExecutorOptions {
+  int threads = 0;          // 0 = all host cores
+  bool pin_threads = false; // bind worker threads to cores with hwloc
+  bool record = true;       // fill the Timeline (per-block timestamps)
+};
+
+class HostExecutor {
+ public:
+  explicit HostExecutor(int threads = 0);
+  explicit HostExecutor(HostExecutorOptions options);
+  ~HostExecutor();
+  HostExecutor(const HostExecutor&) = delete;
+  HostExecutor& operator=(const HostExecutor&) = delete;
+
+  int threads() const;
+
+  // Runs every task once, respecting the edges. A kernel exception stops the run (tasks
+  // not yet started are skipped) and is rethrown as KernelError naming task and block;
+  // the executor stays usable. Tasks with an empty kernel are no-ops.
+  Timeline run(const Graph& graph);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+}  // namespace tg

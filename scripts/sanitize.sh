@@ -1,0 +1,18 @@
+#!/usr/bin/env bash
+# One-command sanitizer runs. address: ASan+UBSan over the whole suite (slow tests excluded).
+# thread: TSan over the scheduler tests, with fewer random scopes.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+kind=${1:-address}
+./scripts/setup.sh
+case "$kind" in
+  address)
+    BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo ./scripts/build.sh -DTG_SANITIZE=address,undefined -DTG_BUILD_BENCH=OFF
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2 -LE "slow|browser"
+    ;;
+  thread)
+    BUILD_DIR=build-tsan BUILD_TYPE=RelWithDebInfo ./scripts/build.sh -DTG_SANITIZE=thread -DTG_BUILD_BENCH=OFF
+    TG_RANDOM_DAG_SCOPES=100 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j2 -L scheduler -LE slow
+    ;;
+  *) echo "usage: $0 address|thread" >&2; exit 2 ;;
+esac

@@ -1,0 +1,39 @@
+#pragma once
+// How a task touches a view: the input to dependency inference, not documentation.
+#include <cstdint>
+#include <string_view>
+
+#include "runtime/view.hpp"
+
+namespace tg {
+
+enum class Access : std::uint8_t { In, Out, InOut };
+
+constexpr std::string_view name_of(Access a) {
+  switch (a) {
+    case Access::In: return "In";
+    case Access::Out: return "Out";
+    case Access::InOut: return "InOut";
+  }
+  return "?";
+}
+
+constexpr bool reads(Access a) { return a != Access::Out; }
+constexpr bool writes(Access a) { return a != Access::In; }
+
+struct Arg {
+  View view;
+  Access access = Access::In;
+  bool infer = true;  // false: this argument creates and updates no dependencies
+};
+
+inline Arg In(View v) { return Arg{std::move(v), Access::In, true}; }
+inline Arg Out(View v) { return Arg{std::move(v), Access::Out, true}; }
+inline Arg InOut(View v) { return Arg{std::move(v), Access::InOut, true}; }
+// Opt an argument out of inference, for accesses the user orders by other means.
+inline Arg NoDep(Arg a) {
+  a.infer = false;
+  return a;
+}
+
+}  // namespace tg

@@ -1,0 +1,39 @@
+#pragma once
+// A dependency edge and why it exists.
+#include <cstdint>
+#include <limits>
+#include <optional>
+#include <string_view>
+
+#include "runtime/box.hpp"
+#include "tasks/task.hpp"
+
+namespace tg {
+
+// raw: read after write. war: write after read. waw: write after write. explicit: after().
+enum class EdgeKind : std::uint8_t { Raw, War, Waw, Explicit };
+
+constexpr std::string_view name_of(EdgeKind k) {
+  switch (k) {
+    case EdgeKind::Raw: return "raw";
+    case EdgeKind::War: return "war";
+    case EdgeKind::Waw: return "waw";
+    case EdgeKind::Explicit: return "explicit";
+  }
+  return "?";
+}
+std::optional<EdgeKind> parse_edge_kind(std::string_view s);
+
+inline constexpr std::uint32_t kNoBuffer = std::numeric_limits<std::uint32_t>::max();
+
+struct Edge {
+  TaskId from = 0;
+  TaskId to = 0;
+  EdgeKind kind = EdgeKind::Explicit;
+  std::uint32_t buffer = kNoBuffer;  // Buffer::id() of the overlapping region
+  Box region;                        // the overlap, in buffer coordinates
+  int from_arg = -1;
+  int to_arg = -1;
+};
+
+}  // namespace tg

@@ -1,0 +1,221 @@
+#include "tasks/graph.hpp"
+
+#include <algorithm>
+#include <unordered_set>
+
+namespace tg {
+
+std::optional<TaskKind> parse_task_kind(std::string_view s) {
+  for (TaskKind k : {TaskKind::Cube, TaskKind::Vector, TaskKind::Mix, TaskKind::Host})
+    if (name_of(k) == s) return k;
+  return std::nullopt;
+}
+
+std::optional<EdgeKind> parse_edge_kind(std::string_view s) {
+  for (EdgeKind k : {EdgeKind::Raw, EdgeKind::War, EdgeKind::Waw, EdgeKind::Explicit})
+    if (name_of(k) == s) return k;
+  return std::nullopt;
+}
+
+namespace {
+
+// Names the tasks of one cycle among the tasks Kahn's algorithm could not order.
+std::string describe_cycle(const std::vector<Task>& tasks, const std::vector<std::uint32_t>& offsets,
+                           const std::vector<TaskId>& succ, const std::vector<int>& remaining) {
+  const std::size_t n = tasks.size();
+  std::vector<int> state(n, 0);  // 0 unvisited, 1 on stack, 2 done
+  std::vector<TaskId> stack;
+  std::vector<std::size_t> next(n, 0);
+  for (TaskId start = 0; start < n; ++start) {
+    if (remaining[start] == 0 || state[start]) continue;
+    stack.push_back(start);
+    state[start] = 1;
+    while (!stack.empty()) {
+      const TaskId t = stack.back();
+      if (offsets[t] + next[t] < offsets[t + 1]) {
+        const TaskId s = succ[offsets[t] + next[t]++];
+        if (remaining[s] == 0) continue;
+        if (state[s] == 1) {
+          std::string msg;
+          auto it = std::find(stack.begin(), stack.end(), s);
+          for (; it != stack.end(); ++it) msg += "'" + tasks[*it].label() + "' -> ";
+          return msg + "'" + tasks[s].label() + "'";
+        }
+        if (state[s] == 0) {
+          state[s] = 1;
+          stack.push_back(s);
+        }
+      } else {
+        state[t] = 2;
+        stack.pop_back();
+      }
+    }
+  }
+  return "(cycle not located)";
+}
+
+}  // namespace
+
+Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<Buffer>> buffers,
+                      std::vector<std::uint32_t> buffer_scopes, std::vector<Task> tasks,
+                      std::vector<Edge> inferred, std::vector<ScopeInfo> scopes) {
+  Graph g;
+  g.name_ = std::move(name);
+  g.buffers_ = std::move(buffers);
+  g.buffer_scopes_ = std::move(buffer_scopes);
+  g.buffer_scopes_.resize(g.buffers_.size(), 0);
+  g.tasks_ = std::move(tasks);
+  g.scopes_ = std::move(scopes);
+  if (g.scopes_.empty()) g.scopes_.push_back(ScopeInfo{g.name_, -1});
+  const std::size_t n = g.tasks_.size();
+
+  for (const auto& t : g.tasks_)
+    for (TaskId a : t.after) {
+      if (a >= n)
+        throw GraphError("task '" + t.label() + "' is after task id " + std::to_string(a) + ", which does not exist");
+      if (a == t.id) throw GraphError("task '" + t.label() + "' is after itself");
+      inferred.push_back(Edge{a, t.id, EdgeKind::Explicit, kNoBuffer, Box{}, -1, -1});
+    }
+  // Keep the first provenance found for each (from, to) pair.
+  std::stable_sort(inferred.begin(), inferred.end(),
+                   [](const Edge& a, const Edge& b) { return a.from != b.from ? a.from < b.from : a.to < b.to; });
+  for (auto& e : inferred) {
+    if (e.from == e.to) continue;
+    if (!g.edges_.empty() && g.edges_.back().from == e.from && g.edges_.back().to == e.to) continue;
+    g.edges_.push_back(std::move(e));
+  }
+
+  g.out_offsets_.assign(n + 1, 0);
+  g.in_offsets_.assign(n + 1, 0);
+  for (const auto& e : g.edges_) {
+    ++g.out_offsets_[e.from + 1];
+    ++g.in_offsets_[e.to + 1];
+  }
+  for (std::size_t i = 0; i < n; ++i) {
+    g.out_offsets_[i + 1] += g.out_offsets_[i];
+    g.in_offsets_[i + 1] += g.in_offsets_[i];
+  }
+  g.succ_.resize(g.edges_.size());
+  g.pred_.resize(g.edges_.size());
+  g.out_edge_ids_.resize(g.edges_.size());
+  g.in_edge_ids_.resize(g.edges_.size());
+  std::vector<std::uint32_t> in_fill(g.in_offsets_.begin(), g.in_offsets_.end() - 1);
+  for (std::uint32_t i = 0; i < g.edges_.size(); ++i) {
+    const auto& e = g.edges_[i];
+    g.succ_[i] = e.to;  // edges are sorted by from, so out position == edge index
+    g.out_edge_ids_[i] = i;
+    g.pred_[in_fill[e.to]] = e.from;
+    g.in_edge_ids_[in_fill[e.to]++] = i;
+  }
+
+  // Kahn's algorithm, smallest id first among the ready: submission order where possible.
+  std::vector<int> remaining(n);
+  for (std::size_t i = 0; i < n; ++i) remaining[i] = static_cast<int>(g.in_offsets_[i + 1] - g.in_offsets_[i]);
+  std::vector<TaskId> ready;
+  for (TaskId i = 0; i < n; ++i)
+    if (remaining[i] == 0) ready.push_back(i);
+  std::make_heap(ready.begin(), ready.end(), std::greater<>());
+  g.topo_.reserve(n);
+  while (!ready.empty()) {
+    std::pop_heap(ready.begin(), ready.end(), std::greater<>());
+    const TaskId t = ready.back();
+    ready.pop_back();
+    g.topo_.push_back(t);
+    for (auto s : g.successors(t))
+      if (--remaining[s] == 0) {
+        ready.push_back(s);
+        std::push_heap(ready.begin(), ready.end(), std::greater<>());
+      }
+  }
+  if (g.topo_.size() != n)
+    throw GraphError("scope '" + g.name_ + "': dependency cycle " +
+                     describe_cycle(g.tasks_, g.out_offsets_, g.succ_, remaining) +
+                     "; remove one of the explicit after() dependencies on it");
+  return g;
+}
+
+std::span<const TaskId> Graph::successors(TaskId t) const {
+  return {succ_.data() + out_offsets_[t], succ_.data() + out_offsets_[t + 1]};
+}
+std::span<const TaskId> Graph::predecessors(TaskId t) const {
+  return {pred_.data() + in_offsets_[t], pred_.data() + in_offsets_[t + 1]};
+}
+std::span<const std::uint32_t> Graph::out_edges(TaskId t) const {
+  return {out_edge_ids_.data() + out_offsets_[t], out_edge_ids_.data() + out_offsets_[t + 1]};
+}
+std::span<const std::uint32_t> Graph::in_edges(TaskId t) const {
+  return {in_edge_ids_.data() + in_offsets_[t], in_edge_ids_.data() + in_offsets_[t + 1]};
+}
+
+Buffer* Graph::find_buffer(std::string_view name) const {
+  for (const auto& b : buffers_)
+    if (b->name() == name) return b.get();
+  return nullptr;
+}
+
+Buffer& Graph::buffer(std::string_view name) const {
+  if (auto* b = find_buffer(name)) return *b;
+  throw Error("scope '" + name_ + "' has no buffer named '" + std::string(name) + "'");
+}
+
+void Graph::verify() const {
+  const std::size_t n = tasks_.size();
+  auto fail = [&](const std::string& why) { throw GraphError("graph '" + name_ + "' invalid: " + why); };
+  if (out_offsets_.size() != n + 1 || in_offsets_.size() != n + 1) fail("CSR offsets have the wrong size");
+  if (topo_.size() != n) fail("topological order misses tasks");
+  std::vector<std::size_t> position(n);
+  for (std::size_t i = 0; i < n; ++i) position[topo_[i]] = i;
+  for (std::size_t i = 0; i < n; ++i)
+    if (tasks_[i].id != i) fail("task " + tasks_[i].label() + " is stored at index " + std::to_string(i));
+  for (std::uint32_t i = 0; i < edges_.size(); ++i) {
+    const Edge& e = edges_[i];
+    if (e.from >= n || e.to >= n) fail("edge " + std::to_string(i) + " names a missing task");
+    if (position[e.from] >= position[e.to])
+      fail("edge " + tasks_[e.from].label() + " -> " + tasks_[e.to].label() + " goes against the order");
+    const auto preds = predecessors(e.to);
+    if (std::find(preds.begin(), preds.end(), e.from) == preds.end())
+      fail("edge " + tasks_[e.from].label() + " -> " + tasks_[e.to].label() + " is missing from the reverse CSR");
+    if (e.kind == EdgeKind::Explicit) {
+      const auto& after = tasks_[e.to].after;
+      if (std::find(after.begin(), after.end(), e.from) == after.end())
+        fail("explicit edge " + tasks_[e.from].label() + " -> " + tasks_[e.to].label() + " has no after() behind it");
+      continue;
+    }
+    // An inferred edge: both args exist, touch the region with the right access, and
+    // the submission order agrees.
+    const Task& from = tasks_[e.from];
+    const Task& to = tasks_[e.to];
+    if (e.from >= e.to) fail("inferred edge " + from.label() + " -> " + to.label() + " goes backwards in submission order");
+    if (e.from_arg < 0 || e.to_arg < 0 || static_cast<std::size_t>(e.from_arg) >= from.args.size() ||
+        static_cast<std::size_t>(e.to_arg) >= to.args.size())
+      fail("edge " + from.label() + " -> " + to.label() + " names a missing argument");
+    const Arg& a = from.args[static_cast<std::size_t>(e.from_arg)];
+    const Arg& b = to.args[static_cast<std::size_t>(e.to_arg)];
+    const bool access_ok = (e.kind == EdgeKind::Raw && writes(a.access) && reads(b.access)) ||
+                           (e.kind == EdgeKind::War && reads(a.access) && writes(b.access)) ||
+                           (e.kind == EdgeKind::Waw && writes(a.access) && writes(b.access));
+    if (!access_ok)
+      fail("edge " + from.label() + " -> " + to.label() + " is " + std::string(name_of(e.kind)) +
+           " but the accesses are " + std::string(name_of(a.access)) + " and " + std::string(name_of(b.access)));
+    if (a.view.buffer().id() != e.buffer || b.view.buffer().id() != e.buffer)
+      fail("edge " + from.label() + " -> " + to.label() + " names buffer " + std::to_string(e.buffer) +
+           " that its arguments do not touch");
+    bool justified = false;
+    for (const auto& x : a.view.buffer_boxes()) {
+      for (const auto& y : b.view.buffer_boxes()) {
+        auto both = intersect(x, y);
+        if (both && intersect(*both, e.region)) justified = true;
+      }
+    }
+    if (!justified)
+      fail("edge " + from.label() + " -> " + to.label() + " region " + box_to_string(e.region) +
+           " is not an overlap of " + a.view.describe() + " and " + b.view.describe());
+  }
+  for (std::size_t t = 0; t < n; ++t)
+    for (auto p : predecessors(static_cast<TaskId>(t))) {
+      const auto s = successors(p);
+      if (std::find(s.begin(), s.end(), t) == s.end()) fail("reverse CSR edge without a forward twin");
+    }
+}
+
+}  // namespace tg

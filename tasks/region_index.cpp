@@ -1,0 +1,148 @@
+#include "tasks/region_index.hpp"
+
+#include <algorithm>
+
+namespace tg {
+namespace {
+constexpr std::int64_t kOversizeCells = 64;  // boxes covering more cells go to the side list
+constexpr std::int64_t kMaxCells = 1 << 20;
+}  // namespace
+
+RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape) {
+  cols_ = shape_.back();
+  rows_ = numel_of(shape_) / cols_;
+  regrid(rows_, cols_);
+}
+
+RegionIndex::Rect RegionIndex::rect_of(const Box& box) const {
+  // Bounding rows of the leading dims: first and last row index the box touches.
+  std::int64_t first = 0, last = 0, stride = 1;
+  for (int d = box.rank() - 2; d >= 0; --d) {
+    first += box.offsets[d] * stride;
+    last += (box.offsets[d] + box.sizes[d] - 1) * stride;
+    stride *= shape_[d];
+  }
+  return Rect{first, last + 1, box.offsets.back(), box.offsets.back() + box.sizes.back()};
+}
+
+void RegionIndex::place(std::uint32_t s) {
+  Slot& slot = slots_[s];
+  const Rect& r = slot.rect;
+  const std::int64_t gr0 = r.row0 / cell_rows_, gr1 = (r.row1 - 1) / cell_rows_;
+  const std::int64_t gc0 = r.col0 / cell_cols_, gc1 = (r.col1 - 1) / cell_cols_;
+  slot.oversize = (gr1 - gr0 + 1) * (gc1 - gc0 + 1) > kOversizeCells;
+  if (slot.oversize) {
+    oversize_.push_back(s);
+    return;
+  }
+  for (auto gr = gr0; gr <= gr1; ++gr)
+    for (auto gc = gc0; gc <= gc1; ++gc) cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].push_back(s);
+}
+
+void RegionIndex::insert(RegionEntry entry) {
+  std::uint32_t s;
+  if (!free_.empty()) {
+    s = free_.back();
+    free_.pop_back();
+  } else {
+    s = static_cast<std::uint32_t>(slots_.size());
+    slots_.emplace_back();
+  }
+  Slot& slot = slots_[s];
+  slot.rect = rect_of(entry.box);
+  slot.entry = std::move(entry);
+  slot.alive = true;
+  ++alive_;
+  place(s);
+  maybe_regrid();
+}
+
+void RegionIndex::erase(std::uint32_t s) {
+  Slot& slot = slots_[s];
+  if (slot.oversize) {
+    std::erase(oversize_, s);
+  } else {
+    const Rect& r = slot.rect;
+    for (auto gr = r.row0 / cell_rows_; gr <= (r.row1 - 1) / cell_rows_; ++gr)
+      for (auto gc = r.col0 / cell_cols_; gc <= (r.col1 - 1) / cell_cols_; ++gc)
+        std::erase(cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)], s);
+  }
+  slot.alive = false;
+  slot.entry = RegionEntry{};
+  free_.push_back(s);
+  --alive_;
+}
+
+void RegionIndex::maybe_regrid() {
+  if (alive_ < regrid_at_) return;
+  regrid_at_ = alive_ * 2;
+  // Aim for cells about the size of a typical live box.
+  std::vector<std::int64_t> heights, widths;
+  for (const auto& slot : slots_) {
+    if (!slot.alive) continue;
+    heights.push_back(slot.rect.row1 - slot.rect.row0);
+    widths.push_back(slot.rect.col1 - slot.rect.col0);
+  }
+  auto median = [](std::vector<std::int64_t>& v) {
+    std::nth_element(v.begin(), v.begin() + static_cast<std::ptrdiff_t>(v.size() / 2), v.end());
+    return std::max<std::int64_t>(1, v[v.size() / 2]);
+  };
+  std::int64_t cell_rows = median(heights), cell_cols = median(widths);
+  while (((rows_ + cell_rows - 1) / cell_rows) * ((cols_ + cell_cols - 1) / cell_cols) > kMaxCells) {
+    if (cell_rows < rows_) cell_rows *= 2;
+    else cell_cols *= 2;
+  }
+  if (cell_rows != cell_rows_ || cell_cols != cell_cols_) regrid(cell_rows, cell_cols);
+}
+
+void RegionIndex::regrid(std::int64_t cell_rows, std::int64_t cell_cols) {
+  cell_rows_ = std::min(cell_rows, rows_);
+  cell_cols_ = std::min(cell_cols, cols_);
+  grid_rows_ = (rows_ + cell_rows_ - 1) / cell_rows_;
+  grid_cols_ = (cols_ + cell_cols_ - 1) / cell_cols_;
+  cells_.assign(static_cast<std::size_t>(grid_rows_ * grid_cols_), {});
+  oversize_.clear();
+  for (std::uint32_t s = 0; s < slots_.size(); ++s)
+    if (slots_[s].alive) place(s);
+}
+
+template <class Visit> void RegionIndex::visit(const Box& query, Visit&& fn) {
+  ++stamp_;
+  const Rect q = rect_of(query);
+  auto consider = [&](std::uint32_t s) {
+    Slot& slot = slots_[s];
+    if (slot.stamp == stamp_) return;
+    slot.stamp = stamp_;
+    if (q.row1 <= slot.rect.row0 || slot.rect.row1 <= q.row0 || q.col1 <= slot.rect.col0 ||
+        slot.rect.col1 <= q.col0)
+      return;
+    if (auto overlap = intersect(slot.entry.box, query)) fn(s, *overlap);
+  };
+  // Callers erase only after the walk, so the lists are stable while we iterate.
+  for (auto s : oversize_) consider(s);
+  const std::int64_t gr0 = q.row0 / cell_rows_, gr1 = (q.row1 - 1) / cell_rows_;
+  const std::int64_t gc0 = q.col0 / cell_cols_, gc1 = (q.col1 - 1) / cell_cols_;
+  for (auto gr = gr0; gr <= gr1; ++gr) {
+    for (auto gc = gc0; gc <= gc1; ++gc) {
+      for (auto s : cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)]) consider(s);
+    }
+  }
+}
+
+void RegionIndex::for_each_intersecting(const Box& query,
+                                        const std::function<void(RegionEntry&, const Box&)>& fn) {
+  visit(query, [&](std::uint32_t s, const Box& overlap) { fn(slots_[s].entry, overlap); });
+}
+
+void RegionIndex::update_intersecting(
+    const Box& query, const std::function<bool(RegionEntry&, const Box&, std::vector<RegionEntry>&)>& fn) {
+  std::vector<RegionEntry> added;
+  std::vector<std::uint32_t> removed;
+  visit(query, [&](std::uint32_t s, const Box& overlap) {
+    if (fn(slots_[s].entry, overlap, added)) removed.push_back(s);
+  });
+  for (auto s : removed) erase(s);
+  for (auto& e : added) insert(std::move(e));
+}
+
+}  // namespace tg

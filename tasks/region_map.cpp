@@ -1,0 +1,126 @@
+#include "tasks/region_map.hpp"
+
+#include <algorithm>
+
+#include "tasks/region_index.hpp"
+
+namespace tg {
+
+// Per buffer: disjoint live boxes, each with its last writer and the readers since.
+class BufferRegions {
+ public:
+  explicit BufferRegions(const Buffer& buffer) : index_(buffer.shape()) {}
+
+  void collect(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer,
+               std::vector<Edge>& out) {
+    index_.for_each_intersecting(query, [&](RegionEntry& e, const Box& overlap) {
+      if (reads(access) && e.has_writer && e.writer != task)
+        out.push_back(Edge{e.writer, task, EdgeKind::Raw, buffer, overlap, e.writer_arg, arg});
+      if (writes(access)) {
+        if (!e.readers.empty()) {
+          for (const auto& r : e.readers)
+            if (r.task != task) out.push_back(Edge{r.task, task, EdgeKind::War, buffer, overlap, r.arg, arg});
+        } else if (e.has_writer && e.writer != task) {
+          out.push_back(Edge{e.writer, task, EdgeKind::Waw, buffer, overlap, e.writer_arg, arg});
+        }
+      }
+    });
+  }
+
+  void record_read(TaskId task, int arg, const Box& query) {
+    std::vector<Box> uncovered{query};
+    std::vector<RegionEntry> split_off;
+    index_.update_intersecting(query, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
+      std::vector<Box> next;
+      for (const auto& u : uncovered)
+        for (auto& piece : subtract(u, overlap)) next.push_back(std::move(piece));
+      uncovered.swap(next);
+      if (contains(query, e.box)) {
+        e.readers.push_back({task, arg});
+        return false;  // keep e in place
+      }
+      RegionEntry inside = e;
+      inside.box = overlap;
+      inside.readers.push_back({task, arg});
+      replacement.push_back(std::move(inside));
+      for (auto& piece : subtract(e.box, overlap)) {
+        RegionEntry outside = e;
+        outside.box = std::move(piece);
+        replacement.push_back(std::move(outside));
+      }
+      return true;  // e is replaced
+    });
+    for (auto& box : uncovered) {
+      RegionEntry fresh;
+      fresh.box = std::move(box);
+      fresh.readers.push_back({task, arg});
+      index_.insert(std::move(fresh));
+    }
+  }
+
+  void record_write(TaskId task, int arg, const Box& query) {
+    index_.update_intersecting(query, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
+      for (auto& piece : subtract(e.box, overlap)) {
+        RegionEntry outside = e;
+        outside.box = std::move(piece);
+        replacement.push_back(std::move(outside));
+      }
+      return true;
+    });
+    RegionEntry written;
+    written.box = query;
+    written.has_writer = true;
+    written.writer = task;
+    written.writer_arg = arg;
+    index_.insert(std::move(written));
+  }
+
+  std::size_t size() const { return index_.size(); }
+
+ private:
+  RegionIndex index_;
+};
+
+RegionMap::RegionMap() = default;
+RegionMap::~RegionMap() = default;
+RegionMap::RegionMap(RegionMap&&) noexcept = default;
+RegionMap& RegionMap::operator=(RegionMap&&) noexcept = default;
+
+BufferRegions& RegionMap::regions_of(const Buffer& buffer) {
+  if (by_buffer_.size() <= buffer.id()) by_buffer_.resize(buffer.id() + 1);
+  auto& slot = by_buffer_[buffer.id()];
+  if (!slot) slot = std::make_unique<BufferRegions>(buffer);
+  return *slot;
+}
+
+void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>& out) {
+  // All edges are found against the state before this task, so a task that reads and
+  // writes one region never depends on itself; then reads are recorded, then writes.
+  std::vector<std::vector<Box>> boxes(args.size());
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!args[i].infer) continue;
+    boxes[i] = args[i].view.buffer_boxes();
+    auto& regions = regions_of(args[i].view.buffer());
+    for (const auto& b : boxes[i])
+      regions.collect(task, static_cast<int>(i), args[i].access, b, args[i].view.buffer().id(), out);
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!args[i].infer || !reads(args[i].access)) continue;
+    auto& regions = regions_of(args[i].view.buffer());
+    for (const auto& b : boxes[i]) regions.record_read(task, static_cast<int>(i), b);
+  }
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    if (!args[i].infer || !writes(args[i].access)) continue;
+    auto& regions = regions_of(args[i].view.buffer());
+    for (const auto& b : boxes[i]) regions.record_write(task, static_cast<int>(i), b);
+  }
+}
+
+std::size_t RegionMap::live_regions() const {
+  std::size_t n = 0;
+  for (const auto& r : by_buffer_)
+    if (r) n += r->size();
+  return n;
+}
+
+}  // namespace tg

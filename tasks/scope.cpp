@@ -1,0 +1,134 @@
+#include "tasks/scope.hpp"
+
+namespace tg {
+
+Task& TaskRef::task() const { return scope_->tasks_.at(id_); }
+
+TaskRef& TaskRef::blocks(int block_num) {
+  if (block_num < 1)
+    throw GraphError("task '" + task().label() + "': block_num " + std::to_string(block_num) + " must be >= 1");
+  task().block_num = block_num;
+  return *this;
+}
+
+TaskRef& TaskRef::cost(const CostHint& hint) {
+  if (hint.flops < 0 || hint.bytes < 0)
+    throw GraphError("task '" + task().label() + "': cost hint flops and bytes must be >= 0");
+  task().cost = hint;
+  return *this;
+}
+
+TaskRef& TaskRef::after(TaskId predecessor) {
+  if (predecessor >= scope_->tasks_.size())
+    throw GraphError("task '" + task().label() + "': after() names task id " + std::to_string(predecessor) +
+                     ", which does not exist");
+  task().after.push_back(predecessor);
+  return *this;
+}
+
+TaskRef& TaskRef::sync_start(bool on) {
+  task().sync_start = on;
+  return *this;
+}
+
+TaskRef& TaskRef::mix_slots(std::uint8_t slots) {
+  if (task().kind != TaskKind::Mix || slots == 0 || slots > kSlotAll)
+    throw GraphError("task '" + task().label() + "': mix_slots applies to MIX tasks, with a non-empty subset of AIC|AIV0|AIV1");
+  task().mix_slots = slots;
+  return *this;
+}
+
+Scope::Scope(std::string name) : name_(std::move(name)) {
+  scopes_.push_back(ScopeInfo{name_, -1});
+  scope_stack_.push_back(0);
+}
+
+Scope::~Scope() = default;
+
+View Scope::buffer(std::string name, Shape shape, DType dtype, Role role) {
+  if (find_buffer(name))
+    throw GraphError("scope '" + name_ + "': buffer '" + name + "' is declared twice; buffer names must be unique");
+  auto b = std::make_shared<Buffer>(std::move(name), dtype, std::move(shape), role,
+                                    static_cast<std::uint32_t>(buffers_.size()));
+  buffers_.push_back(b);
+  buffer_scopes_.push_back(scope_stack_.back());
+  return View(*b);
+}
+
+StagingRing Scope::staging_ring(const std::string& name, int stages, const Shape& shape, DType dtype) {
+  if (stages < 1) throw GraphError("staging ring '" + name + "': stages must be >= 1");
+  std::vector<View> slots;
+  for (int i = 0; i < stages; ++i) slots.push_back(staging(name + "[" + std::to_string(i) + "]", shape, dtype));
+  return StagingRing(std::move(slots));
+}
+
+Buffer* Scope::find_buffer(std::string_view name) const {
+  for (const auto& b : buffers_)
+    if (b->name() == name) return b.get();
+  return nullptr;
+}
+
+TaskRef Scope::submit(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel) {
+  const auto id = static_cast<TaskId>(tasks_.size());
+  for (std::size_t i = 0; i < args.size(); ++i) {
+    const auto& v = args[i].view;
+    if (!v.valid()) throw GraphError("task '" + name + "': arg " + std::to_string(i) + " is an empty view");
+    if (v.buffer().id() >= buffers_.size() || buffers_[v.buffer().id()].get() != &v.buffer())
+      throw GraphError("task '" + name + "': arg " + std::to_string(i) + " (" + v.describe() +
+                       ") names a buffer of another scope");
+  }
+  Task t;
+  t.id = id;
+  t.name = std::move(name);
+  t.kind = kind;
+  t.args = std::move(args);
+  t.kernel = std::move(kernel);
+  t.scope = scope_stack_.back();
+  const std::size_t first_new = edges_.size();
+  regions_.access(id, t.args, edges_);
+  // The map may hold the overlap in several fragments; the provenance names the whole
+  // overlap of the two arguments where both are boxes.
+  for (std::size_t i = first_new; i < edges_.size(); ++i) {
+    Edge& e = edges_[i];
+    const auto& earlier = tasks_[e.from].args[static_cast<std::size_t>(e.from_arg)].view;
+    const auto& later = t.args[static_cast<std::size_t>(e.to_arg)].view;
+    if (earlier.box() && later.box())
+      if (auto whole = intersect(*earlier.box(), *later.box())) e.region = std::move(*whole);
+  }
+  tasks_.push_back(std::move(t));
+  return TaskRef(*this, id);
+}
+
+Scope::Nested::~Nested() {
+  if (scope_) scope_->scope_stack_.pop_back();
+}
+
+Scope::Nested Scope::nest(std::string name) {
+  const auto id = static_cast<std::uint32_t>(scopes_.size());
+  scopes_.push_back(ScopeInfo{std::move(name), static_cast<int>(scope_stack_.back())});
+  scope_stack_.push_back(id);
+  return Nested(*this, id);
+}
+
+void Scope::pipeline(std::int64_t n_iters, int stages, const std::function<void(const PipelineStep&)>& body) {
+  if (stages < 1) throw GraphError("scope '" + name_ + "': pipeline stages must be >= 1");
+  for (std::int64_t i = 0; i < n_iters; ++i) body(PipelineStep{i, static_cast<int>(i % stages)});
+}
+
+Graph Scope::finalize() {
+  Graph g = Graph::assemble(name_, std::move(buffers_), std::move(buffer_scopes_), std::move(tasks_),
+                            std::move(edges_), std::move(scopes_));
+  buffers_.clear();
+  buffer_scopes_.clear();
+  tasks_.clear();
+  edges_.clear();
+  regions_ = RegionMap();
+  scopes_ = {ScopeInfo{name_, -1}};
+  scope_stack_ = {0};
+#ifndef NDEBUG
+  g.verify();
+#endif
+  return g;
+}
+
+}  // namespace tg

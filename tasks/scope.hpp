@@ -1,0 +1,122 @@
+#pragma once
+// Scope: the builder users write. Buffers are declared with their role; each submitted
+// task gets its dependencies on earlier tasks inferred from the regions its arguments
+// read and write. finalize() hands back an immutable Graph.
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "tasks/graph.hpp"
+#include "tasks/region_map.hpp"
+
+namespace tg {
+
+class Scope;
+
+// Returned by the task submitters for fluent settings: s.vector(...).blocks(B).cost(...).
+class TaskRef {
+ public:
+  TaskRef(Scope& scope, TaskId id) : scope_(&scope), id_(id) {}
+  TaskId id() const { return id_; }
+  operator TaskId() const { return id_; }
+  TaskRef& blocks(int block_num);
+  TaskRef& cost(const CostHint& hint);
+  TaskRef& after(TaskId predecessor);
+  TaskRef& sync_start(bool on = true);
+  TaskRef& mix_slots(std::uint8_t slots);
+
+ private:
+  Task& task() const;
+  Scope* scope_;
+  TaskId id_;
+};
+
+// One iteration of a pipelined loop: iteration `iter` uses ring slot `slot`.
+struct PipelineStep {
+  std::int64_t iter;
+  int slot;
+};
+
+// A ring of per-stage staging tiles for pipelined loops (ping-pong for two stages).
+class StagingRing {
+ public:
+  StagingRing() = default;
+  explicit StagingRing(std::vector<View> slots) : slots_(std::move(slots)) {}
+  int stages() const { return static_cast<int>(slots_.size()); }
+  const View& operator[](const PipelineStep& step) const { return slots_.at(static_cast<std::size_t>(step.slot) % slots_.size()); }
+  const View& slot(int i) const { return slots_.at(static_cast<std::size_t>(i)); }
+
+ private:
+  std::vector<View> slots_;
+};
+
+class Scope {
+ public:
+  explicit Scope(std::string name);
+  ~Scope();
+  Scope(const Scope&) = delete;
+  Scope& operator=(const Scope&) = delete;
+
+  const std::string& name() const { return name_; }
+
+  // Buffers. Names are unique within the scope; duplicates throw.
+  View input(std::string name, Shape shape, DType dtype) { return buffer(std::move(name), std::move(shape), dtype, Role::Input); }
+  View weight(std::string name, Shape shape, DType dtype) { return buffer(std::move(name), std::move(shape), dtype, Role::Weight); }
+  View output(std::string name, Shape shape, DType dtype) { return buffer(std::move(name), std::move(shape), dtype, Role::Output); }
+  View inout(std::string name, Shape shape, DType dtype) { return buffer(std::move(name), std::move(shape), dtype, Role::InOut); }
+  View staging(std::string name, Shape shape, DType dtype) { return buffer(std::move(name), std::move(shape), dtype, Role::Staging); }
+  View buffer(std::string name, Shape shape, DType dtype, Role role);
+  // `stages` staging tiles named NAME[0], NAME[1], ...
+  StagingRing staging_ring(const std::string& name, int stages, const Shape& shape, DType dtype);
+
+  // Tasks. The kernel may be empty for graphs that are only analysed or simulated.
+  TaskRef cube(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Cube, std::move(name), std::move(args), std::move(kernel)); }
+  TaskRef vector(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Vector, std::move(name), std::move(args), std::move(kernel)); }
+  TaskRef mix(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Mix, std::move(name), std::move(args), std::move(kernel)); }
+  TaskRef host(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Host, std::move(name), std::move(args), std::move(kernel)); }
+  TaskRef submit(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel);
+
+  // Nested scopes: tasks and staging buffers created while the guard lives belong to it.
+  class Nested {
+   public:
+    Nested(Scope& scope, std::uint32_t id) : scope_(&scope), id_(id) {}
+    Nested(Nested&& other) noexcept : scope_(other.scope_), id_(other.id_) { other.scope_ = nullptr; }
+    Nested(const Nested&) = delete;
+    Nested& operator=(const Nested&) = delete;
+    Nested& operator=(Nested&&) = delete;
+    ~Nested();
+    std::uint32_t id() const { return id_; }
+
+   private:
+    Scope* scope_;
+    std::uint32_t id_;
+  };
+  [[nodiscard]] Nested nest(std::string name);
+
+  // Runs body(step) for iter = 0 .. n_iters-1 with slot = iter mod stages. Tasks that load
+  // into ring[step] in iteration i+1 then wait (WAR) only for the readers of that slot,
+  // i.e. iteration i+1-stages: with stages = 2, loading i+1 overlaps computing i.
+  void pipeline(std::int64_t n_iters, int stages, const std::function<void(const PipelineStep&)>& body);
+
+  std::size_t num_tasks() const { return tasks_.size(); }
+  const Task& task(TaskId id) const { return tasks_.at(id); }
+  Buffer* find_buffer(std::string_view name) const;
+  std::size_t live_regions() const { return regions_.live_regions(); }
+
+  // Builds the Graph; the scope is empty afterwards. Throws GraphError on a cycle.
+  Graph finalize();
+
+ private:
+  friend class TaskRef;
+  std::string name_;
+  std::vector<std::shared_ptr<Buffer>> buffers_;
+  std::vector<std::uint32_t> buffer_scopes_;
+  std::vector<Task> tasks_;
+  std::vector<Edge> edges_;
+  RegionMap regions_;
+  std::vector<ScopeInfo> scopes_;
+  std::vector<std::uint32_t> scope_stack_;
+};
+
+}  // namespace tg

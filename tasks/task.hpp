@@ -1,0 +1,79 @@
+#pragma once
+// Task: one dispatch. An SPMD task with block_num = n runs n blocks as one task.
+#include <cstdint>
+#include <functional>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "tasks/access.hpp"
+
+namespace tg {
+
+using TaskId = std::uint32_t;
+
+// CUBE: one AIC core. VECTOR: one AIV core. MIX: one core group (AIC + 2 AIV) whose
+// subtasks retire together. HOST: a host core (a host lane in the simulator).
+enum class TaskKind : std::uint8_t { Cube, Vector, Mix, Host };
+
+constexpr std::string_view name_of(TaskKind k) {
+  switch (k) {
+    case TaskKind::Cube: return "cube";
+    case TaskKind::Vector: return "vector";
+    case TaskKind::Mix: return "mix";
+    case TaskKind::Host: return "host";
+  }
+  return "?";
+}
+std::optional<TaskKind> parse_task_kind(std::string_view s);
+
+// What one block of the task costs on the device, for the simulator and the roofline.
+struct CostHint {
+  double flops = 0;                    // arithmetic per block
+  double bytes = 0;                    // GM traffic per block
+  std::uint64_t working_set_bytes = 0; // on-chip buffer need per block (UB or L1), 0 = unknown
+  bool int8 = false;                   // cube work at the int8 rate
+};
+
+class TaskContext;
+using Kernel = std::function<void(const TaskContext&)>;
+
+// MIX subslots: which of the group's cores the task occupies.
+enum MixSlot : std::uint8_t { kSlotAic = 1, kSlotAiv0 = 2, kSlotAiv1 = 4, kSlotAll = 7 };
+
+struct Task {
+  TaskId id = 0;
+  std::string name;
+  TaskKind kind = TaskKind::Vector;
+  std::vector<Arg> args;
+  Kernel kernel;
+  int block_num = 1;
+  bool sync_start = false;  // launch all blocks at once or wait
+  std::uint8_t mix_slots = kSlotAll;
+  std::optional<CostHint> cost;
+  std::vector<TaskId> after;  // explicit dependencies
+  std::uint32_t scope = 0;    // index into Graph::scopes()
+
+  // "q_head_proj#12"
+  std::string label() const { return name + "#" + std::to_string(id); }
+};
+
+// What a kernel sees when one block runs.
+class TaskContext {
+ public:
+  TaskContext(const Task& task, int block_idx) : task_(&task), block_idx_(block_idx) {}
+  const Task& task() const { return *task_; }
+  int block_idx() const { return block_idx_; }
+  int block_num() const { return task_->block_num; }
+  std::size_t num_args() const { return task_->args.size(); }
+  const View& view(std::size_t arg) const { return task_->args.at(arg).view; }
+  // Typed pointer to the first element of argument `arg`; checks the dtype.
+  template <class T> T* data(std::size_t arg) const { return view(arg).template data<T>(); }
+
+ private:
+  const Task* task_;
+  int block_idx_;
+};
+
+}  // namespace tg

@@ -1,0 +1,79 @@
+#include "scheduler/host_executor.hpp"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+
+#include "tasks/scope.hpp"
+
+namespace {
+
+using namespace tg;
+
+TEST(HostExecutor, SpmdBlocksAllRunAndTimelineHasOneRowPerBlock) {
+  Scope s{"spmd"};
+  auto x = s.output("x", {32}, INT32);
+  s.vector("fill", {Out(x)}, [](const TaskContext& c) { c.view(0).at<std::int32_t>({c.block_idx()}) = c.block_idx() + 1; })
+      .blocks(32);
+  s.vector("check", {InOut(x)}, [](const TaskContext& c) {
+    for (int i = 0; i < 32; ++i)
+      if (c.view(0).at<std::int32_t>({i}) != i + 1) throw std::runtime_error("block did not run");
+  });
+  auto g = s.finalize();
+  HostExecutor ex(2);
+  auto tl = ex.run(g);
+  EXPECT_EQ(tl.rows.size(), 33u);
+  for (const auto& r : tl.rows) {
+    EXPECT_LE(r.start_ns, r.end_ns);
+    EXPECT_LE(r.end_ns, tl.makespan_ns);
+  }
+  // The consumer starts after every block of the producer ended.
+  std::int64_t last_fill_end = 0;
+  for (const auto& r : tl.rows)
+    if (r.task == 0) last_fill_end = std::max(last_fill_end, r.end_ns);
+  EXPECT_GE(tl.rows.back().start_ns, last_fill_end);
+}
+
+TEST(HostExecutor, KernelExceptionNamesTaskAndBlockAndExecutorStaysUsable) {
+  Scope s{"failing"};
+  auto x = s.staging("x", {4}, INT32);
+  std::atomic<int> after_ran{0};
+  s.vector("boom", {Out(x)}, [](const TaskContext& c) {
+     if (c.block_idx() == 2) throw std::runtime_error("bad tile");
+   }).blocks(4);
+  s.vector("after", {In(x)}, [&](const TaskContext&) { after_ran++; });
+  auto g = s.finalize();
+  HostExecutor ex(2);
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    try {
+      ex.run(g);
+      FAIL() << "expected KernelError";
+    } catch (const KernelError& e) {
+      EXPECT_EQ(e.task_name(), "boom#0");
+      EXPECT_EQ(e.block_idx(), 2);
+      EXPECT_NE(std::string(e.what()).find("bad tile"), std::string::npos);
+    }
+  }
+  EXPECT_EQ(after_ran.load(), 0);  // the run stopped before the consumer
+  // Still usable for a good graph.
+  Scope ok{"ok"};
+  auto y = ok.output("y", {1}, INT32);
+  ok.vector("set", {Out(y)}, [](const TaskContext& c) { c.view(0).at<std::int32_t>({0}) = 42; });
+  auto g2 = ok.finalize();
+  ex.run(g2);
+  EXPECT_EQ(g2.buffer("y").data_as<std::int32_t>()[0], 42);
+}
+
+TEST(HostExecutor, LongChainDoesNotOverflowTheStackAndReplays) {
+  Scope s{"chain"};
+  auto x = s.output("x", {1}, INT32);
+  for (int i = 0; i < 100000; ++i)
+    s.vector("inc", {InOut(x)}, [](const TaskContext& c) { c.view(0).at<std::int32_t>({0}) += 1; });
+  auto g = s.finalize();
+  HostExecutor ex(HostExecutorOptions{2, false, false});
+  ex.run(g);
+  ex.run(g);  // build once, replay
+  EXPECT_EQ(g.buffer("x").data_as<std::int32_t>()[0], 200000);
+}
+
+}  // namespace
