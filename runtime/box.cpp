@@ -2,9 +2,45 @@
 
 #include <algorithm>
 
+#include "runtime/error.hpp"
+
 namespace tg {
 
+namespace {
+void check_rank(std::size_t rank) {
+  if (rank > kMaxRank)
+    throw ShapeError("rank " + std::to_string(rank) + " is above the supported maximum of " + std::to_string(kMaxRank));
+}
+}  // namespace
+
+Dims::Dims(std::size_t rank, std::int64_t value) : size_(rank) {
+  check_rank(rank);
+  for (std::size_t i = 0; i < rank; ++i) values_[i] = value;
+}
+
+Dims::Dims(std::initializer_list<std::int64_t> values) : size_(values.size()) {
+  check_rank(values.size());
+  std::size_t i = 0;
+  for (auto v : values) values_[i++] = v;
+}
+
+Dims::Dims(const Shape& values) : size_(values.size()) {
+  check_rank(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) values_[i] = values[i];
+}
+
+void Dims::push_back(std::int64_t v) {
+  check_rank(size_ + 1);
+  values_[size_++] = v;
+}
+
 std::int64_t Box::numel() const { return numel_of(sizes); }
+
+std::int64_t numel_of(const Dims& dims) {
+  std::int64_t n = 1;
+  for (auto d : dims) n *= d;
+  return n;
+}
 
 std::int64_t numel_of(const Shape& shape) {
   std::int64_t n = 1;
@@ -37,7 +73,7 @@ Shape row_major_strides(const Shape& shape) {
 }
 
 std::optional<Box> intersect(const Box& a, const Box& b) {
-  Box r{Shape(a.offsets.size()), Shape(a.sizes.size())};
+  Box r{Dims(a.offsets.size()), Dims(a.sizes.size())};
   for (int d = 0; d < a.rank(); ++d) {
     const auto lo = std::max(a.offsets[d], b.offsets[d]);
     const auto hi = std::min(a.offsets[d] + a.sizes[d], b.offsets[d] + b.sizes[d]);
@@ -95,7 +131,7 @@ std::vector<Box> flat_range_to_boxes(std::int64_t first, std::int64_t last, cons
         break;
       }
     }
-    Box box{Shape(rank), Shape(rank)};
+    Box box{Dims(static_cast<std::size_t>(rank)), Dims(static_cast<std::size_t>(rank))};
     std::int64_t rem = first;
     for (int d = 0; d < rank; ++d) {
       box.offsets[d] = rem / strides[d];

@@ -25,6 +25,9 @@ std::optional<Role> parse_role(std::string_view s) {
 Buffer::Buffer(std::string name, DType dtype, Shape shape, Role role, std::uint32_t id)
     : name_(std::move(name)), dtype_(dtype), shape_(std::move(shape)), role_(role), id_(id) {
   if (shape_.empty()) throw ShapeError("buffer '" + name_ + "': rank 0 is not supported; use shape [1]");
+  if (shape_.size() > kMaxRank)
+    throw ShapeError("buffer '" + name_ + "': rank " + std::to_string(shape_.size()) + " is above the maximum of " +
+                     std::to_string(kMaxRank));
   for (auto d : shape_)
     if (d <= 0)
       throw ShapeError("buffer '" + name_ + "': shape " + to_string(shape_) +

@@ -69,6 +69,9 @@ Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<Buffer>> buf
   if (g.scopes_.empty()) g.scopes_.push_back(ScopeInfo{g.name_, -1});
   const std::size_t n = g.tasks_.size();
 
+  std::size_t explicit_count = 0;
+  for (const auto& t : g.tasks_) explicit_count += t.after.size();
+  inferred.reserve(inferred.size() + explicit_count);
   for (const auto& t : g.tasks_)
     for (TaskId a : t.after) {
       if (a >= n)
@@ -76,10 +79,18 @@ Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<Buffer>> buf
       if (a == t.id) throw GraphError("task '" + t.label() + "' is after itself");
       inferred.push_back(Edge{a, t.id, EdgeKind::Explicit, kNoBuffer, Box{}, -1, -1});
     }
-  // Keep the first provenance found for each (from, to) pair.
-  std::stable_sort(inferred.begin(), inferred.end(),
-                   [](const Edge& a, const Edge& b) { return a.from != b.from ? a.from < b.from : a.to < b.to; });
-  for (auto& e : inferred) {
+  // Keep the first provenance found for each (from, to) pair. Sorting indices rather than
+  // edges keeps the large Edge records from being moved around.
+  std::vector<std::uint32_t> order(inferred.size());
+  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
+  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
+    const Edge& a = inferred[x];
+    const Edge& b = inferred[y];
+    return a.from != b.from ? a.from < b.from : a.to < b.to;
+  });
+  g.edges_.reserve(inferred.size());
+  for (auto i : order) {
+    Edge& e = inferred[i];
     if (e.from == e.to) continue;
     if (!g.edges_.empty() && g.edges_.back().from == e.from && g.edges_.back().to == e.to) continue;
     g.edges_.push_back(std::move(e));

@@ -106,43 +106,4 @@ void RegionIndex::regrid(std::int64_t cell_rows, std::int64_t cell_cols) {
     if (slots_[s].alive) place(s);
 }
 
-template <class Visit> void RegionIndex::visit(const Box& query, Visit&& fn) {
-  ++stamp_;
-  const Rect q = rect_of(query);
-  auto consider = [&](std::uint32_t s) {
-    Slot& slot = slots_[s];
-    if (slot.stamp == stamp_) return;
-    slot.stamp = stamp_;
-    if (q.row1 <= slot.rect.row0 || slot.rect.row1 <= q.row0 || q.col1 <= slot.rect.col0 ||
-        slot.rect.col1 <= q.col0)
-      return;
-    if (auto overlap = intersect(slot.entry.box, query)) fn(s, *overlap);
-  };
-  // Callers erase only after the walk, so the lists are stable while we iterate.
-  for (auto s : oversize_) consider(s);
-  const std::int64_t gr0 = q.row0 / cell_rows_, gr1 = (q.row1 - 1) / cell_rows_;
-  const std::int64_t gc0 = q.col0 / cell_cols_, gc1 = (q.col1 - 1) / cell_cols_;
-  for (auto gr = gr0; gr <= gr1; ++gr) {
-    for (auto gc = gc0; gc <= gc1; ++gc) {
-      for (auto s : cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)]) consider(s);
-    }
-  }
-}
-
-void RegionIndex::for_each_intersecting(const Box& query,
-                                        const std::function<void(RegionEntry&, const Box&)>& fn) {
-  visit(query, [&](std::uint32_t s, const Box& overlap) { fn(slots_[s].entry, overlap); });
-}
-
-void RegionIndex::update_intersecting(
-    const Box& query, const std::function<bool(RegionEntry&, const Box&, std::vector<RegionEntry>&)>& fn) {
-  std::vector<RegionEntry> added;
-  std::vector<std::uint32_t> removed;
-  visit(query, [&](std::uint32_t s, const Box& overlap) {
-    if (fn(slots_[s].entry, overlap, added)) removed.push_back(s);
-  });
-  for (auto s : removed) erase(s);
-  for (auto& e : added) insert(std::move(e));
-}
-
 }  // namespace tg

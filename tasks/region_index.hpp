@@ -6,7 +6,6 @@
 // live boxes while boxes are of a similar size; boxes spanning many cells sit in a short
 // side list that every query scans (disjointness keeps it short).
 #include <cstdint>
-#include <functional>
 #include <vector>
 
 #include "runtime/box.hpp"
@@ -35,14 +34,22 @@ class RegionIndex {
   std::size_t size() const { return alive_; }
 
   // Calls fn(entry, overlap) for every live entry intersecting `query`.
-  void for_each_intersecting(const Box& query, const std::function<void(RegionEntry&, const Box&)>& fn);
+  template <class Fn> void for_each_intersecting(const Box& query, Fn&& fn) {
+    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(slots_[s].entry, overlap); });
+  }
 
   // Calls fn(entry, overlap, replacement) for every live entry intersecting `query`; when
   // fn returns true the entry is removed and `replacement` entries are inserted instead
   // (after the walk, so they are not visited by it).
-  void update_intersecting(
-      const Box& query,
-      const std::function<bool(RegionEntry&, const Box&, std::vector<RegionEntry>&)>& fn);
+  template <class Fn> void update_intersecting(const Box& query, Fn&& fn) {
+    replacement_.clear();
+    removed_.clear();
+    visit(query, [&](std::uint32_t s, const Box& overlap) {
+      if (fn(slots_[s].entry, overlap, replacement_)) removed_.push_back(s);
+    });
+    for (auto s : removed_) erase(s);
+    for (auto& e : replacement_) insert(std::move(e));
+  }
 
  private:
   struct Rect {
@@ -61,7 +68,26 @@ class RegionIndex {
   void erase(std::uint32_t slot);
   void maybe_regrid();
   void regrid(std::int64_t cell_rows, std::int64_t cell_cols);
-  template <class Visit> void visit(const Box& query, Visit&& visit);
+  template <class Visit> void visit(const Box& query, Visit&& fn) {
+    ++stamp_;
+    const Rect q = rect_of(query);
+    auto consider = [&](std::uint32_t s) {
+      Slot& slot = slots_[s];
+      if (slot.stamp == stamp_) return;
+      slot.stamp = stamp_;
+      if (q.row1 <= slot.rect.row0 || slot.rect.row1 <= q.row0 || q.col1 <= slot.rect.col0 ||
+          slot.rect.col1 <= q.col0)
+        return;
+      if (auto overlap = intersect(slot.entry.box, query)) fn(s, *overlap);
+    };
+    // Callers erase only after the walk, so the lists are stable while we iterate.
+    for (auto s : oversize_) consider(s);
+    const std::int64_t gr0 = q.row0 / cell_rows_, gr1 = (q.row1 - 1) / cell_rows_;
+    const std::int64_t gc0 = q.col0 / cell_cols_, gc1 = (q.col1 - 1) / cell_cols_;
+    for (auto gr = gr0; gr <= gr1; ++gr)
+      for (auto gc = gc0; gc <= gc1; ++gc)
+        for (auto s : cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)]) consider(s);
+  }
 
   Shape shape_;
   std::int64_t rows_ = 1, cols_ = 1;
@@ -73,6 +99,8 @@ class RegionIndex {
   std::size_t alive_ = 0;
   std::size_t regrid_at_ = 64;
   std::uint32_t stamp_ = 0;
+  std::vector<RegionEntry> replacement_;  // scratch of update_intersecting
+  std::vector<std::uint32_t> removed_;
 };
 
 }  // namespace tg

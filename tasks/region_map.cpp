@@ -28,13 +28,11 @@ class BufferRegions {
   }
 
   void record_read(TaskId task, int arg, const Box& query) {
-    std::vector<Box> uncovered{query};
-    std::vector<RegionEntry> split_off;
+    // Entries are disjoint, so the query is fully covered when the overlaps add up to it;
+    // only then can the (allocating) subtraction of the uncovered rest be skipped.
+    std::int64_t covered = 0;
     index_.update_intersecting(query, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
-      std::vector<Box> next;
-      for (const auto& u : uncovered)
-        for (auto& piece : subtract(u, overlap)) next.push_back(std::move(piece));
-      uncovered.swap(next);
+      covered += overlap.numel();
       if (contains(query, e.box)) {
         e.readers.push_back({task, arg});
         return false;  // keep e in place
@@ -50,6 +48,16 @@ class BufferRegions {
       }
       return true;  // e is replaced
     });
+    if (covered == query.numel()) return;
+    // The entries inside the query now cover exactly what was covered before.
+    std::vector<Box> uncovered{query};
+    index_.for_each_intersecting(query, [&](const RegionEntry& e, const Box& overlap) {
+      (void)e;
+      std::vector<Box> next;
+      for (const auto& u : uncovered)
+        for (auto& piece : subtract(u, overlap)) next.push_back(std::move(piece));
+      uncovered.swap(next);
+    });
     for (auto& box : uncovered) {
       RegionEntry fresh;
       fresh.box = std::move(box);
@@ -59,7 +67,16 @@ class BufferRegions {
   }
 
   void record_write(TaskId task, int arg, const Box& query) {
+    bool reused = false;
     index_.update_intersecting(query, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
+      if (e.box == query) {  // the common case of rewriting a tile: update in place
+        e.has_writer = true;
+        e.writer = task;
+        e.writer_arg = arg;
+        e.readers.clear();
+        reused = true;
+        return false;
+      }
       for (auto& piece : subtract(e.box, overlap)) {
         RegionEntry outside = e;
         outside.box = std::move(piece);
@@ -67,6 +84,7 @@ class BufferRegions {
       }
       return true;
     });
+    if (reused) return;
     RegionEntry written;
     written.box = query;
     written.has_writer = true;
@@ -96,23 +114,29 @@ BufferRegions& RegionMap::regions_of(const Buffer& buffer) {
 void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>& out) {
   // All edges are found against the state before this task, so a task that reads and
   // writes one region never depends on itself; then reads are recorded, then writes.
-  std::vector<std::vector<Box>> boxes(args.size());
+  // Views that are boxes (the common case) are used as they are; others are decomposed.
+  auto for_boxes = [](const Arg& arg, auto&& fn) {
+    if (const auto& box = arg.view.box()) {
+      fn(*box);
+    } else {
+      for (const auto& b : arg.view.buffer_boxes()) fn(b);
+    }
+  };
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (!args[i].infer) continue;
-    boxes[i] = args[i].view.buffer_boxes();
     auto& regions = regions_of(args[i].view.buffer());
-    for (const auto& b : boxes[i])
-      regions.collect(task, static_cast<int>(i), args[i].access, b, args[i].view.buffer().id(), out);
+    const auto buffer_id = args[i].view.buffer().id();
+    for_boxes(args[i], [&](const Box& b) { regions.collect(task, static_cast<int>(i), args[i].access, b, buffer_id, out); });
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (!args[i].infer || !reads(args[i].access)) continue;
     auto& regions = regions_of(args[i].view.buffer());
-    for (const auto& b : boxes[i]) regions.record_read(task, static_cast<int>(i), b);
+    for_boxes(args[i], [&](const Box& b) { regions.record_read(task, static_cast<int>(i), b); });
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (!args[i].infer || !writes(args[i].access)) continue;
     auto& regions = regions_of(args[i].view.buffer());
-    for (const auto& b : boxes[i]) regions.record_write(task, static_cast<int>(i), b);
+    for_boxes(args[i], [&](const Box& b) { regions.record_write(task, static_cast<int>(i), b); });
   }
 }
 

@@ -38,6 +38,14 @@ TaskRef& TaskRef::mix_slots(std::uint8_t slots) {
   return *this;
 }
 
+TaskRef& TaskRef::expect_dtypes(std::vector<std::optional<DType>> dtypes) {
+  if (dtypes.size() != task().args.size())
+    throw GraphError("task '" + task().label() + "': expect_dtypes got " + std::to_string(dtypes.size()) +
+                     " entries for " + std::to_string(task().args.size()) + " args; give one per arg (nullopt = any)");
+  task().expected_dtypes = std::move(dtypes);
+  return *this;
+}
+
 Scope::Scope(std::string name) : name_(std::move(name)) {
   scopes_.push_back(ScopeInfo{name_, -1});
   scope_stack_.push_back(0);

@@ -1,0 +1,113 @@
+// Dispatch overhead of empty tasks on the HostExecutor, build + run, for five DAG shapes.
+// Each shape is built twice: with explicit after() edges, and with edges inferred from the
+// regions the tasks touch (task i writes cell i and reads its predecessors' cells). The
+// baseline in the same binary is a oneTBB flow graph wired by hand with the same edges.
+// Counter ns_per_task = (build + run) / tasks; docs/performance.md gives the ratios.
+#include <benchmark/benchmark.h>
+#include <tbb/flow_graph.h>
+#include <tbb/task_arena.h>
+
+#include <malloc.h>
+
+#include <atomic>
+
+#include "bench/tasks/dag_shapes.hpp"
+#include "scheduler/host_executor.hpp"
+#include "tasks/scope.hpp"
+
+namespace {
+
+using tg::bench::DagShape;
+
+constexpr int kThreads = 2;
+std::atomic<std::uint64_t> executed{0};
+
+void empty_kernel(const tg::TaskContext&) { executed.fetch_add(1, std::memory_order_relaxed); }
+
+tg::Graph build_explicit(const std::vector<std::vector<std::uint32_t>>& preds) {
+  tg::Scope s{"explicit"};
+  for (std::uint32_t i = 0; i < preds.size(); ++i) {
+    auto t = s.vector("t", {}, empty_kernel);
+    for (auto p : preds[i]) t.after(p);
+  }
+  return s.finalize();
+}
+
+tg::Graph build_inferred(const std::vector<std::vector<std::uint32_t>>& preds) {
+  tg::Scope s{"inferred"};
+  auto cells = s.staging("cells", {static_cast<std::int64_t>(preds.size())}, tg::INT32);
+  for (std::uint32_t i = 0; i < preds.size(); ++i) {
+    std::vector<tg::Arg> args{tg::Out(cells.slice({i}, {1}))};
+    for (auto p : preds[i]) args.push_back(tg::In(cells.slice({static_cast<std::int64_t>(p)}, {1})));
+    s.vector("t", std::move(args), empty_kernel);
+  }
+  return s.finalize();
+}
+
+void report(benchmark::State& state, std::size_t tasks) {
+  state.counters["tasks"] = static_cast<double>(tasks);
+  state.counters["ns_per_task"] = benchmark::Counter(static_cast<double>(tasks) * static_cast<double>(state.iterations()),
+                                                     benchmark::Counter::kIsRate | benchmark::Counter::kInvert);
+}
+
+template <bool Inferred> void BM_HostExecutor(benchmark::State& state) {
+  const auto shape = static_cast<DagShape>(state.range(0));
+  const auto preds = tg::bench::make_dag(shape, static_cast<std::uint32_t>(state.range(1)));
+  tg::HostExecutor executor(tg::HostExecutorOptions{kThreads, false, false});
+  for (auto _ : state) {
+    tg::Graph g = Inferred ? build_inferred(preds) : build_explicit(preds);
+    executor.run(g);
+  }
+  state.SetLabel(std::string(tg::bench::shape_name(shape)) + (Inferred ? "/inferred" : "/explicit"));
+  report(state, preds.size());
+}
+
+void BM_TbbFlowGraphBaseline(benchmark::State& state) {
+  const auto shape = static_cast<DagShape>(state.range(0));
+  const auto preds = tg::bench::make_dag(shape, static_cast<std::uint32_t>(state.range(1)));
+  tbb::task_arena arena(kThreads);
+  for (auto _ : state) {
+    arena.execute([&] {
+      tbb::flow::graph g;
+      using Node = tbb::flow::continue_node<tbb::flow::continue_msg>;
+      std::vector<std::unique_ptr<Node>> nodes;
+      nodes.reserve(preds.size());
+      for (std::size_t i = 0; i < preds.size(); ++i)
+        nodes.push_back(std::make_unique<Node>(g, [](const tbb::flow::continue_msg&) {
+          executed.fetch_add(1, std::memory_order_relaxed);
+        }));
+      for (std::size_t i = 0; i < preds.size(); ++i)
+        for (auto p : preds[i]) tbb::flow::make_edge(*nodes[p], *nodes[i]);
+      for (std::size_t i = 0; i < preds.size(); ++i)
+        if (preds[i].empty()) nodes[i]->try_put(tbb::flow::continue_msg());
+      g.wait_for_all();
+    });
+  }
+  state.SetLabel(std::string(tg::bench::shape_name(shape)) + "/tbb_flow_graph");
+  report(state, preds.size());
+}
+
+void shapes(benchmark::internal::Benchmark* b) {
+  for (int shape = 0; shape <= static_cast<int>(DagShape::Random); ++shape)
+    for (int n : {10000, 100000}) b->Args({shape, n});
+  b->Unit(benchmark::kMillisecond);
+}
+
+BENCHMARK(BM_TbbFlowGraphBaseline)->Apply(shapes);
+BENCHMARK_TEMPLATE(BM_HostExecutor, false)->Apply(shapes);
+BENCHMARK_TEMPLATE(BM_HostExecutor, true)->Apply(shapes);
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  // Keep freed memory in the process: on VMs where a first-touch page fault costs tens of
+  // microseconds, returning each iteration's graph to the OS would make every variant
+  // (baseline included) measure the page-fault rate instead of dispatch.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, 1 << 30);
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
