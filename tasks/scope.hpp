@@ -25,6 +25,8 @@ class TaskRef {
   TaskRef& after(TaskId predecessor);
   TaskRef& sync_start(bool on = true);
   TaskRef& mix_slots(std::uint8_t slots);
+  // The kernel's expected dtype per arg (nullopt = any); one entry per arg.
+  TaskRef& expect_dtypes(std::vector<std::optional<DType>> dtypes);
 
  private:
   Task& task() const;

@@ -53,6 +53,9 @@ struct Task {
   std::uint8_t mix_slots = kSlotAll;
   std::optional<CostHint> cost;
   std::vector<TaskId> after;  // explicit dependencies
+  // Kernel contract: the dtype the kernel expects for arg i (nullopt = any); empty = no
+  // contract. Checked by lint (dtype-mismatch), never at submit.
+  std::vector<std::optional<DType>> expected_dtypes;
   std::uint32_t scope = 0;    // index into Graph::scopes()
 
   // "q_head_proj#12"
