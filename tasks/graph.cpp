@@ -18,6 +18,17 @@ std::optional<EdgeKind> parse_edge_kind(std::string_view s) {
 }
 
 namespace {
+#ifdef NDEBUG
+bool verify_graphs = false;
+#else
+bool verify_graphs = true;
+#endif
+}  // namespace
+
+void set_verify_on_finalize(bool on) { verify_graphs = on; }
+bool verify_on_finalize() { return verify_graphs; }
+
+namespace {
 
 // Names the tasks of one cycle among the tasks Kahn's algorithm could not order.
 std::string describe_cycle(const std::vector<Task>& tasks, const std::vector<std::uint32_t>& offsets,

@@ -11,6 +11,11 @@
 
 namespace tg {
 
+// Whether Scope::finalize() runs Graph::verify(): on in debug builds, and in every test
+// (tests link an object that switches it on); off by default in release builds.
+void set_verify_on_finalize(bool on);
+bool verify_on_finalize();
+
 struct ScopeInfo {
   std::string name;
   int parent = -1;  // -1 for the root scope

@@ -133,9 +133,7 @@ Graph Scope::finalize() {
   regions_ = RegionMap();
   scopes_ = {ScopeInfo{name_, -1}};
   scope_stack_ = {0};
-#ifndef NDEBUG
-  g.verify();
-#endif
+  if (verify_on_finalize()) g.verify();
   return g;
 }
 
