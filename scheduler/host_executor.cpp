@@ -154,6 +154,8 @@ struct Run {
 }  // namespace
 
 Timeline HostExecutor::run(const Graph& graph) {
+  spdlog::debug("host executor: running '{}' ({} tasks, {} edges) on {} threads", graph.name(), graph.num_tasks(),
+                graph.edges().size(), threads());
   Run run(graph, impl_->options.record);
   impl_->arena.execute([&] {
     run.group.run([&] {
@@ -171,6 +173,7 @@ Timeline HostExecutor::run(const Graph& graph) {
   for (int i = 0; i < threads(); ++i) tl.lanes.push_back(Lane{"thread " + std::to_string(i), LaneKind::Thread, -1});
   tl.rows = std::move(run.rows);
   for (const auto& r : tl.rows) tl.makespan_ns = std::max(tl.makespan_ns, r.end_ns);
+  spdlog::debug("host executor: '{}' done in {:.1f} us", graph.name(), static_cast<double>(tl.makespan_ns) / 1e3);
   return tl;
 }
 

@@ -1,5 +1,7 @@
 #include "tasks/scope.hpp"
 
+#include <spdlog/spdlog.h>
+
 namespace tg {
 
 Task& TaskRef::task() const { return scope_->tasks_.at(id_); }
@@ -134,6 +136,8 @@ Graph Scope::finalize() {
   scopes_ = {ScopeInfo{name_, -1}};
   scope_stack_ = {0};
   if (verify_on_finalize()) g.verify();
+  spdlog::debug("scope '{}': finalized {} tasks, {} edges, {} buffers", g.name(), g.num_tasks(), g.edges().size(),
+                g.buffers().size());
   return g;
 }
 
