@@ -32,10 +32,21 @@ struct TimelineRow {
   std::int64_t finish_ns = 0;  // FIN seen by the scheduler
 };
 
+// Work on a lane that is not a block: a modelled scheduler thread dispatching one block
+// (all subslots of a MIX block, or all blocks of a sync_start launch, are one span).
+struct LaneSpan {
+  TaskId task = 0;
+  std::int32_t block = 0;
+  std::uint16_t lane = 0;
+  std::int64_t begin_ns = 0;
+  std::int64_t end_ns = 0;
+};
+
 struct Timeline {
   std::string source;  // "host:2 threads", "sim:a2a3:fifo"
   std::vector<Lane> lanes;
   std::vector<TimelineRow> rows;
+  std::vector<LaneSpan> scheduler_spans;  // simulator only: on the "sched <k>" lanes
   std::int64_t makespan_ns = 0;
 };
 

@@ -1,87 +1,54 @@
-// tilegraph demo: the first thing README runs. Builds a small tiled scope (row scaling,
-// then a tiled matrix product into column tiles), runs it on the host executor, and checks
-// the result against a plain loop.
-#include <spdlog/spdlog.h>
-
-#include <cmath>
+// tilegraph demo: the first thing README runs. Prints the host, then runs DeepSeek V3.2
+// decode scope 1 at full dims end to end: the host run with its stage-by-stage golden check,
+// then the same graph on the modelled a2a3 chip (functional + timing), writing the HTML
+// swimlane and the Perfetto trace and printing where they are.
+#include <filesystem>
 #include <iostream>
-#include <random>
+#include <memory>
 
-#include "runtime/bf16.hpp"
+#include "models/deepseek_v3_2/scope1_run.hpp"
 #include "runtime/topology.hpp"
-#include "scheduler/host_executor.hpp"
-#include "tasks/scope.hpp"
 #include "tools/command.hpp"
+#include "tools/run_model.hpp"
 
 namespace {
 
-int run_demo(int threads) {
+struct DemoOptions {
+  int threads = 0;
+  std::string config = "full";
+  std::uint64_t seed = 1;
+  std::string out_dir = "tilegraph-demo";
+  std::string machine = "a2a3";
+  std::string strategy = "critical-path";
+};
+
+int run_demo(const DemoOptions& o) {
   std::cout << tg::detect_host_topology().summary() << "\n";
-  constexpr std::int64_t kRows = 16, kInner = 256, kCols = 512, kTile = 64;
-  tg::Scope s{"demo_scope"};
-  auto x = s.input("x", {kRows, kInner}, tg::FP32);
-  auto w = s.weight("w", {kInner, kCols}, tg::FP32);
-  auto scaled = s.staging("scaled", {kRows, kInner}, tg::FP32);
-  auto y = s.output("y", {kRows, kCols}, tg::FP32);
-
-  // Stage 1: each SPMD block scales one row by 1 / (1 + row index).
-  s.vector("scale_rows", {tg::In(x), tg::Out(scaled)}, [](const tg::TaskContext& c) {
-     const auto r = c.block_idx();
-     for (std::int64_t k = 0; k < kInner; ++k)
-       c.view(1).at<float>({r, k}) = c.view(0).at<float>({r, k}) / static_cast<float>(1 + r);
-   }).blocks(static_cast<int>(kRows));
-  // Stage 2: one cube task per output column tile; tiles are independent.
-  for (std::int64_t c0 = 0; c0 < kCols; c0 += kTile) {
-    s.cube("matmul_tile", {tg::In(scaled), tg::In(w.cols(c0, kTile)), tg::Out(y.cols(c0, kTile))},
-           [](const tg::TaskContext& c) {
-             const auto& a = c.view(0);
-             const auto& b = c.view(1);
-             const auto& out = c.view(2);
-             for (std::int64_t i = 0; i < out.size(0); ++i)
-               for (std::int64_t j = 0; j < out.size(1); ++j) {
-                 float acc = 0;
-                 for (std::int64_t k = 0; k < a.size(1); ++k) acc += a.at<float>({i, k}) * b.at<float>({k, j});
-                 out.at<float>({i, j}) = acc;
-               }
-           })
-        .cost({2.0 * kRows * kInner * kTile, 4.0 * (kInner * kTile + kRows * kTile), 0, false});
-  }
-  auto graph = s.finalize();
-  graph.verify();
-
-  std::mt19937 rng(7);
-  std::uniform_real_distribution<float> dist(-1, 1);
-  for (auto* buf : {&graph.buffer("x"), &graph.buffer("w")}) {
-    float* p = buf->data_as<float>();
-    for (std::int64_t i = 0; i < buf->numel(); ++i) p[i] = dist(rng);
-  }
-  tg::HostExecutor executor(threads);
-  const auto timeline = executor.run(graph);
-
-  // Independent check: a plain fp64 loop over the same inputs.
-  const float* xp = graph.buffer("x").data_as<float>();
-  const float* wp = graph.buffer("w").data_as<float>();
-  const float* yp = graph.buffer("y").data_as<float>();
-  double max_err = 0;
-  for (std::int64_t i = 0; i < kRows; ++i)
-    for (std::int64_t j = 0; j < kCols; ++j) {
-      double ref = 0;
-      for (std::int64_t k = 0; k < kInner; ++k) ref += static_cast<double>(xp[i * kInner + k]) / (1.0 + static_cast<double>(i)) * wp[k * kCols + j];
-      max_err = std::max(max_err, std::abs(ref - yp[i * kCols + j]));
-    }
-  std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << graph.edges().size()
-            << " edges, ran on " << executor.threads() << " threads in " << timeline.makespan_ns / 1000.0
-            << " us; max |error| vs fp64 loop = " << max_err << "\n";
-  const bool ok = max_err < 1e-3;
-  std::cout << (ok ? "demo: PASS\n" : "demo: FAIL\n");
-  return ok ? 0 : 1;
+  std::filesystem::create_directories(o.out_dir);
+  tg::cli::ModelRunRequest request;
+  request.model = tg::models::deepseek_v3_2::kScope1ModelName;
+  request.options.config = o.config;
+  request.seed = o.seed;
+  request.threads = o.threads;
+  request.machine = o.machine;
+  request.strategy = o.strategy;
+  request.trace_file = (std::filesystem::path(o.out_dir) / "v32_decode_scope1.perfetto.json").string();
+  request.html_file = (std::filesystem::path(o.out_dir) / "v32_decode_scope1.html").string();
+  const int code = tg::cli::run_model(request, std::cout);
+  std::cout << (code == 0 ? "demo: PASS\n" : "demo: FAIL\n");
+  return code;
 }
 
 tg::cli::CommandRegistration demo_command{"demo", [](CLI::App& app, int& exit_code) {
-  auto* cmd = app.add_subcommand("demo", "Build, run and check a small scope on the host executor");
-  auto threads = std::make_shared<int>(0);
-  cmd->add_option("--threads", *threads, "host threads (0 = all cores)");
-  cmd->callback([&exit_code, threads] { exit_code = run_demo(*threads); });
+  auto* cmd = app.add_subcommand("demo", "Run DeepSeek V3.2 decode scope 1 on the host (golden-checked), then on the modelled a2a3 with traces");
+  auto o = std::make_shared<DemoOptions>();
+  cmd->add_option("--threads", o->threads, "host threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--config", o->config, "small | full")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "seed of the generated inputs")->capture_default_str();
+  cmd->add_option("--out", o->out_dir, "folder for the HTML swimlane and the Perfetto trace")->capture_default_str();
+  cmd->add_option("--machine", o->machine, "modelled chip")->capture_default_str();
+  cmd->add_option("--strategy", o->strategy, "simulator dispatch strategy")->capture_default_str();
+  cmd->callback([&exit_code, o] { exit_code = run_demo(*o); });
 }};
 
 }  // namespace

@@ -1,0 +1,88 @@
+// matmul on the shapes, 1 and 2 threads (2 = the caller splits N in two column
+// tiles, one per TBB task), each as a fraction of its roofline bound.
+#include <benchmark/benchmark.h>
+
+#include <oneapi/tbb/global_control.h>
+#include <oneapi/tbb/parallel_for.h>
+
+#include "bench_support.hpp"
+#include "kernels/cpu_path.hpp"
+#include "kernels/matmul.hpp"
+
+namespace tg::bench {
+namespace {
+
+using kernels::CpuPath;
+
+// args: M, K, N, threads, path, int8 (0/1)
+void matmul_bench(benchmark::State& state) {
+  const std::int64_t m = state.range(0), k = state.range(1), n = state.range(2);
+  const int threads = static_cast<int>(state.range(3));
+  const auto path = static_cast<CpuPath>(state.range(4));
+  const bool int8 = state.range(5) != 0;
+  if (!kernels::cpu_path_supported(path)) {
+    state.SkipWithError("path not supported on this CPU");
+    return;
+  }
+  kernels::ScopedCpuPath scoped(path);
+  const DType in = int8 ? DType::INT8 : DType::BF16, out = int8 ? DType::INT32 : DType::FP32;
+  auto a = random_buffer("a", in, {m, k}, 1);
+  auto b = random_buffer("b", in, {k, n}, 2);
+  auto c = random_buffer("c", out, {m, n}, 3);
+  const View av(*a), bv(*b), cv(*c);
+  tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
+  const std::int64_t half = (n / 2 + 31) / 32 * 32;  // a 32-column boundary
+  for (auto _ : state) {
+    if (threads == 1) {
+      kernels::matmul(av, bv, cv);
+    } else {
+      tbb::parallel_for(0, 2, [&](int t) {
+        const std::int64_t c0 = t == 0 ? 0 : half, cn = t == 0 ? half : n - half;
+        kernels::matmul(av, bv.cols(c0, cn), cv.cols(c0, cn));
+      });
+    }
+    benchmark::ClobberMemory();
+  }
+  const auto& lim = machine_limits();
+  const double ops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
+  const double bytes = static_cast<double>(a->bytes() + b->bytes() + c->bytes());
+  const double peak = (int8 ? lim.int8_dot_gops : lim.bf16_dot_gflops) * threads;
+  const double bw = threads == 1 ? lim.triad_gbs_1 : lim.triad_gbs_2;
+  report_roofline(state, ops, bytes, path == CpuPath::avx512 ? peak : lim.fp32_fma_gflops * threads, bw,
+                  path == CpuPath::avx512 ? (int8 ? "int8_vnni_peak" : "bf16_dot_peak") : "fp32_fma_peak");
+}
+
+void register_shapes() {
+  struct Shape {
+    std::int64_t m, k, n;
+    bool int8;
+  };
+  const Shape shapes[] = {
+      {16, 7168, 1536, false},  {16, 1536, 24576, false}, {16, 7168, 576, false}, {1024, 1024, 1024, false},
+      {8, 1024, 32768, true},   {128, 1024, 32768, true},
+  };
+  for (const Shape& s : shapes)
+    for (int threads : {1, 2}) {
+      const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/avx512/M" +
+                               std::to_string(s.m) + "_K" + std::to_string(s.k) + "_N" + std::to_string(s.n) +
+                               "/threads:" + std::to_string(threads);
+      auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+                    ->Args({s.m, s.k, s.n, threads, static_cast<int>(CpuPath::avx512), s.int8})
+                    ->Unit(benchmark::kMicrosecond);
+      if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
+    }
+  // The fallback paths on one decode shape, for the ratio between paths.
+  for (CpuPath p : {CpuPath::avx2, CpuPath::scalar})
+    for (bool int8 : {false, true}) {
+      const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/" +
+                               std::string(kernels::name_of(p)) + "/M16_K1536_N1536/threads:1";
+      benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+          ->Args({16, 1536, 1536, 1, static_cast<int>(p), int8})
+          ->Unit(benchmark::kMicrosecond);
+    }
+}
+
+const bool registered = (register_shapes(), true);
+
+}  // namespace
+}  // namespace tg::bench

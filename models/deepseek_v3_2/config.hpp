@@ -1,0 +1,48 @@
+#pragma once
+// Dimensions and tiles of DeepSeek V3.2 decode scope 1 (shared/models/
+// deepseek_v3_2_decode_scope1.md). Every tile must divide the dimension it splits.
+#include <cstdint>
+#include <string>
+
+namespace tg::models::deepseek_v3_2 {
+
+struct Scope1Config {
+  std::string name = "full";
+  // Dimensions.
+  std::int64_t batch = 16;  // B: decode tokens
+  std::int64_t max_seq = 4096;
+  std::int64_t hidden = 7168;
+  std::int64_t num_heads = 128;
+  std::int64_t q_lora_rank = 1536;
+  std::int64_t kv_lora_rank = 512;
+  std::int64_t qk_nope_head_dim = 128;
+  std::int64_t qk_rope_head_dim = 64;  // R
+  float eps = 1e-6f;
+  // Tiles of the reference program: the task granularity.
+  std::int64_t rmsnorm_k = 512;   // running-sum chunk of input_rmsnorm over HIDDEN
+  std::int64_t proj_k = 512;      // K chunk over HIDDEN (q_lora_proj, kv_a_proj)
+  std::int64_t lora_tile = 64;    // q_lora_proj output tile and q_head_proj K chunk
+  std::int64_t q_out_tile = 64;   // q_head_proj output tile
+  std::int64_t kv_out_tile = 64;  // kv_a_proj output tile
+  // Emission: one SPMD task per projection stage (block i = output tile i), or one task
+  // per output tile. Same kernels, same results; the scheduler sees fewer, larger tasks.
+  bool spmd_projections = true;
+
+  std::int64_t qk_head_dim() const { return qk_nope_head_dim + qk_rope_head_dim; }
+  std::int64_t kv_a_out() const { return kv_lora_rank + qk_rope_head_dim; }
+  std::int64_t q_proj_cols() const { return num_heads * qk_head_dim(); }
+
+  // The spec's defaults (B 16, HIDDEN 7168, 128 heads) and its small test config.
+  static Scope1Config full();
+  static Scope1Config small();
+  // "full" | "small"; anything else is a ConfigError.
+  static Scope1Config named(const std::string& name);
+
+  // Throws ConfigError naming the first dimension that is not positive or not a multiple
+  // of its tile (and the tile), or an odd rope dim.
+  void validate() const;
+  // "B=16 HIDDEN=7168 heads=128 q_lora=1536 kv_lora=512 max_seq=4096"
+  std::string describe() const;
+};
+
+}  // namespace tg::models::deepseek_v3_2

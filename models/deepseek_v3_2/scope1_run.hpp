@@ -1,0 +1,38 @@
+#pragma once
+// DeepSeek V3.2 decode scope 1 as a runnable model: the graph with its tensors, the demo
+// inputs of the spec, and the stage-by-stage golden check. Registered as
+// "v32-decode-scope1" for `tilegraph run`.
+#include <memory>
+
+#include "models/common/registry.hpp"
+#include "models/deepseek_v3_2/config.hpp"
+#include "models/deepseek_v3_2/scope1.hpp"
+
+namespace tg::models::deepseek_v3_2 {
+
+inline constexpr const char* kScope1ModelName = "v32-decode-scope1";
+
+class Scope1Run : public ModelRun {
+ public:
+  Scope1Run(const Scope1Config& config, const Scope1Faults& faults);
+  // From the generic options: config "small" | "full", batch override, plant_bug
+  // "rmsnorm-variance" | "skip-q-proj". Throws ConfigError on anything else.
+  static std::unique_ptr<Scope1Run> make(const ModelOptions& options);
+
+  const Scope1Config& config() const { return config_; }
+  std::string summary() const override;
+  // hidden_states in [-1, 1]; wq_a, wq_b, wkv_a in [-0.1, 0.1]; norm weights in [-1, 1];
+  // seq_lens in [1, MAX_SEQ]; caches in [-1, 1]; cos / sin of the real RoPE frequencies.
+  void generate_inputs(std::uint64_t seed) override;
+  // seq_lens each in [1, MAX_SEQ], else ConfigError naming the entry.
+  void validate_inputs() const override;
+  PrecisionReport check() const override;
+
+ private:
+  Scope1Config config_;
+};
+
+// Adds "v32-decode-scope1" to the model registry.
+void register_models(std::vector<ModelEntry>& registry);
+
+}  // namespace tg::models::deepseek_v3_2

@@ -1,0 +1,25 @@
+// The V4 scopes in the model registry of `tilegraph run`.
+#include "models/common/registry.hpp"
+#include "models/deepseek_v4/qkv_run.hpp"
+#include "models/deepseek_v4/swa_run.hpp"
+
+namespace tg::models::v4 {
+
+void register_models(std::vector<ModelEntry>& registry) {
+  registry.push_back(ModelEntry{
+      kQkvModelName,
+      "DeepSeek V4 qkv_proj_rope (W8A8C16), --mode decode|prefill, --preset flash|pro (spec: "
+      "shared/models/deepseek_v4_attention.md A)",
+      {"full", "small"},
+      {"rsqrt-q-head", "half-split-rope", "bf16-before-quant"},
+      [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return QkvProjRopeRun::make(options); }});
+  registry.push_back(ModelEntry{
+      kSwaModelName,
+      "DeepSeek V4 SWA sparse attention + grouped o_proj (decode), --preset flash|pro (spec: "
+      "shared/models/deepseek_v4_attention.md B)",
+      {"full", "small"},
+      {},
+      [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return SwaAttentionRun::make(options); }});
+}
+
+}  // namespace tg::models::v4

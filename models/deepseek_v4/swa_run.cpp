@@ -1,0 +1,112 @@
+#include "models/deepseek_v4/swa_run.hpp"
+
+#include <fmt/format.h>
+
+#include "models/common/inputs.hpp"
+#include "models/deepseek_v4/demo_inputs.hpp"
+#include "models/deepseek_v4/swa_attention.hpp"
+#include "models/deepseek_v4/swa_golden.hpp"
+#include "models/deepseek_v4/tolerances.hpp"
+#include "runtime/error.hpp"
+
+namespace tg::models::v4 {
+
+namespace {
+
+Graph build_graph(const Config& cfg) {
+  Scope scope{"v4_swa_attention"};
+  build_swa_attention(scope, cfg);
+  return scope.finalize();
+}
+
+std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.begin(), codes.end()}; }
+
+}  // namespace
+
+SwaAttentionRun::SwaAttentionRun(const Config& cfg) : ModelRun(build_graph(cfg)), cfg_(cfg) {}
+
+std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window) {
+  if (options.config != "small" && options.config != "full")
+    throw ConfigError(fmt::format("{}: unknown config '{}'; use small or full", kSwaModelName, options.config));
+  if (!options.mode.empty() && options.mode != "decode")
+    throw ConfigError(fmt::format("{}: mode '{}' not supported; SWA attention is a decode scope", kSwaModelName, options.mode));
+  if (!options.plant_bug.empty())
+    throw ConfigError(fmt::format("{}: no bug '{}' to plant; this scope has none", kSwaModelName, options.plant_bug));
+  auto cfg = make_config(options.preset.empty() ? "flash" : options.preset, Mode::Decode, options.config == "small");
+  if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kSwaModelName, options.batch));
+  if (options.batch > 0) cfg.batch = options.batch;
+  if (window > 0) cfg.dims.window = window;
+  cfg.validate();
+  return std::make_unique<SwaAttentionRun>(cfg);
+}
+
+std::string SwaAttentionRun::summary() const {
+  return fmt::format("{} ({}): {} tasks, {} edges", kSwaModelName, cfg_.describe(), graph().num_tasks(),
+                     graph().edges().size());
+}
+
+void SwaAttentionRun::generate_inputs(std::uint64_t seed) { fill_swa_inputs(graph(), cfg_, seed); }
+
+void SwaAttentionRun::validate_inputs() const {
+  const auto in = swa_inputs_view(graph());
+  const auto W = cfg_.dims.window, rows = swa_cache_blocks(cfg_) * kCacheBlockRows;
+  for (std::int64_t t = 0; t < cfg_.tokens(); ++t) {
+    if (in.swa_lens[t] < 0 || in.swa_lens[t] > W)
+      throw ConfigError(fmt::format("{}: swa_lens[{}] = {} is outside [0, WIN = {}]", kSwaModelName, t, in.swa_lens[t], W));
+    for (std::int64_t j = 0; j < W; ++j) {
+      const auto r = in.swa_indices[t * W + j];
+      if (r < -1 || r >= rows)
+        throw ConfigError(fmt::format("{}: swa_indices[{}, {}] = {} is outside [-1, {}) (the paged cache's rows)",
+                                      kSwaModelName, t, j, r, rows));
+    }
+  }
+}
+
+PrecisionReport SwaAttentionRun::check() const {
+  const Graph& g = graph();
+  const SwaInputsView in = swa_inputs_view(g);
+  const auto run_o = to_floats(g.buffer("o")), run_o_r = to_floats(g.buffer("o_r"));
+  const auto run_codes_f = to_floats(g.buffer("o_r_i8")), run_scales = to_floats(g.buffer("o_r_scale_dq"));
+  const auto run_out = to_floats(g.buffer("attn_out"));
+  const auto run_codes = std::span<const std::int8_t>(g.buffer("o_r_i8").data_as<std::int8_t>(), run_codes_f.size());
+
+  // The golden chained from the scope inputs.
+  const auto e_o = swa_o_golden(cfg_, in);
+  const auto e_o_r = o_r_golden(cfg_, in, e_o);
+  std::vector<std::int8_t> e_codes;
+  std::vector<float> e_scales;
+  o_r_quant_golden(cfg_, e_o_r, e_codes, e_scales);
+  const auto e_out = attn_out_golden(cfg_, in, e_codes, e_scales);
+  // Each stage's golden on the run's own inputs of that stage.
+  const auto l_o_r = o_r_golden(cfg_, in, run_o);
+  std::vector<std::int8_t> l_codes;
+  std::vector<float> l_scales;
+  o_r_quant_golden(cfg_, run_o_r, l_codes, l_scales);
+  const auto l_out = attn_out_golden(cfg_, in, run_codes, run_scales);
+
+  PrecisionReport report;
+  report.title = summary();
+  auto stage = [&](const char* name, std::vector<TensorStats> local, std::vector<TensorStats> e2e) {
+    report.stages.push_back(StageCheck{name, std::move(local), std::move(e2e)});
+  };
+  const auto o_check = compare("o", BF16, run_o, e_o, Tolerance::bf16());
+  // Seed 004's lesson, shown: an untiled fp32 softmax is not the kernel's arithmetic.
+  const auto o_untiled = compare("o vs untiled fp32 softmax", BF16, run_o, swa_o_untiled_fp32(cfg_, in), information_only());
+  stage("swa_attention", {o_check}, {o_check, o_untiled});
+  stage("o_proj_a", {compare("o_r", FP32, run_o_r, l_o_r, o_r_tolerance())},
+        {compare("o_r", FP32, run_o_r, e_o_r, o_r_tolerance())});
+  // End to end, a scale is an o_r element / 127 and inherits o_r's rule, not the local 1e-6.
+  auto quant_checks = [&](const std::vector<std::int8_t>& codes, const std::vector<float>& scales,
+                          const Tolerance& scale_rule) {
+    auto checks = judge_int8_codes("o_r_i8", run_codes_f, widen(codes));
+    checks.push_back(compare("o_r_scale_dq", FP32, run_scales, scales, scale_rule));
+    return checks;
+  };
+  stage("o_r_quant", quant_checks(l_codes, l_scales, relative_1e6_tolerance()),
+        quant_checks(e_codes, e_scales, o_r_tolerance()));
+  stage("o_proj_b", {compare("attn_out", BF16, run_out, l_out, Tolerance::bf16())},
+        {compare("attn_out", BF16, run_out, e_out, Tolerance::bf16())});
+  return report;
+}
+
+}  // namespace tg::models::v4

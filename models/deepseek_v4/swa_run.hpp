@@ -1,0 +1,35 @@
+#pragma once
+// SWA sparse attention as a runnable model ("v4-swa-attention" for `tilegraph run`): the graph,
+// the spec's demo inputs (holes, masked tails, stale rows past swa_lens), and the check of
+// the staging tensors o, o_r, o_r_i8, o_r_scale_dq and attn_out stage by stage.
+#include <memory>
+
+#include "models/common/registry.hpp"
+#include "models/deepseek_v4/config.hpp"
+
+namespace tg::models::v4 {
+
+inline constexpr const char* kSwaModelName = "v4-swa-attention";
+
+class SwaAttentionRun : public ModelRun {
+ public:
+  explicit SwaAttentionRun(const Config& cfg);
+  // preset flash | pro, config small | full, batch = requests B (S = 2 decode tokens each).
+  // `window` overrides WIN (a multiple of ATTN_K_TILE; 256 runs the online merge) when > 0.
+  static std::unique_ptr<SwaAttentionRun> make(const ModelOptions& options, std::int64_t window = 0);
+
+  const Config& config() const { return cfg_; }
+  std::string summary() const override;
+  void generate_inputs(std::uint64_t seed) override;
+  // swa_indices in [-1, cache rows), swa_lens in [0, WIN]; ConfigError naming the entry.
+  void validate_inputs() const override;
+  // Stages swa_attention (o from the inputs, bf16 rule; the untiled fp32 softmax golden
+  // beside it for information), o_proj_a (o_r from the run's o), o_r_quant (codes and
+  // scales from the run's o_r), o_proj_b (attn_out from the run's codes and scales).
+  PrecisionReport check() const override;
+
+ private:
+  Config cfg_;
+};
+
+}  // namespace tg::models::v4

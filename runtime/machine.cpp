@@ -1,0 +1,295 @@
+#include "runtime/machine.hpp"
+
+#include <nlohmann/json.hpp>
+
+#include <algorithm>
+#include <cmath>
+#include <fstream>
+#include <set>
+#include <sstream>
+#include <utility>
+
+#include "runtime/error.hpp"
+#include "runtime/topology.hpp"
+
+namespace tg {
+namespace {
+
+struct Preset {
+  const char* name;
+  const char* json;
+};
+// {"a2a3", R"(...)"}, ... generated from machines/*.json.
+constexpr Preset kPresets[] = {
+#include "runtime/machine_presets.inc"
+};
+
+using nlohmann::json;
+
+// Reads one JSON object field by field; every error names the file and the JSON path, and
+// keys nobody read are an error too (a typo must not fall back to a default silently).
+class ObjectReader {
+ public:
+  ObjectReader(const json& object, std::string origin, std::string path)
+      : object_(object), origin_(std::move(origin)), path_(std::move(path)) {
+    if (!object_.is_object()) fail(path_, "must be a JSON object");
+  }
+
+  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
+    throw ConfigError(origin_ + ": " + (path.empty() ? "/" : path) + ": " + what);
+  }
+
+  bool has(const std::string& key) const { return object_.contains(key); }
+
+  ObjectReader object(const std::string& key) {
+    read_.insert(key);
+    if (!object_.contains(key)) fail(path_ + "/" + key, "missing; an object");
+    return ObjectReader(object_.at(key), origin_, path_ + "/" + key);
+  }
+
+  std::string text(const std::string& key) {
+    const json& v = field(key, "a string");
+    if (!v.is_string()) fail(path_ + "/" + key, "must be a string");
+    return v.get<std::string>();
+  }
+
+  // A finite number >= min_value (and > 0 when positive is set).
+  double number(const std::string& key, const char* unit, bool positive) {
+    const std::string expect = std::string("a number of ") + unit + (positive ? " > 0" : " >= 0");
+    const json& v = field(key, expect);
+    if (!v.is_number()) fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
+    const double x = v.get<double>();
+    if (!std::isfinite(x) || x < 0 || (positive && x == 0))
+      fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
+    return x;
+  }
+
+  std::int64_t integer(const std::string& key, const char* unit, std::int64_t min_value) {
+    const std::string expect = std::string("an integer number of ") + unit + " >= " + std::to_string(min_value);
+    const json& v = field(key, expect);
+    if (!v.is_number_integer() || v.get<std::int64_t>() < min_value)
+      fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
+    return v.get<std::int64_t>();
+  }
+
+  // Call after reading every field: names the first key that was not expected.
+  void reject_unknown() const {
+    for (const auto& [key, value] : object_.items())
+      if (!read_.count(key)) {
+        std::string known;
+        for (const auto& k : read_) known += (known.empty() ? "" : ", ") + k;
+        fail(path_ + "/" + key, "unknown field; expected one of: " + known);
+      }
+  }
+
+ private:
+  const json& field(const std::string& key, const std::string& expect) {
+    read_.insert(key);
+    if (!object_.contains(key)) fail(path_ + "/" + key, "missing; " + expect);
+    return object_.at(key);
+  }
+
+  const json& object_;
+  std::string origin_;
+  std::string path_;
+  std::set<std::string> read_;
+};
+
+constexpr double kTera = 1e12, kGiga = 1e9;
+constexpr std::uint64_t kKib = 1024;
+
+// Fills everything but topology and buffers (which the host preset takes from hwloc). On
+// the host every modelled core is a host core: its rates are the host lane's, so the chip
+// figures and the per-core GM figure are not part of machines/host.json.
+void read_rates_and_latencies(ObjectReader& root, Machine& m, bool host) {
+  auto compute = root.object("compute");
+  m.host_flops_per_s = compute.number("host_gflops_per_lane", "GFLOP/s", true) * kGiga;
+  m.cube_m_box_rows = static_cast<int>(compute.integer("cube_m_box_rows", "rows", 1));
+  if (host) {
+    m.cube_bf16_flops_per_s = m.cube_int8_ops_per_s = m.vector_flops_per_s = m.host_flops_per_s;
+  } else {
+    // Per-core rates: the chip figure over the cores of that type.
+    m.cube_bf16_flops_per_s = compute.number("cube_bf16_tflops_per_chip", "TFLOP/s", true) * kTera / m.cores(CoreType::Aic);
+    m.cube_int8_ops_per_s = compute.number("cube_int8_tops_per_chip", "TOP/s", true) * kTera / m.cores(CoreType::Aic);
+    m.vector_flops_per_s = compute.number("vector_fp32_tflops_per_chip", "TFLOP/s", true) * kTera / m.cores(CoreType::Aiv);
+  }
+  compute.reject_unknown();
+
+  auto memory = root.object("memory");
+  m.hbm_bytes_per_s = memory.number("hbm_gbytes_per_s", "GB/s", true) * kGiga;
+  m.host_bytes_per_s = memory.number("host_gbytes_per_s_per_lane", "GB/s", true) * kGiga;
+  m.gm_bytes_per_s_per_core =
+      host ? m.host_bytes_per_s : memory.number("gm_gbytes_per_s_per_core", "GB/s", true) * kGiga;
+  m.gm_line_bytes = static_cast<std::uint64_t>(memory.integer("gm_line_bytes", "bytes", 1));
+  memory.reject_unknown();
+
+  auto latency = root.object("latency_ns");
+  m.orchestrator_submit_ns = latency.integer("orchestrator_submit", "ns", 0);
+  m.dispatch_ns = latency.integer("dispatch", "ns", 0);
+  m.pickup_ns = latency.integer("pickup", "ns", 0);
+  m.fin_detect_ns = latency.integer("fin_detect", "ns", 0);
+  m.kernel_overhead_ns = latency.integer("kernel_overhead", "ns", 0);
+  latency.reject_unknown();
+}
+
+void read_topology(ObjectReader& root, Machine& m) {
+  auto topology = root.object("topology");
+  m.core_groups = static_cast<int>(topology.integer("core_groups", "groups", 1));
+  m.scheduler_threads = static_cast<int>(topology.integer("scheduler_threads", "threads", 1));
+  m.host_lanes = static_cast<int>(topology.integer("host_lanes", "lanes", 1));
+  topology.reject_unknown();
+}
+
+void read_buffers(ObjectReader& root, Machine& m) {
+  auto buffers = root.object("buffers_kib");
+  auto kib = [&](const char* key) { return static_cast<std::uint64_t>(buffers.integer(key, "KiB", 1)) * kKib; };
+  m.aiv_ub_bytes = kib("aiv_ub");
+  m.aiv_ub_usable_bytes = kib("aiv_ub_usable");
+  m.aic_l1_bytes = kib("aic_l1");
+  m.aic_l0a_bytes = kib("aic_l0a");
+  m.aic_l0b_bytes = kib("aic_l0b");
+  m.aic_l0c_bytes = kib("aic_l0c");
+  buffers.reject_unknown();
+  if (m.aiv_ub_usable_bytes > m.aiv_ub_bytes)
+    buffers.fail("/buffers_kib/aiv_ub_usable", "is larger than /buffers_kib/aiv_ub");
+}
+
+// The host as a chip: every three cores play one group (one AIC, two AIV); per core the
+// "UB" and "L1" are the L2 cache and L0 the L1 data cache.
+void fill_from_hwloc(Machine& m) {
+  const HostTopology host = detect_host_topology();
+  const int cores = std::max(1, host.cores);
+  m.core_groups = std::max(1, cores / 3);
+  m.scheduler_threads = 1;
+  m.host_lanes = cores;
+  std::uint64_t l1d = 32 * kKib, l2 = 256 * kKib;  // used when hwloc reports no caches
+  for (const auto& c : host.caches) {
+    if (c.level == 1 && c.type != "instruction") l1d = c.bytes;
+    if (c.level == 2) l2 = c.bytes;
+  }
+  m.aiv_ub_bytes = m.aiv_ub_usable_bytes = m.aic_l1_bytes = l2;
+  m.aic_l0a_bytes = m.aic_l0b_bytes = m.aic_l0c_bytes = l1d;
+  m.origin = "hwloc host (" + std::to_string(cores) + " cores) + machines/host.json";
+}
+
+Machine parse(std::string_view text, std::string_view origin, bool host_from_hwloc) {
+  json doc;
+  try {
+    doc = json::parse(text);
+  } catch (const json::parse_error& e) {
+    throw ConfigError(std::string(origin) + ": not valid JSON: " + e.what());
+  }
+  ObjectReader root(doc, std::string(origin), "");
+  Machine m;
+  m.name = root.text("name");
+  m.description = root.has("description") ? root.text("description") : "";
+  m.origin = std::string(origin);
+  if (host_from_hwloc) {
+    fill_from_hwloc(m);
+  } else {
+    read_topology(root, m);
+    read_buffers(root, m);
+  }
+  read_rates_and_latencies(root, m, host_from_hwloc);
+  root.reject_unknown();
+  try {
+    m.validate();
+  } catch (const ConfigError& e) {
+    throw ConfigError(std::string(origin) + ": " + e.what());
+  }
+  return m;
+}
+
+const Preset* find_preset(std::string_view name) {
+  for (const auto& p : kPresets)
+    if (name == p.name) return &p;
+  return nullptr;
+}
+
+std::string format_bytes(std::uint64_t bytes) {
+  std::ostringstream os;
+  if (bytes % kKib == 0)
+    os << bytes / kKib << " KiB";
+  else
+    os << bytes << " B";
+  return os.str();
+}
+
+}  // namespace
+
+std::vector<std::string> machine_preset_names() {
+  std::vector<std::string> names;
+  for (const auto& p : kPresets) names.emplace_back(p.name);
+  return names;
+}
+
+Machine parse_machine_json(std::string_view text, std::string_view origin) { return parse(text, origin, false); }
+
+Machine load_machine(std::string_view name_or_path) {
+  const bool is_path = name_or_path.find('/') != std::string_view::npos ||
+                       (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json");
+  if (!is_path) {
+    const Preset* preset = find_preset(name_or_path);
+    if (!preset) {
+      std::string names;
+      for (const auto& n : machine_preset_names()) names += (names.empty() ? "" : ", ") + n;
+      throw ConfigError("unknown machine '" + std::string(name_or_path) + "'; presets: " + names +
+                        ", or a path to a machine .json file");
+    }
+    Machine m = parse(preset->json, "machines/" + std::string(preset->name) + ".json", name_or_path == "host");
+    if (name_or_path != "host") m.origin = "preset " + m.name;
+    return m;
+  }
+  const std::string path(name_or_path);
+  std::ifstream in(path);
+  if (!in) throw IoError("cannot read machine file '" + path + "'");
+  std::ostringstream text;
+  text << in.rdbuf();
+  Machine m = parse(text.str(), path, false);
+  m.origin = "file " + path;
+  return m;
+}
+
+void Machine::validate() const {
+  auto fail = [&](const std::string& field, const std::string& what) {
+    throw ConfigError("machine '" + name + "': " + field + " " + what);
+  };
+  if (core_groups < 1 || core_groups > 20000) fail("core_groups", "must be 1..20000");
+  if (scheduler_threads < 1 || scheduler_threads > 1000) fail("scheduler_threads", "must be 1..1000");
+  if (host_lanes < 1 || host_lanes > 1000) fail("host_lanes", "must be 1..1000");
+  const std::pair<const char*, double> rates[] = {
+      {"cube_bf16_flops_per_s", cube_bf16_flops_per_s}, {"cube_int8_ops_per_s", cube_int8_ops_per_s},
+      {"vector_flops_per_s", vector_flops_per_s},       {"host_flops_per_s", host_flops_per_s},
+      {"gm_bytes_per_s_per_core", gm_bytes_per_s_per_core}, {"hbm_bytes_per_s", hbm_bytes_per_s},
+      {"host_bytes_per_s", host_bytes_per_s}};
+  for (const auto& [field, value] : rates)
+    if (!(value > 0) || !std::isfinite(value)) fail(field, "must be a finite number > 0");
+  const std::pair<const char*, std::int64_t> latencies[] = {
+      {"orchestrator_submit_ns", orchestrator_submit_ns}, {"dispatch_ns", dispatch_ns}, {"pickup_ns", pickup_ns},
+      {"fin_detect_ns", fin_detect_ns}, {"kernel_overhead_ns", kernel_overhead_ns}};
+  for (const auto& [field, value] : latencies)
+    if (value < 0) fail(field, "must be >= 0");
+  if (cube_m_box_rows < 1) fail("cube_m_box_rows", "must be >= 1");
+  if (aiv_ub_usable_bytes > aiv_ub_bytes) fail("aiv_ub_usable_bytes", "is larger than aiv_ub_bytes");
+}
+
+std::string Machine::summary() const {
+  std::ostringstream os;
+  os << "machine " << name << " (" << origin << ")";
+  if (!description.empty()) os << ": " << description;
+  os << "\n  " << core_groups << " core groups (" << cores(CoreType::Aic) << " AIC + " << cores(CoreType::Aiv)
+     << " AIV), " << scheduler_threads << " scheduler threads, " << host_lanes << " host lanes\n";
+  os << "  per core: cube " << cube_bf16_flops_per_s / 1e12 << " TFLOP/s bf16, " << cube_int8_ops_per_s / 1e12
+     << " TOP/s int8; vector " << vector_flops_per_s / 1e9 << " GFLOP/s; GM " << gm_bytes_per_s_per_core / 1e9
+     << " GB/s (shared HBM " << hbm_bytes_per_s / 1e9 << " GB/s)\n";
+  os << "  latency: submit " << orchestrator_submit_ns << " ns, dispatch " << dispatch_ns << " ns, pickup "
+     << pickup_ns << " ns, FIN detection " << fin_detect_ns << " ns, kernel overhead " << kernel_overhead_ns
+     << " ns\n";
+  os << "  buffers: AIV UB " << format_bytes(aiv_ub_bytes) << " (" << format_bytes(aiv_ub_usable_bytes)
+     << " usable), AIC L1 " << format_bytes(aic_l1_bytes) << ", L0A " << format_bytes(aic_l0a_bytes) << ", L0B "
+     << format_bytes(aic_l0b_bytes) << ", L0C " << format_bytes(aic_l0c_bytes) << "; cube M in boxes of "
+     << cube_m_box_rows << " rows\n";
+  return os.str();
+}
+
+}  // namespace tg

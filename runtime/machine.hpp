@@ -1,0 +1,76 @@
+#pragma once
+// Machine: the modelled chip the simulator schedules on. N core groups of 1 AIC (cube) +
+// 2 AIV (vector) cores, AICPU scheduler threads that dispatch, host lanes for HOST tasks,
+// per-core rates, dispatch latencies and on-chip buffer capacities. Presets live as JSON in
+// machines/ (compiled in); docs/machines.md gives every figure's source.
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace tg {
+
+// The two device core types. Cube = AIC, Vector = AIV.
+enum class CoreType : std::uint8_t { Aic, Aiv };
+
+struct Machine {
+  std::string name;         // "a2a3"
+  std::string description;  // one line
+  std::string origin;       // "preset a2a3", "file my_chip.json", "hwloc host"
+
+  // Topology.
+  int core_groups = 0;        // each = 1 AIC + 2 AIV
+  int scheduler_threads = 0;  // AICPU threads that dispatch blocks to cores
+  int host_lanes = 0;         // host cores that run HOST tasks
+
+  // Per-core rates (the chip figure divided by the cores of that type).
+  double cube_bf16_flops_per_s = 0;  // one AIC
+  double cube_int8_ops_per_s = 0;    // one AIC
+  double vector_flops_per_s = 0;     // one AIV
+  double host_flops_per_s = 0;       // one host lane
+  // GM traffic: one core alone gets gm_bytes_per_s_per_core; all running cores share
+  // hbm_bytes_per_s (a block's bandwidth is fixed when it starts: min of the two, the shared
+  // figure divided by the blocks running then).
+  double gm_bytes_per_s_per_core = 0;
+  double hbm_bytes_per_s = 0;
+  double host_bytes_per_s = 0;  // one host lane
+  std::uint64_t gm_line_bytes = 0;
+  int cube_m_box_rows = 16;  // cube work comes in boxes of this many M rows (M is padded)
+
+  // Latencies, ns.
+  std::int64_t orchestrator_submit_ns = 0;  // orchestrator cost per submitted task
+  std::int64_t dispatch_ns = 0;             // scheduler-thread busy time per block dispatch
+  std::int64_t pickup_ns = 0;               // dispatch written -> core starts the block
+  std::int64_t fin_detect_ns = 0;           // block ends -> scheduler sees its FIN
+  std::int64_t kernel_overhead_ns = 0;      // fixed cost of every block on a core
+
+  // On-chip buffers, bytes, per core.
+  std::uint64_t aiv_ub_bytes = 0;
+  std::uint64_t aiv_ub_usable_bytes = 0;  // what a kernel's working set may use
+  std::uint64_t aic_l1_bytes = 0;
+  std::uint64_t aic_l0a_bytes = 0;
+  std::uint64_t aic_l0b_bytes = 0;
+  std::uint64_t aic_l0c_bytes = 0;
+
+  int cores(CoreType type) const { return type == CoreType::Aic ? core_groups : 2 * core_groups; }
+  // For machines built in code: throws ConfigError naming the first field out of range
+  // (counts >= 1 and at most 20000 groups, rates > 0, latencies >= 0, UB usable <= UB).
+  void validate() const;
+  // Multi-line, human readable, with units.
+  std::string summary() const;
+};
+
+// Names of the compiled-in presets: "a2a3", "a5", "host".
+std::vector<std::string> machine_preset_names();
+
+// A preset by name ("a2a3", "a5", "host": the host's counts and caches from hwloc, rates
+// from machines/host.json) or a path to a JSON file (anything ending in .json or holding a
+// '/'). A malformed or incomplete file throws ConfigError naming the file and the JSON path
+// of the field ("my.json: /latency_ns/pickup: missing; a number of ns >= 0"); an unknown
+// name lists the presets; an unreadable file is an IoError.
+Machine load_machine(std::string_view name_or_path);
+
+// Parses machine JSON text; `origin` names it in errors.
+Machine parse_machine_json(std::string_view text, std::string_view origin);
+
+}  // namespace tg

@@ -1,0 +1,69 @@
+#include "scheduler/functional_replay.hpp"
+
+#include <tbb/parallel_for.h>
+#include <tbb/task_arena.h>
+
+#include <algorithm>
+#include <limits>
+#include <utility>
+
+#include "runtime/error.hpp"
+
+namespace tg {
+namespace {
+
+void run_block(const Task& task, int block) {
+  try {
+    task.kernel(TaskContext(task, block));
+  } catch (const KernelError&) {
+    throw;
+  } catch (const std::exception& e) {
+    throw KernelError(task.label(), block, e.what());
+  } catch (...) {
+    throw KernelError(task.label(), block, "unknown exception");
+  }
+}
+
+}  // namespace
+
+void replay_kernels(const Graph& graph, const Timeline& timeline, int threads) {
+  const std::size_t n = graph.num_tasks();
+  std::vector<std::int64_t> first_start(n, std::numeric_limits<std::int64_t>::max());
+  for (const auto& r : timeline.rows) first_start[r.task] = std::min(first_start[r.task], r.start_ns);
+  std::vector<TaskId> order(n);
+  for (TaskId t = 0; t < n; ++t) order[t] = t;
+  std::sort(order.begin(), order.end(), [&](TaskId a, TaskId b) {
+    return first_start[a] != first_start[b] ? first_start[a] < first_start[b] : a < b;
+  });
+
+  std::vector<std::int32_t> batch_of(n, -1);
+  std::vector<std::pair<TaskId, int>> blocks;  // (task, block) of the current batch
+  std::int32_t batch = 0;
+  tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  auto flush = [&] {
+    arena.execute([&] {
+      tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
+        run_block(graph.task(blocks[i].first), blocks[i].second);
+      });
+    });
+    blocks.clear();
+    ++batch;
+  };
+  for (TaskId t : order) {
+    bool producer_in_batch = false;
+    for (TaskId p : graph.predecessors(t)) {
+      if (batch_of[p] < 0)
+        throw Error("functional replay of '" + graph.name() + "': task '" + graph.task(t).label() +
+                    "' starts before its producer '" + graph.task(p).label() + "' in the timeline");
+      producer_in_batch = producer_in_batch || batch_of[p] == batch;
+    }
+    if (producer_in_batch) flush();
+    batch_of[t] = batch;
+    const Task& task = graph.task(t);
+    if (task.kernel)
+      for (int b = 0; b < task.block_num; ++b) blocks.emplace_back(t, b);
+  }
+  flush();
+}
+
+}  // namespace tg

@@ -1,0 +1,83 @@
+#pragma once
+// SimExecutor: a deterministic discrete-event model of running a Graph on a Machine.
+// Each block goes submit -> ready -> dispatch -> start -> end -> finish (FIN seen):
+//   submit   = the orchestrator's sequential submission (task id x orchestrator_submit_ns)
+//   ready    = max(submit, FIN seen of the last producer)
+//   dispatch = a scheduler thread begins writing the block to a free core (dispatch_ns busy)
+//   start    = dispatch + dispatch_ns + pickup_ns (a staged early-dispatch block: its ready)
+//   end      = start + duration (task_cost.hpp), finish = end + fin_detect_ns
+// A core is busy for the scheduler from dispatch to finish. MIX tasks take their active
+// subslots of one core group and retire together; SPMD blocks go out in waves as cores
+// free; sync_start tasks go out all at once or wait (and hold back their queue). HOST tasks
+// run on host lanes without the AICPU. Staging buffers are held from the first dispatch of a
+// task using them until release: at the FIN of their last user (LastUse) or when, besides,
+// every task of their scope has finished, reclaimed in FIFO order from one ring per scope depth
+// (ScopeExitRing, the simpler runtime's model). Cost: O((B + E) log B) for B blocks and E
+// edges, plus O(cores) per dispatch to find free cores.
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "runtime/machine.hpp"
+#include "scheduler/timeline.hpp"
+#include "tasks/graph.hpp"
+
+namespace tg {
+
+enum class StagingRelease : std::uint8_t { LastUse, ScopeExitRing };
+
+struct SimOptions {
+  std::string strategy = "fifo";  // see strategy.hpp: fifo, critical-path, locality, early-dispatch
+  // Also run every task's kernel on the host (oneTBB), in the simulated start order and
+  // respecting the edges, so the graph's buffers hold real outputs afterwards.
+  bool functional = false;
+  int functional_threads = 0;  // 0 = all host cores
+  StagingRelease staging = StagingRelease::LastUse;
+  // ScopeExitRing: bytes of the ring of every scope depth (0 = unbounded: measure only);
+  // ring_bytes_by_depth[d], where given and non-zero, overrides it for depth d (root = 0).
+  std::uint64_t ring_bytes = 0;
+  std::vector<std::uint64_t> ring_bytes_by_depth;
+};
+
+// One staging ring of ScopeExitRing mode (or of the measurement in LastUse mode).
+struct RingUsage {
+  std::string name;               // "ring depth 1"
+  int depth = 0;
+  std::uint64_t capacity_bytes = 0;  // 0 = unbounded
+  std::uint64_t peak_bytes = 0;      // head-to-tail span, freed-but-unreclaimed holes included
+};
+
+struct SimResult {
+  Timeline timeline;  // lanes: g<i>.AIC, g<i>.AIV0, g<i>.AIV1 ..., sched <k> ..., host <h> ...
+  std::string strategy;
+  // Peak GM bytes of staging buffers held at once when each is released at its last use,
+  // and when held until its scope exits with FIFO ring reclaim. Both are measured in every
+  // run (the one not in force passively, on this run's schedule).
+  std::uint64_t peak_staging_bytes_last_use = 0;
+  std::uint64_t peak_staging_bytes_scope_exit = 0;
+  std::vector<RingUsage> rings;      // per scope depth
+  std::size_t tasks_without_cost = 0;  // these cost the kernel overhead alone
+  std::size_t events = 0;              // discrete events processed
+  std::size_t model_state_bytes = 0;   // the simulator's own working memory for this run
+};
+
+class SimExecutor {
+ public:
+  // Throws ConfigError for an unknown strategy name or a machine that fails validate().
+  explicit SimExecutor(Machine machine, SimOptions options = {});
+
+  const Machine& machine() const { return machine_; }
+  const SimOptions& options() const { return options_; }
+
+  // Binds the graph to the machine (check_capacity: CapacityError before anything runs),
+  // simulates it and, in functional mode, runs the kernels (KernelError naming task and
+  // block). A staging ring too small for its scope throws CapacityError naming the ring,
+  // its size, the task and the buffer waiting for space. Same inputs, identical result.
+  SimResult run(const Graph& graph) const;
+
+ private:
+  Machine machine_;
+  SimOptions options_;
+};
+
+}  // namespace tg

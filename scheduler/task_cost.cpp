@@ -1,0 +1,59 @@
+#include "scheduler/task_cost.hpp"
+
+#include <algorithm>
+#include <cmath>
+
+namespace tg {
+namespace {
+
+bool uses_cube(const Task& task) {
+  return task.kind == TaskKind::Cube || (task.kind == TaskKind::Mix && (task.mix_slots & kSlotAic));
+}
+
+}  // namespace
+
+std::int64_t cube_rows_per_block(const Task& task) {
+  for (const auto& arg : task.args) {
+    if (!writes(arg.access)) continue;
+    const View& v = arg.view;
+    const std::int64_t rows = v.rank() >= 2 ? v.size(v.rank() - 2) : 1;
+    const std::int64_t blocks = std::max(1, task.block_num);
+    return (rows + blocks - 1) / blocks;
+  }
+  return 0;
+}
+
+double cube_padding_factor(const Task& task, const Machine& machine) {
+  if (!uses_cube(task) || machine.cube_m_box_rows <= 1) return 1.0;
+  const std::int64_t rows = cube_rows_per_block(task);
+  if (rows <= 0) return 1.0;
+  const std::int64_t box = machine.cube_m_box_rows;
+  const std::int64_t padded = (rows + box - 1) / box * box;
+  return static_cast<double>(padded) / static_cast<double>(rows);
+}
+
+std::int64_t block_duration_ns(const Task& task, const Machine& machine, double gm_bytes_per_s) {
+  if (task.kind == TaskKind::Host) {
+    if (!task.cost) return 0;
+    const double seconds = std::max(task.cost->flops / machine.host_flops_per_s, task.cost->bytes / machine.host_bytes_per_s);
+    return std::llround(seconds * 1e9);
+  }
+  if (!task.cost) return machine.kernel_overhead_ns;
+  const CostHint& hint = *task.cost;
+  double flops_per_s = machine.vector_flops_per_s;
+  double flops = hint.flops;
+  if (uses_cube(task)) {
+    flops_per_s = hint.int8 ? machine.cube_int8_ops_per_s : machine.cube_bf16_flops_per_s;
+    flops *= cube_padding_factor(task, machine);
+  }
+  const double seconds = std::max(flops / flops_per_s, hint.bytes / gm_bytes_per_s);
+  return std::llround(seconds * 1e9) + machine.kernel_overhead_ns;
+}
+
+std::vector<std::int64_t> isolated_block_durations(const Graph& graph, const Machine& machine) {
+  std::vector<std::int64_t> ns(graph.num_tasks());
+  for (const Task& t : graph.tasks()) ns[t.id] = block_duration_ns(t, machine, machine.gm_bytes_per_s_per_core);
+  return ns;
+}
+
+}  // namespace tg

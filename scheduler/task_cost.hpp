@@ -1,0 +1,30 @@
+#pragma once
+// What a task costs on a machine: the block duration the simulator uses, from the task's
+// cost hint. duration = max(compute time, GM traffic time) + the machine's fixed kernel
+// overhead; cube flops are scaled up for M padded to the cube's 16-row boxes.
+#include <cstdint>
+#include <vector>
+
+#include "runtime/machine.hpp"
+#include "tasks/graph.hpp"
+
+namespace tg {
+
+// Rows of M one block of a cube (or MIX with its AIC subslot) task computes: the rows
+// (second-to-last dim) of its first Out/InOut argument divided over its blocks, rounded
+// up; 0 when the task has no such argument (then no padding is applied).
+std::int64_t cube_rows_per_block(const Task& task);
+
+// Factor >= 1 by which padding M to whole boxes of machine.cube_m_box_rows inflates the
+// cube work of one block (8 decode rows padded to 16 -> 2.0); 1 for non-cube work.
+double cube_padding_factor(const Task& task, const Machine& machine);
+
+// One block's duration in ns when it gets `gm_bytes_per_s` of GM bandwidth. A task with no
+// cost hint costs the kernel overhead alone. HOST tasks use the host-lane rates (no
+// kernel overhead). Cost: O(args) for cube tasks, O(1) otherwise.
+std::int64_t block_duration_ns(const Task& task, const Machine& machine, double gm_bytes_per_s);
+
+// Every task's block duration with the uncontended per-core bandwidth. Cost: O(tasks + args).
+std::vector<std::int64_t> isolated_block_durations(const Graph& graph, const Machine& machine);
+
+}  // namespace tg

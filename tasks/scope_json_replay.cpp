@@ -1,0 +1,147 @@
+// Replaying a validated JSON scope into a Scope, and checking the file's edges against
+// the ones inference finds again.
+#include <algorithm>
+#include <tuple>
+
+#include "tasks/scope.hpp"
+#include "tasks/scope_json_document.hpp"
+
+namespace tg::scope_json {
+
+namespace {
+
+// Replays a Document into a Scope. Nested scopes are opened in id order and closed as
+// later items leave them; a scope cannot be reopened, so the items of each nested scope
+// must be contiguous, as they are in any graph a Scope built.
+class Replay {
+ public:
+  Replay(std::string_view origin, const Document& doc) : origin_(origin), doc_(doc), scope_(doc.name) {}
+
+  Graph run() {
+    for (std::size_t i = 0; i < doc_.tasks.size(); ++i) {
+      const ParsedTask& t = doc_.tasks[i];
+      const auto p = at("tasks", i);
+      std::uint32_t last_buffer = 0;
+      for (const auto& a : t.args) last_buffer = std::max(last_buffer, a.buffer + 1);
+      declare_buffers_until(last_buffer);
+      enter(t.scope, dot(p, "scope"));
+      submit(t, p);
+    }
+    declare_buffers_until(static_cast<std::uint32_t>(doc_.buffers.size()));
+    guards_.clear();
+    return scope_.finalize();
+  }
+
+ private:
+  void declare_buffers_until(std::uint32_t end) {
+    for (; declared_ < end; ++declared_) {
+      const ParsedBuffer& b = doc_.buffers[declared_];
+      enter(b.scope, dot(at("buffers", declared_), "scope"));
+      views_.push_back(scope_.buffer(b.name, b.shape, b.dtype, b.role));
+    }
+  }
+
+  void enter(std::uint32_t target, const std::string& path) {
+    while (created_ <= target) {
+      const std::uint32_t c = created_;
+      pop_to(static_cast<std::uint32_t>(doc_.scopes[c].parent), path);
+      guards_.push_back(scope_.nest(doc_.scopes[c].name));
+      stack_.push_back(c);
+      ++created_;
+    }
+    pop_to(target, path);
+  }
+
+  void pop_to(std::uint32_t target, const std::string& path) {
+    if (std::find(stack_.begin(), stack_.end(), target) == stack_.end())
+      fail(origin_, path, "scope " + std::to_string(target) + " '" + doc_.scopes[target].name +
+                        "' was already closed by a later scope; the tasks and buffers of a nested scope are contiguous "
+                        "in submission order");
+    while (stack_.back() != target) {
+      guards_.pop_back();
+      stack_.pop_back();
+    }
+  }
+
+  void submit(const ParsedTask& t, const std::string& p) {
+    std::vector<Arg> args;
+    std::vector<std::optional<DType>> expected;
+    bool any_expected = false;
+    for (std::size_t k = 0; k < t.args.size(); ++k) {
+      const ParsedArg& a = t.args[k];
+      View v;
+      try {
+        const View& whole = views_.at(a.buffer);
+        v = a.frame ? view_of(whole.buffer(), *a.frame)
+                    : whole.slice(Shape(a.box.offsets.begin(), a.box.offsets.end()), Shape(a.box.sizes.begin(), a.box.sizes.end()));
+      } catch (const Error& e) {
+        fail(origin_, at(dot(p, "args"), k), e.what());
+      }
+      args.push_back(Arg{std::move(v), a.access, a.infer});
+      expected.push_back(a.expect);
+      any_expected = any_expected || a.expect.has_value();
+    }
+    try {
+      TaskRef ref = scope_.submit(t.kind, t.name, std::move(args), {});
+      ref.blocks(t.block_num).sync_start(t.sync_start);
+      if (t.mix_slots) ref.mix_slots(*t.mix_slots);
+      if (t.cost) ref.cost(*t.cost);
+      for (TaskId a : t.after) ref.after(a);
+      if (any_expected) ref.expect_dtypes(std::move(expected));
+    } catch (const ConfigError&) {
+      throw;
+    } catch (const Error& e) {
+      fail(origin_, p, e.what());
+    }
+  }
+
+  std::string_view origin_;
+  const Document& doc_;
+  Scope scope_;
+  std::vector<View> views_;
+  std::uint32_t declared_ = 0;
+  std::uint32_t created_ = 1;  // scope 0, the root, exists with the Scope
+  std::vector<std::uint32_t> stack_{0};
+  std::vector<Scope::Nested> guards_;
+};
+
+std::string describe_edge(const Graph& g, const Edge& e) {
+  std::string s = std::string(name_of(e.kind)) + " edge " + g.task(e.from).label() + " -> " + g.task(e.to).label();
+  if (e.buffer != kNoBuffer)
+    s += " on " + g.buffers().at(e.buffer)->name() + box_to_string(e.region) + " (arg " + std::to_string(e.from_arg) +
+         " -> arg " + std::to_string(e.to_arg) + ")";
+  return s;
+}
+
+bool same_edge(const Edge& a, const Edge& b) {
+  return a.from == b.from && a.to == b.to && a.kind == b.kind && a.buffer == b.buffer &&
+         (a.buffer == kNoBuffer || (a.region == b.region && a.from_arg == b.from_arg && a.to_arg == b.to_arg));
+}
+
+}  // namespace
+
+Graph replay(const Document& doc, std::string_view origin) { return Replay(origin, doc).run(); }
+
+// The file's edges must be the ones inference finds again: a mismatch means the file was
+// edited by hand or written by another version of the inference.
+void check_listed_edges(const Graph& g, std::vector<Edge> listed, std::string_view origin) {
+  auto by_pair = [](const Edge& a, const Edge& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); };
+  std::stable_sort(listed.begin(), listed.end(), by_pair);
+  const auto& inferred = g.edges();
+  std::size_t i = 0, k = 0;
+  const std::string fix = "; re-export the file, or delete its edges to accept the inferred ones";
+  while (i < listed.size() || k < inferred.size()) {
+    if (i < listed.size() && k < inferred.size() && same_edge(listed[i], inferred[k])) {
+      ++i, ++k;
+      continue;
+    }
+    if (k == inferred.size() || (i < listed.size() && by_pair(listed[i], inferred[k])))
+      fail(origin, "edges", "the file lists the " + describe_edge(g, listed[i]) + ", which inference does not find" + fix);
+    if (i == listed.size() || by_pair(inferred[k], listed[i]))
+      fail(origin, "edges", "inference finds the " + describe_edge(g, inferred[k]) + ", which the file does not list" + fix);
+    fail(origin, "edges", "the file lists the " + describe_edge(g, listed[i]) + ", but inference finds the " +
+                        describe_edge(g, inferred[k]) + fix);
+  }
+}
+
+}  // namespace tg::scope_json

@@ -1,0 +1,178 @@
+// matmul against a plain fp64 loop, on ragged shapes and sub-views, on every CPU path;
+// paths must agree bit for bit.
+#include "kernels/matmul.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cmath>
+#include <tuple>
+
+#include "kernel_test_support.hpp"
+#include "runtime/error.hpp"
+
+namespace {
+
+using namespace tg::kernels;
+using namespace tg::kernels::testing;
+using tg::View;
+
+struct Shape3 {
+  std::int64_t m, k, n;
+};
+
+// Shapes with edges that are not multiples of any vector width, and the decode-like M = 16.
+const Shape3 kShapes[] = {{1, 1, 1},   {1, 2, 17},   {3, 31, 15},  {8, 64, 32},    {16, 130, 100},
+                          {17, 7, 65}, {5, 257, 33}, {16, 96, 64}, {9, 1000, 48}, {2, 33, 130}};
+
+// The tiles live inside larger buffers at odd offsets, as model tasks pass them.
+struct Operands {
+  std::unique_ptr<tg::Buffer> a_buf, b_buf, c_buf;
+  View a, b, c;
+};
+
+Operands make_operands(const Shape3& s, tg::DType in, tg::DType out, bool transposed, std::uint64_t seed) {
+  Operands o;
+  o.a_buf = make_buffer("a", in, {s.m + 3, s.k + 5});
+  const std::int64_t b_rows = transposed ? s.n : s.k, b_cols = transposed ? s.k : s.n;
+  o.b_buf = make_buffer("b", in, {b_rows + 2, b_cols + 7});
+  o.c_buf = make_buffer("c", out, {s.m + 1, s.n + 3});
+  o.a = View(*o.a_buf).slice({2, 3}, {s.m, s.k});
+  o.b = View(*o.b_buf).slice({1, 5}, {b_rows, b_cols});
+  o.c = View(*o.c_buf).slice({1, 2}, {s.m, s.n});
+  const bool is_int = in == tg::INT8;
+  fill_uniform(View(*o.a_buf), is_int ? -127 : -1, is_int ? 127 : 1, seed);
+  fill_uniform(View(*o.b_buf), is_int ? -127 : -0.1, is_int ? 127 : 0.1, seed + 1);
+  fill_uniform(View(*o.c_buf), is_int ? -1000 : -2, is_int ? 1000 : 2, seed + 2);
+  return o;
+}
+
+double b_at(const View& b, bool transposed, std::int64_t k, std::int64_t n) {
+  return transposed ? get(b, n, k) : get(b, k, n);
+}
+
+class MatmulBf16 : public ::testing::TestWithParam<std::tuple<bool, bool>> {};
+
+TEST_P(MatmulBf16, MatchesFp64LoopWithinFp32SummationBound) {
+  const auto [transposed, accumulate] = GetParam();
+  std::uint64_t seed = 100;
+  for (const Shape3& s : kShapes) {
+    std::vector<std::uint8_t> first_path_result;
+    for (CpuPath path : all_paths()) {
+      SCOPED_TRACE(std::string(name_of(path)) + " m=" + std::to_string(s.m) + " k=" + std::to_string(s.k) +
+                   " n=" + std::to_string(s.n));
+      ScopedCpuPath scoped(path);
+      Operands o = make_operands(s, tg::BF16, tg::FP32, transposed, seed);
+      const auto c_before = bytes_of(View(*o.c_buf));
+      std::vector<double> c0;
+      for (std::int64_t i = 0; i < s.m; ++i)
+        for (std::int64_t j = 0; j < s.n; ++j) c0.push_back(get(o.c, i, j));
+      matmul(o.a, o.b, o.c, {transposed ? BLayout::transposed : BLayout::row_major, accumulate});
+      for (std::int64_t i = 0; i < s.m; ++i)
+        for (std::int64_t j = 0; j < s.n; ++j) {
+          double ref = accumulate ? c0[static_cast<std::size_t>(i * s.n + j)] : 0.0, mag = std::fabs(ref);
+          for (std::int64_t kk = 0; kk < s.k; ++kk) {
+            const double p = get(o.a, i, kk) * b_at(o.b, transposed, kk, j);
+            ref += p;
+            mag += std::fabs(p);
+          }
+          // fp32 summation of k+1 terms: each add rounds by <= 2^-24 of a partial sum <= mag.
+          const double tol = static_cast<double>(s.k + 1) * std::ldexp(1.0, -24) * mag + 1e-30;
+          ASSERT_NEAR(get(o.c, i, j), ref, tol) << "at (" << i << ", " << j << ")";
+        }
+      // Nothing outside the tile was written.
+      auto after = bytes_of(View(*o.c_buf));
+      const auto inside = bytes_of(o.c);
+      std::int64_t changed_outside = 0;
+      for (std::int64_t r = 0; r < o.c_buf->shape()[0]; ++r)
+        for (std::int64_t cc = 0; cc < o.c_buf->shape()[1]; ++cc) {
+          const bool in_tile = r >= 1 && r < 1 + s.m && cc >= 2 && cc < 2 + s.n;
+          const std::size_t off = static_cast<std::size_t>(r * o.c_buf->shape()[1] + cc) * 4;
+          if (!in_tile && std::memcmp(&after[off], &c_before[off], 4) != 0) ++changed_outside;
+        }
+      EXPECT_EQ(changed_outside, 0);
+      if (first_path_result.empty()) first_path_result = inside;
+      else EXPECT_TRUE(first_path_result == inside) << "result differs bitwise from the scalar path";
+    }
+    seed += 10;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, MatmulBf16,
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param) ? "Transposed" : "RowMajor") +
+                                  (std::get<1>(info.param) ? "Accumulate" : "Overwrite");
+                         });
+
+class MatmulInt8 : public ::testing::TestWithParam<std::tuple<bool, bool>> {};
+
+TEST_P(MatmulInt8, ExactOnEveryPath) {
+  const auto [transposed, accumulate] = GetParam();
+  std::uint64_t seed = 500;
+  for (const Shape3& s : kShapes) {
+    for (CpuPath path : all_paths()) {
+      SCOPED_TRACE(std::string(name_of(path)) + " m=" + std::to_string(s.m) + " k=" + std::to_string(s.k) +
+                   " n=" + std::to_string(s.n));
+      ScopedCpuPath scoped(path);
+      Operands o = make_operands(s, tg::INT8, tg::INT32, transposed, seed);
+      // Include the extremes: -127 and 127 (and -128, which the VNNI path must also handle).
+      o.a.at<std::int8_t>({0, 0}) = -128;
+      o.b.at<std::int8_t>({0, 0}) = -128;
+      std::vector<std::int64_t> c0;
+      for (std::int64_t i = 0; i < s.m; ++i)
+        for (std::int64_t j = 0; j < s.n; ++j) c0.push_back(o.c.at<std::int32_t>({i, j}));
+      matmul(o.a, o.b, o.c, {transposed ? BLayout::transposed : BLayout::row_major, accumulate});
+      for (std::int64_t i = 0; i < s.m; ++i)
+        for (std::int64_t j = 0; j < s.n; ++j) {
+          std::int64_t ref = accumulate ? c0[static_cast<std::size_t>(i * s.n + j)] : 0;
+          for (std::int64_t kk = 0; kk < s.k; ++kk)
+            ref += static_cast<std::int64_t>(get(o.a, i, kk)) * static_cast<std::int64_t>(b_at(o.b, transposed, kk, j));
+          ASSERT_EQ(o.c.at<std::int32_t>({i, j}), ref) << "at (" << i << ", " << j << ")";
+        }
+    }
+    seed += 10;
+  }
+}
+
+INSTANTIATE_TEST_SUITE_P(Layouts, MatmulInt8,
+                         ::testing::Combine(::testing::Bool(), ::testing::Bool()),
+                         [](const auto& info) {
+                           return std::string(std::get<0>(info.param) ? "Transposed" : "RowMajor") +
+                                  (std::get<1>(info.param) ? "Accumulate" : "Overwrite");
+                         });
+
+TEST(Matmul, SplitKWithAccumulateMatchesOneCallOnRowMajorB) {
+  // Row-major B: C = A[:, :64] @ B[:64] then C += A[:, 64:] @ B[64:] continues the same
+  // running sum per element, so it is bit-identical to one call (K chunk even).
+  for (CpuPath path : all_paths()) {
+    ScopedCpuPath scoped(path);
+    Operands o = make_operands({16, 128, 96}, tg::BF16, tg::FP32, false, 7);
+    auto c2_buf = make_buffer("c2", tg::FP32, {16, 96});
+    View c2(*c2_buf);
+    matmul(o.a, o.b, o.c);
+    matmul(o.a.cols(0, 64), o.b.rows(0, 64), c2);
+    matmul(o.a.cols(64, 64), o.b.rows(64, 64), c2, {BLayout::row_major, true});
+    EXPECT_TRUE(bytes_of(o.c) == bytes_of(c2)) << name_of(path);
+  }
+}
+
+TEST(Matmul, BadShapesAndDtypesNameTheViews) {
+  auto a = make_buffer("normed_states", tg::BF16, {16, 512});
+  auto b = make_buffer("wq_a", tg::BF16, {256, 64});
+  auto c = make_buffer("qr_fp32", tg::FP32, {16, 64});
+  auto ci = make_buffer("acc", tg::INT32, {16, 64});
+  try {
+    matmul(View(*a), View(*b), View(*c));
+    FAIL() << "expected ShapeError";
+  } catch (const tg::ShapeError& e) {
+    const std::string msg = e.what();
+    EXPECT_NE(msg.find("normed_states"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("wq_a"), std::string::npos) << msg;
+    EXPECT_NE(msg.find("K = 256"), std::string::npos) << msg;
+  }
+  EXPECT_THROW(matmul(View(*a).cols(0, 256), View(*b), View(*ci)), tg::ShapeError);  // bf16 -> int32
+  EXPECT_THROW(matmul(View(*a).cols(0, 256), View(*b), View(*c).cols(0, 32)), tg::ShapeError);
+  EXPECT_THROW(matmul(View(*a).cols(0, 256), View(*b), View()), tg::ShapeError);
+}
+
+}  // namespace

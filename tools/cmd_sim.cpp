@@ -1,0 +1,123 @@
+// tilegraph sim: simulate a JSON scope on a modelled chip (timing only; the kernels of a
+// JSON scope are not code) and report the schedule, e.g.
+//   tilegraph sim scope.json --machine a2a3 --strategy all
+//   tilegraph sim scope.json --machine a5 --strategy critical-path --trace t.json --html t.html
+#include <filesystem>
+#include <iostream>
+
+#include "runtime/error.hpp"
+#include "runtime/machine.hpp"
+#include "scheduler/schedule_analysis.hpp"
+#include "scheduler/sim_executor.hpp"
+#include "scheduler/strategy.hpp"
+#include "scheduler/trace_html.hpp"
+#include "scheduler/trace_perfetto.hpp"
+#include "tasks/scope_json.hpp"
+#include "tools/command.hpp"
+
+namespace {
+
+struct SimArgs {
+  std::string file;
+  std::string machine = "a2a3";
+  std::string strategy = "fifo";
+  std::string staging = "last-use";
+  std::uint64_t ring_kib = 0;
+  std::string trace;
+  std::string html;
+  bool show_machine = false;
+};
+
+std::string bytes_text(std::uint64_t bytes) {
+  if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
+  return std::to_string(bytes) + " B";
+}
+
+// "out.json" -> "out.fifo.json" when several strategies write files.
+std::string per_strategy_path(const std::string& path, const std::string& strategy, bool several) {
+  if (!several || path.empty()) return path;
+  std::filesystem::path p(path);
+  return (p.parent_path() / (p.stem().string() + "." + strategy + p.extension().string())).string();
+}
+
+int run_sim(const SimArgs& a) {
+  const tg::Graph graph = tg::read_scope_json(a.file);
+  const tg::Machine machine = tg::load_machine(a.machine);
+  if (a.show_machine) std::cout << machine.summary() << "\n";
+
+  tg::SimOptions options;
+  if (a.staging == "scope-exit") {
+    options.staging = tg::StagingRelease::ScopeExitRing;
+    options.ring_bytes = a.ring_kib * 1024;
+  } else if (a.ring_kib) {
+    throw tg::ConfigError("--ring-kib sizes the scope-exit rings; add --staging scope-exit");
+  }
+  const std::vector<std::string> strategies =
+      a.strategy == "all" ? tg::strategy_names() : std::vector<std::string>{a.strategy};
+  const bool several = strategies.size() > 1;
+
+  std::vector<tg::ScheduleAnalysis> analyses;
+  std::vector<std::string> peak_last_use, peak_scope_exit, events;
+  std::size_t without_cost = 0;
+  for (const auto& name : strategies) {
+    options.strategy = name;
+    const tg::SimResult result = tg::SimExecutor(machine, options).run(graph);
+    analyses.push_back(tg::analyze_schedule(graph, result.timeline, &machine));
+    peak_last_use.push_back(bytes_text(result.peak_staging_bytes_last_use));
+    peak_scope_exit.push_back(bytes_text(result.peak_staging_bytes_scope_exit));
+    events.push_back(std::to_string(result.events));
+    without_cost = result.tasks_without_cost;
+    if (const auto path = per_strategy_path(a.trace, name, several); !path.empty()) {
+      tg::write_perfetto_trace(graph, result.timeline, path);
+      std::cerr << "wrote " << path << "\n";
+    }
+    if (const auto path = per_strategy_path(a.html, name, several); !path.empty()) {
+      tg::write_html_swimlane(graph, result.timeline, path);
+      std::cerr << "wrote " << path << "\n";
+    }
+    if (!several) {
+      std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << graph.edges().size()
+                << " edges on " << machine.name << " (" << machine.origin << ")\n"
+                << tg::format_analysis(analyses.back()) << "  peak staging: " << peak_last_use.back()
+                << " released at last use, " << peak_scope_exit.back() << " held to scope exit\n";
+      for (const auto& ring : result.rings)
+        if (ring.peak_bytes)
+          std::cout << "    " << ring.name << ": peak " << bytes_text(ring.peak_bytes)
+                    << (ring.capacity_bytes ? " of " + bytes_text(ring.capacity_bytes) : std::string()) << "\n";
+    }
+  }
+  if (several) {
+    std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << graph.edges().size()
+              << " edges on " << machine.name << " (" << machine.origin << ")\n"
+              << tg::format_comparison(strategies, analyses,
+                                       {{"peak staging (last use)", peak_last_use},
+                                        {"peak staging (scope exit)", peak_scope_exit},
+                                        {"simulated events", events}});
+  }
+  if (without_cost)
+    std::cerr << "note: " << without_cost << " tasks have no cost hint and were modelled as the kernel overhead ("
+              << machine.kernel_overhead_ns << " ns) alone\n";
+  return 0;
+}
+
+tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("sim", "Simulate a JSON scope on a modelled chip and analyse the schedule");
+  auto args = std::make_shared<SimArgs>();
+  std::vector<std::string> strategies = tg::strategy_names();
+  strategies.push_back("all");
+  cmd->add_option("file", args->file, "JSON scope file (docs/json_scope_format.md)")->required();
+  cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host) or machine JSON file")->capture_default_str();
+  cmd->add_option("--strategy", args->strategy, "dispatch strategy, or all for a side-by-side table")
+      ->check(CLI::IsMember(strategies))
+      ->capture_default_str();
+  cmd->add_option("--staging", args->staging, "staging release: at last use, or at scope exit from FIFO rings")
+      ->check(CLI::IsMember({"last-use", "scope-exit"}))
+      ->capture_default_str();
+  cmd->add_option("--ring-kib", args->ring_kib, "size of each scope depth's ring in KiB (scope-exit; 0 = unbounded)");
+  cmd->add_option("--trace", args->trace, "write a Perfetto / Chrome trace JSON (per strategy with --strategy all)");
+  cmd->add_option("--html", args->html, "write a self-contained HTML swimlane (per strategy with --strategy all)");
+  cmd->add_flag("--show-machine", args->show_machine, "print the machine's figures first");
+  cmd->callback([&exit_code, args] { exit_code = run_sim(*args); });
+}};
+
+}  // namespace

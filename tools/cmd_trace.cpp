@@ -1,0 +1,150 @@
+// tilegraph trace: runs a scope and writes pictures of the run. SCOPE is `demo` (a small
+// built-in scope with real kernels) or a JSON scope file (kernels are not stored in the
+// file, so its tasks run as no-ops). The host executor gives real timestamps; --machine
+// simulates the scope on a modelled chip instead.
+//   tilegraph trace demo --html run.html --perfetto run.json --dot graph.dot
+//   tilegraph trace scope.json --machine a2a3 --strategy critical-path --html sim.html
+#include <cmath>
+#include <filesystem>
+#include <fstream>
+#include <iostream>
+#include <random>
+
+#include "runtime/error.hpp"
+#include "runtime/machine.hpp"
+#include "scheduler/host_executor.hpp"
+#include "scheduler/sim_executor.hpp"
+#include "scheduler/trace_dot.hpp"
+#include "scheduler/trace_html.hpp"
+#include "scheduler/trace_perfetto.hpp"
+#include "tasks/scope.hpp"
+#include "tasks/scope_json.hpp"
+#include "tools/command.hpp"
+
+namespace {
+
+constexpr std::int64_t kRows = 64, kInner = 256, kCols = 512, kRowTile = 32, kColTile = 64, kNormBlocks = 8;
+
+// Row scaling (SPMD), a tiled matrix product (cube), per-tile row sums (vector) and a host
+// total: four stages, so the swimlane shows SPMD blocks, fan-out, fan-in and a host lane.
+tg::Graph build_demo_scope() {
+  tg::Scope s{"trace_demo"};
+  auto x = s.input("x", {kRows, kInner}, tg::FP32);
+  auto w = s.weight("w", {kInner, kCols}, tg::FP32);
+  auto scaled = s.staging("scaled", {kRows, kInner}, tg::FP32);
+  auto y = s.output("y", {kRows, kCols}, tg::FP32);
+  auto sums = s.staging("row_sums", {kRows, kCols / kColTile}, tg::FP32);
+  auto total = s.output("total", {1, 1}, tg::FP32);
+
+  constexpr std::int64_t rows_per_block = kRows / kNormBlocks;
+  s.vector("scale_rows", {tg::In(x), tg::Out(scaled)}, [](const tg::TaskContext& c) {
+     for (std::int64_t r = c.block_idx() * rows_per_block; r < (c.block_idx() + 1) * rows_per_block; ++r)
+       for (std::int64_t k = 0; k < kInner; ++k)
+         c.view(1).at<float>({r, k}) = c.view(0).at<float>({r, k}) / static_cast<float>(1 + r);
+   }).blocks(static_cast<int>(kNormBlocks)).cost({2.0 * rows_per_block * kInner, 8.0 * rows_per_block * kInner, 0, false});
+  for (std::int64_t r0 = 0; r0 < kRows; r0 += kRowTile)
+    for (std::int64_t c0 = 0; c0 < kCols; c0 += kColTile) {
+      s.cube("matmul_tile", {tg::In(scaled.rows(r0, kRowTile)), tg::In(w.cols(c0, kColTile)), tg::Out(y.slice({r0, c0}, {kRowTile, kColTile}))},
+             [](const tg::TaskContext& c) {
+               const auto& a = c.view(0);
+               const auto& b = c.view(1);
+               const auto& out = c.view(2);
+               for (std::int64_t i = 0; i < out.size(0); ++i) {
+                 float* o = out.row<float>(i);
+                 for (std::int64_t j = 0; j < out.size(1); ++j) o[j] = 0;
+                 for (std::int64_t k = 0; k < a.size(1); ++k) {
+                   const float aik = a.row<float>(i)[k];
+                   const float* bk = b.row<float>(k);
+                   for (std::int64_t j = 0; j < out.size(1); ++j) o[j] += aik * bk[j];
+                 }
+               }
+             })
+          .cost({2.0 * kRowTile * kInner * kColTile, 4.0 * (kRowTile * kInner + kInner * kColTile + kRowTile * kColTile), 0, false});
+      s.vector("tile_row_sum", {tg::In(y.slice({r0, c0}, {kRowTile, kColTile})), tg::Out(sums.slice({r0, c0 / kColTile}, {kRowTile, 1}))},
+               [](const tg::TaskContext& c) {
+                 for (std::int64_t i = 0; i < c.view(0).size(0); ++i) {
+                   float acc = 0;
+                   for (std::int64_t j = 0; j < c.view(0).size(1); ++j) acc += c.view(0).at<float>({i, j});
+                   c.view(1).at<float>({i, 0}) = acc;
+                 }
+               })
+          .cost({1.0 * kRowTile * kColTile, 4.0 * kRowTile * kColTile, 0, false});
+    }
+  s.host("total", {tg::In(sums), tg::Out(total)}, [](const tg::TaskContext& c) {
+    double acc = 0;
+    for (std::int64_t i = 0; i < c.view(0).size(0); ++i)
+      for (std::int64_t j = 0; j < c.view(0).size(1); ++j) acc += c.view(0).at<float>({i, j});
+    c.view(1).at<float>({0, 0}) = static_cast<float>(acc);
+  }).cost({1.0 * kRows * kCols / kColTile, 4.0 * kRows * kCols / kColTile, 0, false});
+  auto graph = s.finalize();
+
+  std::mt19937 rng(11);
+  std::uniform_real_distribution<float> dist(-1, 1);
+  for (auto* buf : {&graph.buffer("x"), &graph.buffer("w")}) {
+    float* p = buf->data_as<float>();
+    for (std::int64_t i = 0; i < buf->numel(); ++i) p[i] = dist(rng);
+  }
+  return graph;
+}
+
+struct TraceArgs {
+  std::string scope;
+  std::string html, perfetto, dot;
+  std::string machine, strategy = "fifo";
+  int threads = 0;
+};
+
+void report_file(const std::string& what, const std::string& path) {
+  std::cout << "wrote " << what << " " << path << " (" << std::filesystem::file_size(path) << " bytes)\n";
+}
+
+int run_trace(const TraceArgs& a) {
+  if (a.html.empty() && a.perfetto.empty() && a.dot.empty())
+    throw tg::ConfigError("tilegraph trace: nothing to write; give --html FILE, --perfetto FILE and/or --dot FILE");
+  const tg::Graph graph = a.scope == "demo" ? build_demo_scope() : tg::read_scope_json(a.scope);
+  graph.verify();
+  tg::Timeline timeline;
+  if (a.machine.empty()) {
+    if (a.scope != "demo") std::cout << "note: tasks read from a JSON scope have no kernels; they run as no-ops\n";
+    tg::HostExecutor executor(a.threads);
+    timeline = executor.run(graph);
+  } else {
+    tg::SimOptions options;
+    options.strategy = a.strategy;
+    timeline = tg::SimExecutor(tg::load_machine(a.machine), options).run(graph).timeline;
+  }
+  std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << timeline.rows.size()
+            << " rows on " << timeline.source << ", makespan " << static_cast<double>(timeline.makespan_ns) / 1000.0 << " us\n";
+  if (!a.html.empty()) {
+    tg::write_html_swimlane(graph, timeline, a.html);
+    report_file("swimlane", a.html);
+  }
+  if (!a.perfetto.empty()) {
+    tg::write_perfetto_trace(graph, timeline, a.perfetto);
+    report_file("Perfetto trace (open in ui.perfetto.dev)", a.perfetto);
+  }
+  if (!a.dot.empty()) {
+    std::ofstream out(a.dot);
+    if (!out) throw tg::IoError("cannot open '" + a.dot + "' to write the DOT graph; check that the directory exists");
+    tg::write_dot(graph, out);
+    out.close();
+    if (!out) throw tg::IoError("writing the DOT graph '" + a.dot + "' failed");
+    report_file("DOT graph", a.dot);
+  }
+  return 0;
+}
+
+tg::cli::CommandRegistration trace_command{"trace", [](CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("trace", "Run a scope (host executor, or --machine to simulate) and write its swimlane / trace / graph");
+  auto args = std::make_shared<TraceArgs>();
+  cmd->add_option("scope", args->scope, "`demo` (built-in scope) or a JSON scope file")->required();
+  cmd->add_option("--html", args->html, "self-contained HTML swimlane to write");
+  cmd->add_option("--perfetto", args->perfetto, "Chrome/Perfetto trace JSON to write");
+  cmd->add_option("--dot", args->dot, "Graphviz DOT of the graph to write");
+  cmd->add_option("--threads", args->threads, "host executor threads (0 = all cores)");
+  cmd->add_option("--machine", args->machine, "simulate on this machine preset or JSON file instead of running on the host");
+  cmd->add_option("--strategy", args->strategy, "dispatch strategy for --machine")->capture_default_str();
+  cmd->callback([&exit_code, args] { exit_code = run_trace(*args); });
+}};
+
+}  // namespace

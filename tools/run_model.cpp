@@ -1,0 +1,148 @@
+#include "tools/run_model.hpp"
+
+#include <fmt/format.h>
+
+#include <algorithm>
+#include <chrono>
+#include <filesystem>
+#include <optional>
+#include <ostream>
+
+#include "models/common/registry.hpp"
+#include "runtime/error.hpp"
+#include "runtime/machine.hpp"
+#include "scheduler/host_executor.hpp"
+#include "scheduler/sim_executor.hpp"
+#include "scheduler/trace_html.hpp"
+#include "scheduler/trace_perfetto.hpp"
+#include "tasks/lint.hpp"
+
+namespace tg::cli {
+namespace {
+
+// Lint findings: errors and warnings in full, hints counted. With a machine, the tasks'
+// working sets are checked against its on-chip buffers too. Returns whether lint failed.
+bool print_lint(const Graph& graph, const std::string& machine, std::ostream& out) {
+  LintOptions options;
+  if (!machine.empty()) options.machine = load_machine(machine);
+  const auto diagnostics = lint(graph, options);
+  std::size_t hints = 0, shown = 0;
+  for (const auto& d : diagnostics) {
+    if (d.severity == Severity::Info) {
+      ++hints;
+      continue;
+    }
+    out << "  " << d.to_string();
+    ++shown;
+  }
+  out << fmt::format("lint: {} finding(s){}\n", shown, hints ? fmt::format(", {} hint(s) not shown", hints) : "");
+  return lint_fails(diagnostics);
+}
+
+double ms_since(std::chrono::steady_clock::time_point t0) {
+  return std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+}
+
+// Kernel time per stage (task name), summed over blocks: where the host run spends its time.
+void print_stage_times(const Graph& graph, const Timeline& timeline, std::ostream& out) {
+  std::vector<std::pair<std::string, double>> per_stage;
+  for (const auto& row : timeline.rows) {
+    const auto& name = graph.task(row.task).name;
+    auto it = std::find_if(per_stage.begin(), per_stage.end(), [&](const auto& p) { return p.first == name; });
+    if (it == per_stage.end()) it = per_stage.insert(per_stage.end(), {name, 0.0});
+    it->second += static_cast<double>(row.end_ns - row.start_ns) / 1e6;
+  }
+  out << "kernel time per stage (ms, summed over blocks):";
+  for (const auto& [name, ms] : per_stage) out << fmt::format(" {} {:.2f};", name, ms);
+  out << "\n";
+}
+
+bool check_and_print(const models::ModelRun& run, std::ostream& out) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto report = run.check();
+  const double golden_ms = ms_since(t0);
+  report.print(out);
+  out << fmt::format("golden check: {:.0f} ms\n", golden_ms);
+  return report.pass();
+}
+
+// The modelled chip of the request, or none; bad machine or strategy names fail here,
+// before anything runs.
+std::optional<SimExecutor> simulator_for(const ModelRunRequest& request) {
+  if (request.machine.empty()) {
+    if (!request.trace_file.empty() || !request.html_file.empty())
+      throw ConfigError("--trace and --html describe a simulated run; add --machine a2a3 (or another preset)");
+    return std::nullopt;
+  }
+  SimOptions options;
+  options.strategy = request.strategy;
+  options.functional = true;  // the kernels run again in simulated order: checked after
+  options.functional_threads = request.threads;
+  return SimExecutor(load_machine(request.machine), options);
+}
+
+void simulate(models::ModelRun& run, const SimExecutor& sim, const ModelRunRequest& request, bool& ok,
+              std::ostream& out) {
+  run.reset_for_rerun();
+  const auto result = sim.run(run.graph());
+  out << fmt::format("simulated on {} ({}), strategy {}: makespan {:.1f} us, {} events\n", request.machine,
+                     sim.machine().origin, result.strategy, static_cast<double>(result.timeline.makespan_ns) / 1e3,
+                     result.events);
+  // The host run's table is above; here only the verdict, unless this run diverges.
+  const auto report = run.check();
+  if (report.pass()) {
+    out << "golden check of the simulated (functional) run: every stage within tolerance (local checks)\n";
+  } else {
+    out << "golden check of the simulated (functional) run:\n";
+    report.print(out);
+    ok = false;
+  }
+  if (!request.trace_file.empty()) {
+    write_perfetto_trace(run.graph(), result.timeline, request.trace_file);
+    out << "Perfetto trace: " << std::filesystem::absolute(request.trace_file).string()
+        << " (open in https://ui.perfetto.dev)\n";
+  }
+  if (!request.html_file.empty()) {
+    write_html_swimlane(run.graph(), result.timeline, request.html_file);
+    out << "HTML swimlane: " << std::filesystem::absolute(request.html_file).string() << " (open in a browser)\n";
+  }
+}
+
+}  // namespace
+
+int run_model(const ModelRunRequest& request, std::ostream& out) {
+  const auto& entry = models::find_model(request.model);
+  const auto sim = simulator_for(request);
+  auto run = entry.make(request.options);
+  out << run->summary() << "\n";
+  run->graph().verify();
+  bool ok = !print_lint(run->graph(), request.machine, out);
+
+  if (request.inputs_dir.empty()) {
+    run->generate_inputs(request.seed);
+    out << "inputs: generated from seed " << request.seed << "\n";
+  } else {
+    run->load_inputs(request.inputs_dir);
+    out << "inputs: read from " << request.inputs_dir << "/inputs/\n";
+  }
+  run->validate_inputs();
+  run->snapshot_inouts();
+
+  HostExecutor executor(request.threads);
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto timeline = executor.run(run->graph());
+  out << fmt::format("host run: {} threads, {:.2f} ms (first run: includes first touch of the staging buffers)\n",
+                     executor.threads(), ms_since(t0));
+  print_stage_times(run->graph(), timeline, out);
+
+  ok = check_and_print(*run, out) && ok;
+  if (!request.dump_dir.empty()) {
+    run->dump(request.dump_dir);
+    out << "tensors written to " << request.dump_dir << "/{inputs,staging,outputs}/\n";
+  }
+  if (sim) simulate(*run, *sim, request, ok, out);
+  out << (ok ? "PASS\n" : "FAIL\n");
+  return ok ? 0 : 1;
+}
+
+}  // namespace tg::cli

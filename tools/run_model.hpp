@@ -1,0 +1,34 @@
+#pragma once
+// The flow behind `tilegraph run MODEL` (and `tilegraph demo`): build the model's scope,
+// lint it, fill its inputs (seed or --inputs DIR), run it on the HostExecutor, check every
+// staging tensor and output against the golden stage by stage, optionally dump the tensors,
+// and optionally replay it on a modelled chip (functional + timing) with traces.
+// Any model in models/common/registry.hpp runs through here unchanged.
+#include <cstdint>
+#include <iosfwd>
+#include <string>
+
+#include "models/common/model_run.hpp"
+
+namespace tg::cli {
+
+struct ModelRunRequest {
+  std::string model;             // a name from models::model_registry()
+  models::ModelOptions options;  // config, batch, plant_bug
+  std::uint64_t seed = 1;
+  std::string inputs_dir;        // "" = generate from the seed
+  std::string dump_dir;          // "" = no dump
+  int threads = 0;               // host threads, 0 = all cores
+  // Modelled chip: empty machine = host only.
+  std::string machine;
+  std::string strategy = "fifo";
+  std::string trace_file;        // Perfetto JSON of the simulated run
+  std::string html_file;         // HTML swimlane of the simulated run
+};
+
+// Prints the steps, the lint findings, the precision table and the first diverging stage
+// to `out`. Returns the exit code: 0 when every local check is within tolerance and lint
+// found no error, 1 otherwise. Bad options or files throw tg::Error.
+int run_model(const ModelRunRequest& request, std::ostream& out);
+
+}  // namespace tg::cli
