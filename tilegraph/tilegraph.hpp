@@ -1,12 +1,22 @@
 #pragma once
-// The one header a user includes: buffers and views, the scope builder, the graph, and the
-// host executor. Kernels, models, simulator and trace exporters have their own headers.
+// The one header a user includes: buffers and views, the scope builder and its graph, lint
+// and the JSON scope format, the host executor, the modelled chip, and the trace writers.
+// Kernels and models have their own headers (kernels/kernels.hpp, models/...).
 #include "runtime/bf16.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/dtype.hpp"
 #include "runtime/error.hpp"
+#include "runtime/machine.hpp"
+#include "runtime/npy.hpp"
 #include "runtime/view.hpp"
 #include "scheduler/host_executor.hpp"
+#include "scheduler/schedule_analysis.hpp"
+#include "scheduler/sim_executor.hpp"
 #include "scheduler/timeline.hpp"
+#include "scheduler/trace_dot.hpp"
+#include "scheduler/trace_html.hpp"
+#include "scheduler/trace_perfetto.hpp"
 #include "tasks/graph.hpp"
+#include "tasks/lint.hpp"
 #include "tasks/scope.hpp"
+#include "tasks/scope_json.hpp"
