@@ -80,7 +80,7 @@ const MachineLimits& machine_limits() {
     } else if (kernels::cpu_path_supported(CpuPath::avx2)) {
       m.fp32_fma_gflops = best_rate(fp32_fma_loop_avx2, iters, 3) * 1e-9;
     }
-    const long n = 8L << 20;  // 3 arrays x 32 MB: beyond the last-level cache of one CCD
+    const long n = kTriadElements;
     const double bytes = 3.0 * 4.0 * static_cast<double>(n);
     for (int threads : {1, 2}) {
       double best = 1e30;

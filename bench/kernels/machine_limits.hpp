@@ -18,6 +18,10 @@ struct MachineLimits {
 
 const MachineLimits& machine_limits();
 
+// STREAM triad array length: 3 arrays x 128 MB, several times any last-level cache here (two
+// 32 MB L3 slices would hold much of 3 x 32 MB and inflate the 2-thread figure).
+inline constexpr long kTriadElements = 32L << 20;
+
 // Seconds for one STREAM triad pass over `elements` floats per array on `threads` threads
 // (thread CPU time for 1 thread, wall time otherwise).
 double triad_seconds(long elements, int threads);

@@ -24,7 +24,7 @@ void peak(benchmark::State& state) {
 
 void stream_triad(benchmark::State& state) {
   const int threads = static_cast<int>(state.range(0));
-  const long n = 8L << 20;
+  const long n = kTriadElements;
   double seconds = 0;
   for (auto _ : state) {
     const double s = triad_seconds(n, threads);

@@ -27,6 +27,10 @@ struct Scope1Config {
   // Emission: one SPMD task per projection stage (block i = output tile i), or one task
   // per output tile. Same kernels, same results; the scheduler sees fewer, larger tasks.
   bool spmd_projections = true;
+  // q_rope, decode_cache_write and q_split as one task per batch row
+  // ("q_rope_cache_write_split"), as the spec allows: no q_roped tensor, two fewer tasks,
+  // bit-identical outputs and caches.
+  bool fuse_per_batch_tail = false;
 
   std::int64_t qk_head_dim() const { return qk_nope_head_dim + qk_rope_head_dim; }
   std::int64_t kv_a_out() const { return kv_lora_rank + qk_rope_head_dim; }

@@ -3,6 +3,7 @@
 // calls into kernels/; the only loops here are the planted variance bug.
 #include "models/deepseek_v3_2/scope1.hpp"
 
+#include <algorithm>
 #include <cmath>
 #include <functional>
 #include <string>
@@ -170,22 +171,58 @@ void kv_a_proj(const Emitter& e) {
 
 void kv_a_write(const Emitter& e) { e.write_bf16("kv_a_write", e.st.kv_a_fp32, e.st.kv_a_out, e.c.kv_out_tile); }
 
+// Per-batch-row bodies of stages 6, 8 and 9, shared by the separate and the fused emission.
+struct RowDims {
+  int64_t heads, q, n, r, max_seq;
+};
+
+RowDims row_dims(const Scope1Config& c) {
+  return {c.num_heads, c.qk_head_dim(), c.qk_nope_head_dim, c.qk_rope_head_dim, c.max_seq};
+}
+
+// q_roped[b] = q_proj[b] with each head's rope columns rotated at pos, nope columns copied.
+void q_rope_row(const RowDims& d, const View& q_proj, const View& seq_len, const View& cos, const View& sin,
+                const View& q_roped) {
+  const int64_t pos = position_of(seq_len, 0, d.max_seq);
+  const View src = q_proj.reshape({d.heads, d.q}), dst = q_roped.reshape({d.heads, d.q});
+  kernels::cast(src.cols(0, d.n), dst.cols(0, d.n));
+  kernels::rope(src.cols(d.n, d.r), cos.rows(pos, 1), sin.rows(pos, 1), dst.cols(d.n, d.r), {});
+}
+
+// Row pos of batch b's cache segments: kv_normed[b], and the rotated pe part of kv_a_out[b].
+void cache_write_row(const RowDims& d, const View& kv_normed, const View& kv_pe, const View& seq_len, const View& cos,
+                     const View& sin, const View& kv_cache_segment, const View& pe_cache_segment) {
+  const int64_t pos = position_of(seq_len, 0, d.max_seq);
+  kernels::cast(kv_normed, kv_cache_segment.rows(pos, 1));
+  kernels::rope(kv_pe, cos.rows(pos, 1), sin.rows(pos, 1), pe_cache_segment.rows(pos, 1), {});
+}
+
+void q_split_row(const RowDims& d, const View& q_roped, const View& q_nope_out, const View& q_pe_out) {
+  const View src = q_roped.reshape({d.heads, d.q});
+  kernels::cast(src.cols(0, d.n), q_nope_out.reshape({d.heads, d.n}));
+  kernels::cast(src.cols(d.n, d.r), q_pe_out.reshape({d.heads, d.r}));
+}
+
+CostHint q_rope_cost(const RowDims& d) {
+  return {6.0 * static_cast<double>(d.heads * d.r), static_cast<double>(d.heads * d.q * 2 * 2 + d.r * 4 * 2),
+          static_cast<std::uint64_t>(d.heads * d.q * (2 + 2) + d.r * 8), false};
+}
+CostHint cache_write_cost(const RowDims& d, int64_t kv_lora) {
+  return {6.0 * static_cast<double>(d.r), static_cast<double>(kv_lora * 2 * 2 + d.r * 2 * 2 + d.r * 4 * 2),
+          static_cast<std::uint64_t>(kv_lora * 2 + d.r * (2 + 2 + 8)), false};
+}
+CostHint q_split_cost(const RowDims& d) {
+  return {0.0, static_cast<double>(d.heads * d.q * 2 * 2), static_cast<std::uint64_t>(d.heads * d.q * 2 * 2), false};
+}
+
 void q_rope(const Emitter& e) {
-  const auto& c = e.c;
-  const int64_t heads = c.num_heads, q = c.qk_head_dim(), n = c.qk_nope_head_dim, r = c.qk_rope_head_dim, max_seq = c.max_seq;
+  const auto d = row_dims(e.c);
   e.per_batch_row(
       "q_rope", {In(e.st.q_proj), In(e.t.seq_lens), In(e.t.rope_cos), In(e.t.rope_sin), Out(e.st.q_roped)},
       [](const std::vector<View>& v, int64_t b) {
         return std::vector<View>{v[0].rows(b, 1), v[1].slice({b}, {1}), v[2], v[3], v[4].rows(b, 1)};
       },
-      [=](const std::vector<View>& v) {
-        const int64_t pos = position_of(v[1], 0, max_seq);
-        const View src = v[0].reshape({heads, q}), dst = v[4].reshape({heads, q});
-        kernels::cast(src.cols(0, n), dst.cols(0, n));  // nope columns: copied
-        kernels::rope(src.cols(n, r), v[2].rows(pos, 1), v[3].rows(pos, 1), dst.cols(n, r), {});
-      },
-      {6.0 * static_cast<double>(heads * r), static_cast<double>(heads * q * 2 * 2 + r * 4 * 2),
-       static_cast<std::uint64_t>(heads * q * (2 + 2) + r * 8), false});
+      [d](const std::vector<View>& v) { q_rope_row(d, v[0], v[1], v[2], v[3], v[4]); }, q_rope_cost(d));
 }
 
 void kv_rmsnorm(const Emitter& e) {
@@ -201,39 +238,59 @@ void kv_rmsnorm(const Emitter& e) {
 }
 
 void decode_cache_write(const Emitter& e) {
-  const auto& c = e.c;
-  const int64_t kv_lora = c.kv_lora_rank, r = c.qk_rope_head_dim, max_seq = c.max_seq;
+  const auto d = row_dims(e.c);
+  const int64_t kv_lora = e.c.kv_lora_rank;
   // The written row depends on seq_lens, known only at run time: the caches are InOut as a
-  // whole, and each block touches one row of each.
+  // whole, and block b touches only its own segment [b*MAX_SEQ, (b+1)*MAX_SEQ).
   e.per_batch_row(
       "decode_cache_write",
-      {In(e.st.kv_normed), In(e.st.kv_a_out.cols(kv_lora, r)), In(e.t.seq_lens), In(e.t.rope_cos), In(e.t.rope_sin),
+      {In(e.st.kv_normed), In(e.st.kv_a_out.cols(kv_lora, d.r)), In(e.t.seq_lens), In(e.t.rope_cos), In(e.t.rope_sin),
        InOut(e.t.kv_cache), InOut(e.t.pe_cache)},
-      [max_seq](const std::vector<View>& v, int64_t b) {
+      [d](const std::vector<View>& v, int64_t b) {
         return std::vector<View>{v[0].rows(b, 1), v[1].rows(b, 1), v[2].slice({b}, {1}), v[3], v[4],
-                                 v[5].rows(b * max_seq, max_seq), v[6].rows(b * max_seq, max_seq)};
+                                 v[5].rows(b * d.max_seq, d.max_seq), v[6].rows(b * d.max_seq, d.max_seq)};
       },
-      [max_seq](const std::vector<View>& v) {
-        const int64_t pos = position_of(v[2], 0, max_seq);
-        kernels::cast(v[0], v[5].rows(pos, 1));
-        kernels::rope(v[1], v[3].rows(pos, 1), v[4].rows(pos, 1), v[6].rows(pos, 1), {});
-      },
-      {6.0 * static_cast<double>(r), static_cast<double>(kv_lora * 2 * 2 + r * 2 * 2 + r * 4 * 2),
-       static_cast<std::uint64_t>(kv_lora * 2 + r * (2 + 2 + 8)), false});
+      [d](const std::vector<View>& v) { cache_write_row(d, v[0], v[1], v[2], v[3], v[4], v[5], v[6]); },
+      cache_write_cost(d, kv_lora));
 }
 
 void q_split(const Emitter& e) {
-  const auto& c = e.c;
-  const int64_t heads = c.num_heads, q = c.qk_head_dim(), n = c.qk_nope_head_dim, r = c.qk_rope_head_dim;
+  const auto d = row_dims(e.c);
   e.per_batch_row(
       "q_split", {In(e.st.q_roped), Out(e.t.q_nope_out), Out(e.t.q_pe_out)},
       [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1].rows(b, 1), v[2].rows(b, 1)}; },
-      [=](const std::vector<View>& v) {
-        const View src = v[0].reshape({heads, q});
-        kernels::cast(src.cols(0, n), v[1].reshape({heads, n}));
-        kernels::cast(src.cols(n, r), v[2].reshape({heads, r}));
+      [d](const std::vector<View>& v) { q_split_row(d, v[0], v[1], v[2]); }, q_split_cost(d));
+}
+
+// Stages 6, 8 and 9 as one task per b (the spec allows it: both per-b loops read seq_lens and
+// the same cos / sin rows, and no edge orders q_rope against decode_cache_write). The rotated
+// q goes straight into q_nope_out / q_pe_out: a q_roped tensor nothing reads would be the
+// dead write of the spec's third seed bug.
+void q_rope_cache_write_split(const Emitter& e) {
+  const auto d = row_dims(e.c);
+  const int64_t kv_lora = e.c.kv_lora_rank;
+  CostHint cost = q_rope_cost(d);
+  const auto cache = cache_write_cost(d, kv_lora);
+  cost.flops += cache.flops;
+  cost.bytes += cache.bytes;
+  cost.working_set_bytes = std::max(cost.working_set_bytes, cache.working_set_bytes);
+  e.per_batch_row(
+      "q_rope_cache_write_split",
+      {In(e.st.q_proj), In(e.t.seq_lens), In(e.t.rope_cos), In(e.t.rope_sin), Out(e.t.q_nope_out), Out(e.t.q_pe_out),
+       In(e.st.kv_normed), In(e.st.kv_a_out.cols(kv_lora, d.r)), InOut(e.t.kv_cache), InOut(e.t.pe_cache)},
+      [d](const std::vector<View>& v, int64_t b) {
+        return std::vector<View>{v[0].rows(b, 1), v[1].slice({b}, {1}), v[2], v[3], v[4].rows(b, 1), v[5].rows(b, 1),
+                                 v[6].rows(b, 1), v[7].rows(b, 1), v[8].rows(b * d.max_seq, d.max_seq),
+                                 v[9].rows(b * d.max_seq, d.max_seq)};
       },
-      {0.0, static_cast<double>(heads * q * 2 * 2), static_cast<std::uint64_t>(heads * q * 2 * 2), false});
+      [d](const std::vector<View>& v) {
+        const int64_t pos = position_of(v[1], 0, d.max_seq);
+        const View q = v[0].reshape({d.heads, d.q});
+        kernels::cast(q.cols(0, d.n), v[4].reshape({d.heads, d.n}));
+        kernels::rope(q.cols(d.n, d.r), v[2].rows(pos, 1), v[3].rows(pos, 1), v[5].reshape({d.heads, d.r}), {});
+        cache_write_row(d, v[6], v[7], v[1], v[2], v[3], v[8], v[9]);
+      },
+      cost);
 }
 
 void check_shape(const View& v, const char* name, const Shape& expected, DType dtype) {
@@ -295,7 +352,7 @@ Scope1Staging build(Scope& s, const Scope1Config& c, const Scope1Tensors& t, con
   st.qr_fp32 = s.staging("qr_fp32", {b, c.q_lora_rank}, FP32);
   st.q_proj_fp32 = s.staging("q_proj_fp32", {b, c.q_proj_cols()}, FP32);
   st.q_proj = s.staging("q_proj", {b, c.q_proj_cols()}, BF16);
-  st.q_roped = s.staging("q_roped", {b, c.q_proj_cols()}, BF16);
+  if (!c.fuse_per_batch_tail) st.q_roped = s.staging("q_roped", {b, c.q_proj_cols()}, BF16);
   st.kv_a_fp32 = s.staging("kv_a_fp32", {b, c.kv_a_out()}, FP32);
   st.kv_a_out = s.staging("kv_a_out", {b, c.kv_a_out()}, BF16);
   st.kv_normed = s.staging("kv_normed", {b, c.kv_lora_rank}, BF16);
@@ -310,10 +367,15 @@ Scope1Staging build(Scope& s, const Scope1Config& c, const Scope1Tensors& t, con
   }
   kv_a_proj(e);
   kv_a_write(e);
-  q_rope(e);
-  kv_rmsnorm(e);
-  decode_cache_write(e);
-  q_split(e);
+  if (c.fuse_per_batch_tail) {
+    kv_rmsnorm(e);
+    q_rope_cache_write_split(e);
+  } else {
+    q_rope(e);
+    kv_rmsnorm(e);
+    decode_cache_write(e);
+    q_split(e);
+  }
   return st;
 }
 

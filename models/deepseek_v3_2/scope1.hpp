@@ -37,7 +37,7 @@ struct Scope1Staging {
   View qr_fp32;        // [B, Q_LORA_RANK] fp32
   View q_proj_fp32;    // [B, NUM_HEADS*QK_HEAD_DIM] fp32: q_head_proj's accumulators
   View q_proj;         // [B, NUM_HEADS*QK_HEAD_DIM] bf16, before RoPE
-  View q_roped;        // [B, NUM_HEADS*QK_HEAD_DIM] bf16, after RoPE
+  View q_roped;        // [B, NUM_HEADS*QK_HEAD_DIM] bf16, after RoPE (none when fused)
   View kv_a_fp32;      // [B, KV_A_OUT] fp32: kv_a_proj's accumulators
   View kv_a_out;       // [B, KV_A_OUT] bf16
   View kv_normed;      // [B, KV_LORA_RANK] bf16

@@ -48,6 +48,14 @@ std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
   auto config = Scope1Config::named(options.config);
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kScope1ModelName, options.batch));
   if (options.batch > 0) config.batch = options.batch;
+  if (options.mode == "fused")
+    config.fuse_per_batch_tail = true;
+  else if (!options.mode.empty() && options.mode != "staged")
+    throw ConfigError(fmt::format("{}: unknown --mode '{}'; use staged (default: q_rope, decode_cache_write, q_split "
+                                  "as separate tasks) or fused (one task per batch row)",
+                                  kScope1ModelName, options.mode));
+  if (!options.preset.empty())
+    throw ConfigError(fmt::format("{}: has no presets (got --preset {}); use --config small|full", kScope1ModelName, options.preset));
   Scope1Faults faults;
   if (options.plant_bug == "rmsnorm-variance")
     faults.rmsnorm_variance = true;
@@ -59,7 +67,8 @@ std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
 }
 
 std::string Scope1Run::summary() const {
-  return fmt::format("{} ({} config: {}): {} tasks, {} edges", kScope1ModelName, config_.name, config_.describe(),
+  return fmt::format("{} ({} config{}: {}): {} tasks, {} edges", kScope1ModelName, config_.name,
+                     config_.fuse_per_batch_tail ? ", fused per-batch tail" : "", config_.describe(),
                      graph().num_tasks(), graph().edges().size());
 }
 
@@ -93,7 +102,7 @@ PrecisionReport Scope1Run::check() const {
 
   // The run's own tensors: the local check feeds each stage's golden with these.
   const auto normed = in("normed_states"), qr_fp32 = in("qr_fp32"), qr_out = in("qr_out"), q_proj = in("q_proj"),
-             q_roped = in("q_roped"), kv_a_out = in("kv_a_out"), kv_normed = in("kv_normed");
+             kv_a_out = in("kv_a_out"), kv_normed = in("kv_normed");
 
   // A golden stage run twice only when the end-to-end chain's input differs from the run's.
   auto reuse = [](const golden::Tensor& e2e_input, const golden::Tensor& run_input, const golden::Tensor& local,
@@ -138,10 +147,19 @@ PrecisionReport Scope1Run::check() const {
   stage("kv_a_proj", {judge(g, "kv_a_fp32", l_kv_fp32), judge(g, "kv_a_out", golden::round_bf16(l_kv_fp32))},
         {judge(g, "kv_a_fp32", e_kv_fp32), judge(g, "kv_a_out", e_kv_a_out)});
 
-  // 6. q_rope.
+  // 6. q_rope (with q_split when fused: then q_roped is never in GM and the outputs are
+  // its first observable tensors).
+  const bool fused = g.find_buffer("q_roped") == nullptr;
   const auto l_q_roped = golden::q_rope(c, q_proj, seq_lens, cos, sin);
   const auto e_q_roped = golden::q_rope(c, e_q_proj, seq_lens, cos, sin);
-  stage("q_rope", {judge(g, "q_roped", l_q_roped)}, {judge(g, "q_roped", e_q_roped)});
+  const auto e_split = golden::q_split(c, e_q_roped);
+  auto judge_split = [&](const golden::QSplit& expected) {
+    return std::vector<TensorStats>{judge(g, "q_nope_out", expected.q_nope_out), judge(g, "q_pe_out", expected.q_pe_out)};
+  };
+  if (fused)
+    stage("q_rope+q_split", judge_split(golden::q_split(c, l_q_roped)), judge_split(e_split));
+  else
+    stage("q_rope", {judge(g, "q_roped", l_q_roped)}, {judge(g, "q_roped", e_q_roped)});
 
   // 7. kv_rmsnorm.
   const auto kv_norm_weight = in("kv_norm_weight");
@@ -162,18 +180,15 @@ PrecisionReport Scope1Run::check() const {
         judge_caches(golden::decode_cache_write(c, e_kv_normed, e_kv_a_out, seq_lens, cos, sin, caches_before)));
 
   // 9. q_split.
-  const auto l_split = golden::q_split(c, q_roped);
-  const auto e_split = golden::q_split(c, e_q_roped);
-  stage("q_split", {judge(g, "q_nope_out", l_split.q_nope_out), judge(g, "q_pe_out", l_split.q_pe_out)},
-        {judge(g, "q_nope_out", e_split.q_nope_out), judge(g, "q_pe_out", e_split.q_pe_out)});
+  if (!fused) stage("q_split", judge_split(golden::q_split(c, in("q_roped"))), judge_split(e_split));
   return report;
 }
 
 void register_models(std::vector<ModelEntry>& registry) {
   registry.push_back(ModelEntry{
       kScope1ModelName,
-      "DeepSeek V3.2 decode front scope 1: RMSNorm, Q/KV projections, RoPE, cache write (spec: "
-      "shared/models/deepseek_v3_2_decode_scope1.md)",
+      "DeepSeek V3.2 decode front scope 1: RMSNorm, Q/KV projections, RoPE, cache write, --mode staged|fused "
+      "(spec: shared/models/deepseek_v3_2_decode_scope1.md)",
       {"full", "small"},
       {"rmsnorm-variance", "skip-q-proj"},
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return Scope1Run::make(options); }});

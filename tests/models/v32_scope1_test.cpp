@@ -161,6 +161,27 @@ TEST(V32Scope1Test, QRopeAndCacheWriteAreIndependentSoTheyMayFuse) {
   EXPECT_FALSE(reaches(cache, rope));
 }
 
+TEST(V32Scope1Test, FusedPerBatchTailGivesIdenticalBitsAndLintsClean) {
+  auto staged = run_small(8);
+  auto config = Scope1Config::small();
+  config.fuse_per_batch_tail = true;
+  Scope1Run fused(config, {});
+  fused.generate_inputs(8);
+  fused.snapshot_inouts();
+  tg::HostExecutor{2}.run(fused.graph());
+  EXPECT_EQ(fused.graph().num_tasks() + 2, staged->graph().num_tasks());
+  EXPECT_EQ(fused.graph().find_buffer("q_roped"), nullptr) << "no staging tensor that nothing reads";
+  for (const char* name : {"q_nope_out", "q_pe_out", "qr_out", "kv_cache", "pe_cache"}) {
+    const auto& a = staged->graph().buffer(name);
+    EXPECT_EQ(0, std::memcmp(a.data(), fused.graph().buffer(name).data(), a.bytes())) << name;
+  }
+  const auto report = fused.check();
+  EXPECT_TRUE(report.pass());
+  EXPECT_EQ(report.stages.size(), 8u);  // q_rope and q_split judged together
+  for (const auto& d : tg::lint(fused.graph())) EXPECT_EQ(d.severity, tg::Severity::Info) << d.to_string();
+  EXPECT_THROW(Scope1Run::make([] { auto o = options("small"); o.mode = "prefill"; return o; }()), tg::ConfigError);
+}
+
 TEST(V32Scope1Test, RmsnormVarianceBugDivergesAtInputRmsnorm) {
   const auto report = run_small(1, "rmsnorm-variance")->check();
   EXPECT_EQ(report.first_diverging_stage(), "input_rmsnorm");
