@@ -146,7 +146,7 @@ constexpr Bf16Tile kBf16PackedTiles[] = {tile_bf16<1, true>, tile_bf16<2, true>,
 // Loop order: K chunks of 256 rows outer, then 48-column tiles, then 8-row blocks of A, so B
 // is streamed one row panel (256 x N) at a time, and the next tile's lines are prefetched
 // while the current one is read (without it, each tile's walk down the rows at the row
-// stride of B stalls on every line: 33 instead of ~117 GFLOP/s on M 16, K 7168, N 1536).
+// stride of B waits on every line; prefetching 2 or 3 tiles ahead, or into L2, was slower).
 // Up to 16 rows of A (decode), the row blocks read B in place (the second block mostly from
 // L1/L2); with more, each 256 x 48 block is first interleaved into a 24 KB L1 buffer that all
 // row blocks read, which also avoids re-reading B at a row stride that maps its rows onto a
@@ -349,8 +349,8 @@ using Int8Tile = void (*)(const std::int8_t*, std::int64_t, const __m512i*, std:
                           int, bool);
 constexpr Int8Tile kInt8Tiles[] = {tile_int8<1>, tile_int8<2>, tile_int8<3>, tile_int8<4>, tile_int8<5>, tile_int8<6>};
 
-// Same streaming order as bf16: 512-row K chunks, 64-column tiles packed once (quads, +128)
-// into an L1 buffer while the next tile is prefetched, then 6-row blocks of A.
+// The streaming order of bf16, with 512-row K chunks and 64-column tiles, each packed once
+// (quads, +128) into an L1 buffer while the next tile is prefetched, then 6-row blocks of A.
 void int8_row_major(const MatmulArgs& g) {
   constexpr int kRows = 6, kCols = 64;
   constexpr std::int64_t kChunk = 512;  // 512 x 64 int8 = 32 KB per packed tile
