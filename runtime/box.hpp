@@ -41,8 +41,8 @@ class Dims {
   }
 
  private:
+  std::size_t size_ = 0;  // first: rank-2 boxes then read one cache line per Dims
   std::array<std::int64_t, kMaxRank> values_{};
-  std::size_t size_ = 0;
 };
 
 struct Box {

@@ -36,7 +36,7 @@ void RegionIndex::place(std::uint32_t s) {
     return;
   }
   for (auto gr = gr0; gr <= gr1; ++gr)
-    for (auto gc = gc0; gc <= gc1; ++gc) cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].push_back(s);
+    for (auto gc = gc0; gc <= gc1; ++gc) cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].add(s);
 }
 
 void RegionIndex::insert(RegionEntry entry) {
@@ -65,7 +65,7 @@ void RegionIndex::erase(std::uint32_t s) {
     const Rect& r = slot.rect;
     for (auto gr = r.row0 / cell_rows_; gr <= (r.row1 - 1) / cell_rows_; ++gr)
       for (auto gc = r.col0 / cell_cols_; gc <= (r.col1 - 1) / cell_cols_; ++gc)
-        std::erase(cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)], s);
+        cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].remove(s);
   }
   slot.alive = false;
   slot.entry = RegionEntry{};

@@ -5,6 +5,7 @@
 // covers. Lookup: O(c + k) for c cells covered and k hits, independent of the number of
 // live boxes while boxes are of a similar size; boxes spanning many cells sit in a short
 // side list that every query scans (disjointness keeps it short).
+#include <array>
 #include <cstdint>
 #include <vector>
 
@@ -32,6 +33,8 @@ class RegionIndex {
 
   void insert(RegionEntry entry);
   std::size_t size() const { return alive_; }
+  // Live boxes a query looked at so far (the cost the grid keeps independent of size()).
+  std::uint64_t candidates_considered() const { return considered_; }
 
   // Calls fn(entry, overlap) for every live entry intersecting `query`.
   template <class Fn> void for_each_intersecting(const Box& query, Fn&& fn) {
@@ -55,12 +58,44 @@ class RegionIndex {
   struct Rect {
     std::int64_t row0, row1, col0, col1;  // half-open
   };
+  // The fields a query filters on come first, so a rejected candidate costs one line.
   struct Slot {
-    RegionEntry entry;
     Rect rect{};
     std::uint32_t stamp = 0;
     bool alive = false;
     bool oversize = false;
+    RegionEntry entry;
+  };
+  // The slots of one grid cell: a few inline (most cells hold one or two boxes), the rest
+  // in an overflow vector, so a lookup usually touches the cell and nothing else.
+  class Cell {
+   public:
+    void add(std::uint32_t s) {
+      if (count_ < kInline) inline_[count_] = s;
+      else overflow_.push_back(s);
+      ++count_;
+    }
+    void remove(std::uint32_t s) {
+      for (std::uint32_t i = 0; i < count_; ++i) {
+        if (at(i) != s) continue;
+        const std::uint32_t last = at(count_ - 1);
+        if (i < kInline) inline_[i] = last;
+        else overflow_[i - kInline] = last;
+        if (count_ > kInline) overflow_.pop_back();
+        --count_;
+        return;
+      }
+    }
+    template <class Fn> void for_each(Fn&& fn) const {
+      for (std::uint32_t i = 0; i < count_; ++i) fn(at(i));
+    }
+
+   private:
+    static constexpr std::uint32_t kInline = 5;
+    std::uint32_t at(std::uint32_t i) const { return i < kInline ? inline_[i] : overflow_[i - kInline]; }
+    std::uint32_t count_ = 0;
+    std::array<std::uint32_t, kInline> inline_{};
+    std::vector<std::uint32_t> overflow_;
   };
 
   Rect rect_of(const Box& box) const;
@@ -75,6 +110,7 @@ class RegionIndex {
       Slot& slot = slots_[s];
       if (slot.stamp == stamp_) return;
       slot.stamp = stamp_;
+      ++considered_;
       if (q.row1 <= slot.rect.row0 || slot.rect.row1 <= q.row0 || q.col1 <= slot.rect.col0 ||
           slot.rect.col1 <= q.col0)
         return;
@@ -86,19 +122,20 @@ class RegionIndex {
     const std::int64_t gc0 = q.col0 / cell_cols_, gc1 = (q.col1 - 1) / cell_cols_;
     for (auto gr = gr0; gr <= gr1; ++gr)
       for (auto gc = gc0; gc <= gc1; ++gc)
-        for (auto s : cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)]) consider(s);
+        cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].for_each(consider);
   }
 
   Shape shape_;
   std::int64_t rows_ = 1, cols_ = 1;
   std::int64_t cell_rows_ = 1, cell_cols_ = 1, grid_rows_ = 1, grid_cols_ = 1;
-  std::vector<std::vector<std::uint32_t>> cells_;
+  std::vector<Cell> cells_;
   std::vector<std::uint32_t> oversize_;
   std::vector<Slot> slots_;
   std::vector<std::uint32_t> free_;
   std::size_t alive_ = 0;
   std::size_t regrid_at_ = 64;
   std::uint32_t stamp_ = 0;
+  std::uint64_t considered_ = 0;
   std::vector<RegionEntry> replacement_;  // scratch of update_intersecting
   std::vector<std::uint32_t> removed_;
 };

@@ -94,6 +94,7 @@ class BufferRegions {
   }
 
   std::size_t size() const { return index_.size(); }
+  std::uint64_t candidates_considered() const { return index_.candidates_considered(); }
 
  private:
   RegionIndex index_;
@@ -138,6 +139,13 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
     auto& regions = regions_of(args[i].view.buffer());
     for_boxes(args[i], [&](const Box& b) { regions.record_write(task, static_cast<int>(i), b); });
   }
+}
+
+std::uint64_t RegionMap::candidates_considered() const {
+  std::uint64_t n = 0;
+  for (const auto& r : by_buffer_)
+    if (r) n += r->candidates_considered();
+  return n;
 }
 
 std::size_t RegionMap::live_regions() const {

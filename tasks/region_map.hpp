@@ -26,6 +26,9 @@ class RegionMap {
   void access(TaskId task, std::span<const Arg> args, std::vector<Edge>& out);
 
   std::size_t live_regions() const;
+  // Live regions looked at by all lookups so far: divided by the accesses, the per-access
+  // cost that must not grow with live_regions().
+  std::uint64_t candidates_considered() const;
 
  private:
   BufferRegions& regions_of(const Buffer& buffer);
