@@ -1,6 +1,4 @@
 // tilegraph: build, check, run, simulate and draw task graphs.
-#include <spdlog/spdlog.h>
-
 #include <algorithm>
 #include <iostream>
 
@@ -36,7 +34,6 @@ int main(int argc, char** argv) {
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
   } catch (const tg::Error& e) {
-    spdlog::error("{}", e.what());
     std::cerr << "error: " << e.what() << "\n";
     return 2;
   }
