@@ -1,6 +1,7 @@
 #include "scheduler/capacity_check.hpp"
 
 #include "runtime/error.hpp"
+#include "tasks/onchip_buffer.hpp"
 
 namespace tg {
 namespace {
@@ -17,9 +18,9 @@ std::vector<CapacityViolation> find_capacity_violations(const Graph& graph, cons
   for (const Task& t : graph.tasks()) {
     if (t.kind == TaskKind::Host) continue;
     if (t.cost && t.cost->working_set_bytes > 0) {
-      const bool in_ub = t.kind == TaskKind::Vector || (t.kind == TaskKind::Mix && (t.mix_slots & (kSlotAiv0 | kSlotAiv1)));
-      const std::uint64_t have = in_ub ? machine.aiv_ub_usable_bytes : machine.aic_l1_bytes;
-      const std::string buffer = in_ub ? "AIV unified buffer (usable part)" : "AIC L1";
+      const auto on_chip = onchip_buffer_for(t, machine);
+      const std::uint64_t have = on_chip->bytes;
+      const std::string& buffer = on_chip->name;
       const std::uint64_t need = t.cost->working_set_bytes;
       if (need > have)
         found.push_back({t.id, buffer, need, have,

@@ -19,9 +19,8 @@ struct CapacityViolation {
   std::string message;         // full sentence naming task, buffer, sizes and a fix
 };
 
-// Which buffer holds a block's working set: VECTOR -> AIV UB (usable part); CUBE -> AIC
-// L1; MIX -> AIV UB when an AIV subslot is active (the vector part's tiles live there), else
-// AIC L1. HOST tasks have no on-chip limit. Cost: O(tasks).
+// The buffer that holds a block's working set is tasks/onchip_buffer.hpp's answer (the one
+// lint's buffer-capacity rule uses too). Cost: O(tasks).
 std::vector<CapacityViolation> find_capacity_violations(const Graph& graph, const Machine& machine);
 
 // Throws CapacityError with the first violation's message (and how many more there are).

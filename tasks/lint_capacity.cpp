@@ -1,35 +1,17 @@
 // buffer-capacity: a block's working set against the on-chip buffer of the core it runs on
-// (the "blows Vec UB" limit). The buffer follows scheduler/capacity_check.hpp: VECTOR ->
-// AIV UB (usable part); CUBE -> AIC L1; MIX -> AIV UB when an AIV subslot is active, else
-// AIC L1; HOST has no limit. The working set is the task's cost hint (working_set_bytes)
+// (the "blows Vec UB" limit); which buffer applies is tasks/onchip_buffer.hpp's answer,
+// the same one the simulator's capacity check uses. The working set is the task's cost hint (working_set_bytes)
 // when it gives one: an error when over. Without a hint it is estimated as the bytes of
 // all args divided by block_num (SPMD blocks split the args): only an info, because tiled
 // kernels stream their args through the buffer. Cost: O(tasks * args).
 #include <algorithm>
 
 #include "tasks/lint_rules.hpp"
+#include "tasks/onchip_buffer.hpp"
 
 namespace tg::lint_detail {
 
 namespace {
-
-struct OnChip {
-  const char* name;
-  std::uint64_t bytes;
-};
-
-std::optional<OnChip> buffer_for(const Task& task, const Machine& m) {
-  const std::uint64_t ub = m.aiv_ub_usable_bytes ? m.aiv_ub_usable_bytes : m.aiv_ub_bytes;
-  switch (task.kind) {
-    case TaskKind::Vector: return OnChip{"AIV unified buffer (usable)", ub};
-    case TaskKind::Cube: return OnChip{"AIC L1", m.aic_l1_bytes};
-    case TaskKind::Mix:
-      if (task.mix_slots & (kSlotAiv0 | kSlotAiv1)) return OnChip{"AIV unified buffer (usable)", ub};
-      return OnChip{"AIC L1", m.aic_l1_bytes};
-    case TaskKind::Host: return std::nullopt;
-  }
-  return std::nullopt;
-}
 
 std::string kib(std::uint64_t bytes) {
   const auto tenths = (bytes * 10 + 512) / 1024;
@@ -40,7 +22,7 @@ std::string kib(std::uint64_t bytes) {
 
 void check_capacity(const Graph& graph, const Machine& machine, std::vector<Diagnostic>& out) {
   for (const auto& task : graph.tasks()) {
-    const auto on_chip = buffer_for(task, machine);
+    const auto on_chip = onchip_buffer_for(task, machine);
     if (!on_chip || on_chip->bytes == 0) continue;  // the machine gives no figure for it
     const bool declared = task.cost && task.cost->working_set_bytes > 0;
     std::uint64_t need = 0;

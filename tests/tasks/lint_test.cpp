@@ -247,7 +247,7 @@ TEST(Lint, BufferCapacityNeedsAMachine) {
   EXPECT_EQ(hits[0]->severity, Severity::Error);
   EXPECT_EQ(hits[0]->message,
             "declared_big#0 (vector, block_num 1) declares a working set of 293.0 KiB per block, over the 184.0 KiB AIV "
-            "unified buffer (usable) of machine 'a2a3'");
+            "unified buffer (usable part) of machine 'a2a3'");
   EXPECT_EQ(hits[1]->task, TaskId{2});
   EXPECT_EQ(hits[1]->severity, Severity::Info);  // an estimate, not a declared figure
   EXPECT_NE(hits[1]->message.find("AIC L1"), std::string::npos);
