@@ -1,18 +1,10 @@
 #include "scheduler/capacity_check.hpp"
 
+#include "runtime/bytes_text.hpp"
 #include "runtime/error.hpp"
 #include "tasks/onchip_buffer.hpp"
 
 namespace tg {
-namespace {
-
-std::string kib(std::uint64_t bytes) {
-  if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
-  return std::to_string(bytes) + " B";
-}
-
-}  // namespace
-
 std::vector<CapacityViolation> find_capacity_violations(const Graph& graph, const Machine& machine) {
   std::vector<CapacityViolation> found;
   for (const Task& t : graph.tasks()) {
@@ -24,8 +16,8 @@ std::vector<CapacityViolation> find_capacity_violations(const Graph& graph, cons
       const std::uint64_t need = t.cost->working_set_bytes;
       if (need > have)
         found.push_back({t.id, buffer, need, have,
-                         "task '" + t.label() + "' (" + std::string(name_of(t.kind)) + "): working set of " + kib(need) +
-                             " per block exceeds the " + buffer + " of " + kib(have) + " on machine '" + machine.name +
+                         "task '" + t.label() + "' (" + std::string(name_of(t.kind)) + "): working set of " + bytes_text(need) +
+                             " per block exceeds the " + buffer + " of " + bytes_text(have) + " on machine '" + machine.name +
                              "'; tile it smaller (more blocks or smaller tiles) so one block fits"});
     }
     if (t.sync_start) {

@@ -2,18 +2,10 @@
 
 #include <algorithm>
 
+#include "runtime/bytes_text.hpp"
 #include "runtime/error.hpp"
 
 namespace tg {
-namespace {
-
-std::string kib(std::uint64_t bytes) {
-  if (bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
-  return std::to_string(bytes) + " B";
-}
-
-}  // namespace
-
 StagingTracker::StagingTracker(const Graph& graph, const SimOptions& options)
     : graph_(graph), enforce_rings_(options.staging == StagingRelease::ScopeExitRing) {
   const auto& scopes = graph.scopes();
@@ -57,9 +49,9 @@ StagingTracker::StagingTracker(const Graph& graph, const SimOptions& options)
         const auto depth = static_cast<std::size_t>(scope_depth_[graph.scope_of_buffer(b)]);
         const Ring& ring = rings_[depth];
         if (ring.capacity && bytes_of(b) > ring.capacity)
-          throw CapacityError("staging buffer '" + graph.buffers()[b]->name() + "' (" + kib(bytes_of(b)) +
+          throw CapacityError("staging buffer '" + graph.buffers()[b]->name() + "' (" + bytes_text(bytes_of(b)) +
                               ") can never fit staging ring depth " + std::to_string(depth) + " of " +
-                              kib(ring.capacity) + "; enlarge that ring or release staging at last use");
+                              bytes_text(ring.capacity) + "; enlarge that ring or release staging at last use");
       }
 }
 
@@ -151,10 +143,10 @@ std::string StagingTracker::deadlock_message(TaskId task) const {
                                                     graph_.scopes()[graph_.scope_of_buffer(ring.entries.front().buffer)].name + "'";
     return "staging ring depth " + std::to_string(depth) + " deadlocked: the orchestrator cannot submit task '" +
            graph_.task(task).label() + "' because its staging buffer '" + graph_.buffers()[b]->name() + "' (" +
-           kib(bytes_of(b)) + ", scope '" + graph_.scopes()[scope].name + "') does not fit: " + kib(ring.used) + " of " +
-           kib(ring.capacity) + " are held until their scopes exit and their readers finish (oldest: " + holder +
+           bytes_text(bytes_of(b)) + ", scope '" + graph_.scopes()[scope].name + "') does not fit: " + bytes_text(ring.used) + " of " +
+           bytes_text(ring.capacity) + " are held until their scopes exit and their readers finish (oldest: " + holder +
            "), and none of them can be released before this task is submitted; enlarge the ring (at least " +
-           kib(ring.used + bytes_of(b)) + ") or release staging at last use";
+           bytes_text(ring.used + bytes_of(b)) + ") or release staging at last use";
   }
   return "staging rings deadlocked at task '" + graph_.task(task).label() + "'";
 }

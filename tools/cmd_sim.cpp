@@ -13,6 +13,7 @@
 #include "scheduler/trace_html.hpp"
 #include "scheduler/trace_perfetto.hpp"
 #include "tasks/scope_json.hpp"
+#include "runtime/bytes_text.hpp"
 #include "tools/command.hpp"
 
 namespace {
@@ -27,11 +28,6 @@ struct SimArgs {
   std::string html;
   bool show_machine = false;
 };
-
-std::string bytes_text(std::uint64_t bytes) {
-  if (bytes >= 1024 && bytes % 1024 == 0) return std::to_string(bytes / 1024) + " KiB";
-  return std::to_string(bytes) + " B";
-}
 
 // "out.json" -> "out.fifo.json" when several strategies write files.
 std::string per_strategy_path(const std::string& path, const std::string& strategy, bool several) {
@@ -63,8 +59,8 @@ int run_sim(const SimArgs& a) {
     options.strategy = name;
     const tg::SimResult result = tg::SimExecutor(machine, options).run(graph);
     analyses.push_back(tg::analyze_schedule(graph, result.timeline, &machine));
-    peak_last_use.push_back(bytes_text(result.peak_staging_bytes_last_use));
-    peak_scope_exit.push_back(bytes_text(result.peak_staging_bytes_scope_exit));
+    peak_last_use.push_back(tg::bytes_text(result.peak_staging_bytes_last_use));
+    peak_scope_exit.push_back(tg::bytes_text(result.peak_staging_bytes_scope_exit));
     events.push_back(std::to_string(result.events));
     without_cost = result.tasks_without_cost;
     if (const auto path = per_strategy_path(a.trace, name, several); !path.empty()) {
@@ -82,8 +78,8 @@ int run_sim(const SimArgs& a) {
                 << " released at last use, " << peak_scope_exit.back() << " held to scope exit\n";
       for (const auto& ring : result.rings)
         if (ring.peak_bytes)
-          std::cout << "    " << ring.name << ": peak " << bytes_text(ring.peak_bytes)
-                    << (ring.capacity_bytes ? " of " + bytes_text(ring.capacity_bytes) : std::string()) << "\n";
+          std::cout << "    " << ring.name << ": peak " << tg::bytes_text(ring.peak_bytes)
+                    << (ring.capacity_bytes ? " of " + tg::bytes_text(ring.capacity_bytes) : std::string()) << "\n";
     }
   }
   if (several) {
