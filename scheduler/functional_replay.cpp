@@ -8,6 +8,7 @@
 #include <utility>
 
 #include "runtime/error.hpp"
+#include "scheduler/tsan_handoff.hpp"
 
 namespace tg {
 namespace {
@@ -40,12 +41,17 @@ void replay_kernels(const Graph& graph, const Timeline& timeline, int threads) {
   std::vector<std::pair<TaskId, int>> blocks;  // (task, block) of the current batch
   std::int32_t batch = 0;
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
+  TsanHandoff handoff;
   auto flush = [&] {
+    handoff.publish();
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
+        handoff.observe();
         run_block(graph.task(blocks[i].first), blocks[i].second);
+        handoff.publish();
       });
     });
+    handoff.observe();
     blocks.clear();
     ++batch;
   };

@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "runtime/topology.hpp"
+#include "scheduler/tsan_handoff.hpp"
 
 namespace tg {
 namespace {
@@ -70,6 +71,17 @@ struct Run {
   std::vector<TimelineRow> rows;
   tbb::task_group group;
   std::atomic<bool> failed{false};
+  TsanHandoff handoff;
+
+  // Every TBB task of the run goes through here.
+  template <class Body> void spawn(Body body) {
+    handoff.publish();
+    group.run([this, body] {
+      handoff.observe();
+      body();
+      handoff.publish();
+    });
+  }
   std::once_flag first_error;
   std::exception_ptr error;
 
@@ -93,7 +105,7 @@ struct Run {
   void release(TaskId t) {
     if (record) ready_ns[t] = now_ns(t0);
     const int blocks = graph.task(t).block_num;
-    for (int b = 1; b < blocks; ++b) group.run([this, t, b] { work(t, b); });
+    for (int b = 1; b < blocks; ++b) spawn([this, t, b] { work(t, b); });
   }
 
   // Runs block `block` of t, then keeps going inline with one newly ready successor
@@ -106,7 +118,7 @@ struct Run {
       TaskId next = 0;
       for (TaskId s : graph.successors(t)) {
         if (preds_left[s].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
-        if (has_next) group.run([this, n = next] { start(n); });
+        if (has_next) spawn([this, n = next] { start(n); });
         next = s;
         has_next = true;
       }
@@ -158,12 +170,13 @@ Timeline HostExecutor::run(const Graph& graph) {
                 graph.edges().size(), threads());
   Run run(graph, impl_->options.record);
   impl_->arena.execute([&] {
-    run.group.run([&] {
+    run.spawn([&run, &graph] {
       for (TaskId t = 0; t < graph.num_tasks(); ++t)
-        if (graph.predecessors(t).empty()) run.group.run([&run, t] { run.start(t); });
+        if (graph.predecessors(t).empty()) run.spawn([&run, t] { run.start(t); });
     });
     run.group.wait();
   });
+  run.handoff.observe();
   if (run.error) {
     spdlog::debug("host executor: run of '{}' failed", graph.name());
     std::rethrow_exception(run.error);

@@ -12,7 +12,7 @@ case "$kind" in
     ;;
   thread)
     BUILD_DIR=build-tsan BUILD_TYPE=RelWithDebInfo ./scripts/build.sh -DTG_SANITIZE=thread -DTG_BUILD_BENCH=OFF
-    TG_RANDOM_DAG_SCOPES=100 TSAN_OPTIONS=halt_on_error=1 ctest --test-dir build-tsan --output-on-failure -j2 -L scheduler -LE slow
+    TG_RANDOM_DAG_SCOPES=100 TSAN_OPTIONS="halt_on_error=1 suppressions=$PWD/scripts/tsan.supp" ctest --test-dir build-tsan --output-on-failure -j2 -L scheduler -LE slow
     ;;
   *) echo "usage: $0 address|thread" >&2; exit 2 ;;
 esac
