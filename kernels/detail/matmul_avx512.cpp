@@ -41,8 +41,8 @@ inline __m512i broadcast_pair(const std::uint16_t* p) {
 }
 
 inline __mmask16 mask16(int n) { return n >= 16 ? static_cast<__mmask16>(0xffff) : n <= 0 ? 0 : static_cast<__mmask16>((1u << n) - 1); }
-inline __mmask32 mask32(int n) { return n >= 32 ? 0xffffffffu : static_cast<__mmask32>((1u << n) - 1); }
-inline __mmask64 mask64(int n) { return n >= 64 ? ~0ull : ((1ull << n) - 1); }
+inline __mmask32 mask32(int n) { return n >= 32 ? 0xffffffffu : n <= 0 ? 0 : static_cast<__mmask32>((1u << n) - 1); }
+inline __mmask64 mask64(int n) { return n >= 64 ? ~0ull : n <= 0 ? 0 : ((1ull << n) - 1); }
 
 // ---- bf16, row-major B -----------------------------------------------------------------
 // Register tile: 8 rows of A x 48 columns of B = 24 accumulators. vdpbf16ps has a latency of
