@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# One-command sanitizer runs. address: ASan+UBSan over the whole suite (slow tests excluded).
+# One-command sanitizer runs. address: ASan+UBSan over the whole suite (slow tests excluded;
+# the install test too: its consumer project is built without the sanitizer runtime).
 # thread: TSan over the scheduler tests, with fewer random scopes.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -8,7 +9,7 @@ kind=${1:-address}
 case "$kind" in
   address)
     BUILD_DIR=build-asan BUILD_TYPE=RelWithDebInfo ./scripts/build.sh -DTG_SANITIZE=address,undefined -DTG_BUILD_BENCH=OFF
-    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2 -LE "slow|browser"
+    UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 ctest --test-dir build-asan --output-on-failure -j2 -LE "slow|browser|install"
     ;;
   thread)
     BUILD_DIR=build-tsan BUILD_TYPE=RelWithDebInfo ./scripts/build.sh -DTG_SANITIZE=thread -DTG_BUILD_BENCH=OFF
