@@ -25,10 +25,13 @@ int main() {
     std::cout << g.task(e.from).label() << " -> " << g.task(e.to).label() << "  [" << tg::name_of(e.kind) << " on "
               << g.buffers()[e.buffer]->name() << tg::box_to_string(e.region) << "]\n";
 
-  float* xp = g.buffer("x").data_as<float>();
+  // The graph is structure; the memory of a run is bound to it.
+  tg::Tensor xs("x", tg::FP32, {8, 64});
+  float* xp = xs.data_as<float>();
   for (int i = 0; i < 8 * 64; ++i) xp[i] = static_cast<float>(i);
-  tg::HostExecutor{2}.run(g);
-  const float y_last = g.buffer("y").data_as<float>()[8 * 64 - 1];
+  tg::Bindings memory = g.bind({{"x", xs}});
+  const tg::RunResult result = tg::HostExecutor{2}.run(g, memory);
+  const float y_last = result.output("y").data_as<float>()[8 * 64 - 1];
   std::cout << "y[7, 63] = " << y_last << " (expected " << 4 * 511 << ")\n";
   return (g.edges().size() == 2 && y_last == 4 * 511) ? 0 : 1;
 }

@@ -33,7 +33,7 @@ int main() {
   for (const auto& name : tg::strategy_names()) {
     tg::SimOptions options;
     options.strategy = name;
-    const auto result = tg::SimExecutor{machine, options}.run(graph);
+    const auto result = tg::SimExecutor{machine, options}.simulate(graph);
     analyses.push_back(tg::analyze_schedule(graph, result.timeline, &machine));
   }
   std::cout << "scope '" << graph.name() << "' (" << graph.num_tasks() << " tasks) on " << machine.name << "\n"

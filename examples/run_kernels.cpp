@@ -9,14 +9,14 @@
 #include <vector>
 
 #include "kernels/kernels.hpp"
-#include "runtime/buffer.hpp"
+#include "runtime/tensor.hpp"
 
 namespace k = tg::kernels;
 
 int main() {
   const std::int64_t batch = 4, hidden = 512, out = 256, rope_dim = 64, tile = 64, k_chunk = 128;
   auto make = [](const char* name, tg::DType t, tg::Shape s) {
-    return std::make_unique<tg::Buffer>(name, t, std::move(s), tg::Role::Staging);
+    return std::make_unique<tg::Tensor>(name, t, std::move(s));
   };
   auto x = make("hidden_states", tg::BF16, {batch, hidden});
   auto gamma = make("rms_weight", tg::FP32, {1, hidden});

@@ -21,7 +21,7 @@ int main() {
   // qkv_proj_rope, decode: 8 tokens; the K loop of the int8 q projection is pipelined.
   auto qkv = QkvProjRopeRun::make(options);
   qkv->generate_inputs(1);
-  host.run(qkv->graph());
+  qkv->run(host);
   const auto qkv_report = qkv->check();
   qkv_report.print(std::cout);
   ok = ok && qkv_report.pass();
@@ -30,9 +30,8 @@ int main() {
   // in the simulated order (functional mode), so the golden check applies to it too.
   tg::SimOptions sim_options;
   sim_options.strategy = "critical-path";
-  sim_options.functional = true;
-  const tg::SimExecutor sim(tg::load_machine("a2a3"), sim_options);
-  const auto result = sim.run(qkv->graph());
+  tg::SimExecutor sim(tg::load_machine("a2a3"), sim_options);
+  const auto result = qkv->run(sim);
   std::cout << "a2a3 (critical-path): makespan " << result.timeline.makespan_ns / 1000.0 << " us, golden after replay: "
             << (qkv->check().pass() ? "pass" : "FAIL") << "\n\n";
   ok = ok && qkv->check().pass();
@@ -41,7 +40,7 @@ int main() {
   auto swa = SwaAttentionRun::make(options, 256);
   swa->generate_inputs(4);
   swa->validate_inputs();
-  host.run(swa->graph());
+  swa->run(host);
   const auto swa_report = swa->check();
   swa_report.print(std::cout);
   ok = ok && swa_report.pass();

@@ -1,10 +1,5 @@
 #include "runtime/buffer.hpp"
 
-#include <sys/mman.h>
-
-#include <cstdlib>
-#include <cstring>
-
 namespace tg {
 
 std::string_view name_of(Role role) {
@@ -24,8 +19,8 @@ std::optional<Role> parse_role(std::string_view s) {
   return std::nullopt;
 }
 
-Buffer::Buffer(std::string name, DType dtype, Shape shape, Role role, std::uint32_t id)
-    : name_(std::move(name)), dtype_(dtype), shape_(std::move(shape)), role_(role), id_(id) {
+Buffer::Buffer(std::string name, DType dtype, Shape shape, Role role, std::uint32_t id, std::uint32_t scope)
+    : name_(std::move(name)), dtype_(dtype), shape_(std::move(shape)), role_(role), id_(id), scope_(scope) {
   if (shape_.empty()) throw ShapeError("buffer '" + name_ + "': rank 0 is not supported; use shape [1]");
   if (shape_.size() > kMaxRank)
     throw ShapeError("buffer '" + name_ + "': rank " + std::to_string(shape_.size()) + " is above the maximum of " +
@@ -34,30 +29,17 @@ Buffer::Buffer(std::string name, DType dtype, Shape shape, Role role, std::uint3
     if (d <= 0)
       throw ShapeError("buffer '" + name_ + "': shape " + to_string(shape_) +
                        " has a dimension <= 0; every dimension must be positive");
+  // Checked before anything multiplies the dims: 2^48 elements is far above any GM.
+  constexpr std::int64_t kMaxElements = std::int64_t{1} << 48;
+  std::int64_t n = 1;
+  for (auto d : shape_) {
+    if (d > kMaxElements / n)
+      throw ShapeError("buffer '" + name_ + "': shape " + to_string(shape_) + " has more than 2^48 elements");
+    n *= d;
+  }
   strides_ = row_major_strides(shape_);
-  numel_ = numel_of(shape_);
+  numel_ = n;
 }
-
-void Buffer::FreeDeleter::operator()(std::byte* p) const { std::free(p); }
-
-std::byte* Buffer::data() {
-  std::call_once(allocate_once_, [this] {
-    // Buffers of 2 MiB and more sit on transparent huge pages: a weight tile walked down
-    // its rows touches one page per row otherwise (TLB misses), and first-touch faults
-    // are 512 times fewer (they cost tens of microseconds each on virtual machines).
-    constexpr std::size_t kHugePage = std::size_t{2} << 20;
-    const std::size_t alignment = bytes() >= kHugePage ? kHugePage : 64;
-    const std::size_t size = (bytes() + alignment - 1) / alignment * alignment;
-    auto* p = static_cast<std::byte*>(std::aligned_alloc(alignment, size));
-    if (!p) throw Error("buffer '" + name_ + "': cannot allocate " + std::to_string(size) + " bytes");
-    if (alignment == kHugePage) (void)madvise(p, size, MADV_HUGEPAGE);  // a hint: failure is harmless
-    std::memset(p, 0, size);
-    memory_.reset(p);
-  });
-  return memory_.get();
-}
-
-void Buffer::fill_zero() { std::memset(data(), 0, bytes()); }
 
 void Buffer::check_dtype(DType expected) const {
   if (expected != dtype_)

@@ -1,10 +1,10 @@
 #pragma once
-// Buffer: one GM allocation. Memory is 64-byte aligned, zero-filled, and allocated on
-// first access, so a graph that is only simulated never touches its tensors' memory.
+// Buffer: the descriptor of one GM allocation: name, dtype, shape (row-major), role, and the
+// scope it was declared in. A Buffer holds no memory: a Graph is structure only, and the
+// memory of one run is a Tensor per buffer, supplied by Bindings (tasks/bindings.hpp) and,
+// for staging, by the executor.
 #include <cstddef>
 #include <cstdint>
-#include <memory>
-#include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -24,11 +24,9 @@ enum class Role : std::uint8_t { Input, Output, InOut, Weight, Staging };
 std::string_view name_of(Role role);
 std::optional<Role> parse_role(std::string_view s);
 
-class View;
-
 class Buffer {
  public:
-  Buffer(std::string name, DType dtype, Shape shape, Role role, std::uint32_t id = 0);
+  Buffer(std::string name, DType dtype, Shape shape, Role role, std::uint32_t id = 0, std::uint32_t scope = 0);
   Buffer(const Buffer&) = delete;
   Buffer& operator=(const Buffer&) = delete;
 
@@ -38,38 +36,24 @@ class Buffer {
   const Shape& strides() const { return strides_; }  // row-major, in elements
   int rank() const { return static_cast<int>(shape_.size()); }
   Role role() const { return role_; }
-  std::uint32_t id() const { return id_; }
+  std::uint32_t id() const { return id_; }        // index in its graph's buffer table
+  std::uint32_t scope() const { return scope_; }  // index into Graph::scopes()
   std::int64_t numel() const { return numel_; }
   std::size_t bytes() const { return static_cast<std::size_t>(numel_) * size_of(dtype_); }
   Box full_box() const { return Box{Shape(shape_.size(), 0), shape_}; }
 
-  std::byte* data();
-  const std::byte* data() const { return const_cast<Buffer*>(this)->data(); }
-  bool allocated() const { return memory_ != nullptr; }
-
-  // Typed pointer to element 0; throws ShapeError naming the buffer on a dtype mismatch.
-  template <class T> T* data_as() {
-    check_dtype(dtype_of<T>());
-    return reinterpret_cast<T*>(data());
-  }
-  template <class T> const T* data_as() const { return const_cast<Buffer*>(this)->data_as<T>(); }
-
+  // Throws ShapeError naming the buffer on a dtype mismatch.
   void check_dtype(DType expected) const;
-  void fill_zero();
 
  private:
-  struct FreeDeleter {
-    void operator()(std::byte* p) const;
-  };
   std::string name_;
   DType dtype_;
   Shape shape_;
   Shape strides_;
   Role role_;
   std::uint32_t id_;
+  std::uint32_t scope_;
   std::int64_t numel_;
-  std::once_flag allocate_once_;
-  std::unique_ptr<std::byte, FreeDeleter> memory_;
 };
 
 }  // namespace tg

@@ -129,7 +129,7 @@ void write_npy(const std::filesystem::path& file, DType dtype, const Shape& shap
   if (!out) fail(file, "write failed (disk full?)");
 }
 
-void write_npy(const std::filesystem::path& file, const Buffer& buffer) {
+void write_npy(const std::filesystem::path& file, const Tensor& buffer) {
   write_npy(file, buffer.dtype(), buffer.shape(), buffer.data());
 }
 
@@ -177,7 +177,7 @@ NpyArray read_npy(const std::filesystem::path& file, DType dtype, const Shape& s
   return array;
 }
 
-void read_npy_into(const std::filesystem::path& file, Buffer& buffer) {
+void read_npy_into(const std::filesystem::path& file, const Tensor& buffer) {
   const auto array = read_npy(file, buffer.dtype(), buffer.shape());
   std::memcpy(buffer.data(), array.bytes.data(), array.bytes.size());
 }

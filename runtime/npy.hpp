@@ -13,7 +13,7 @@
 #include <vector>
 
 #include "runtime/box.hpp"
-#include "runtime/buffer.hpp"
+#include "runtime/tensor.hpp"
 #include "runtime/dtype.hpp"
 
 namespace tg {
@@ -32,15 +32,15 @@ std::string npy_descr(DType dtype);
 
 // Writes `bytes` (numel(shape) * size_of(dtype) of them) as a .npy file; creates no folders.
 void write_npy(const std::filesystem::path& file, DType dtype, const Shape& shape, const void* bytes);
-// Writes the whole buffer with its own dtype and shape.
-void write_npy(const std::filesystem::path& file, const Buffer& buffer);
+// Writes the whole tensor with its own dtype and shape.
+void write_npy(const std::filesystem::path& file, const Tensor& tensor);
 
 // Reads any supported .npy file.
 NpyArray read_npy(const std::filesystem::path& file);
 // Reads a file that must hold `dtype` with `shape`; anything else is an IoError saying
 // what was found and what was expected.
 NpyArray read_npy(const std::filesystem::path& file, DType dtype, const Shape& shape);
-// Reads a file into `buffer`, which fixes the expected dtype and shape.
-void read_npy_into(const std::filesystem::path& file, Buffer& buffer);
+// Reads a file into `tensor`, which fixes the expected dtype and shape.
+void read_npy_into(const std::filesystem::path& file, const Tensor& tensor);
 
 }  // namespace tg

@@ -4,7 +4,7 @@
 
 namespace tg {
 
-View::View(Buffer& buffer)
+View::View(const Buffer& buffer)
     : buffer_(&buffer),
       base_(0),
       sizes_(buffer.shape()),
@@ -12,21 +12,46 @@ View::View(Buffer& buffer)
       box_(buffer.full_box()),
       frame_box_(buffer.full_box()) {}
 
+void View::throw_defect() const {
+  if (defect_) throw *defect_;
+  throw ShapeError("a view of no buffer was used; make views from a Scope's buffers or a Tensor");
+}
+
+View View::defective(ShapeError error) const {
+  View r = *this;
+  r.defect_ = std::make_shared<const ShapeError>(std::move(error));
+  return r;
+}
+
+std::byte* View::memory_for(DType dtype) const {
+  if (!valid()) throw_defect();
+  buffer_->check_dtype(dtype);
+  if (!memory_)
+    throw ShapeError(ErrorContext{.buffer = buffer_->name()},
+                     "view " + describe() + " is not bound to memory: a Graph's views are structure only; "
+                     "kernels get bound views from their TaskContext, other code from a Tensor (Tensor::view())");
+  return memory_;
+}
+
 View View::slice(const Shape& offsets, const Shape& sizes) const {
+  if (defect_) return *this;  // the first error is the one to report
+  if (!buffer_) return defective(ShapeError("slice of an empty view (View{}); slice a buffer's view"));
+  const Box requested{offsets, sizes};
+  const std::string req = offsets.size() == sizes.size() ? box_to_string(requested)
+                                                         : "offsets " + to_string(offsets) + " sizes " + to_string(sizes);
   auto fail = [&](const std::string& why) {
-    Box requested{offsets, sizes};
-    std::string req = offsets.size() == sizes.size() ? box_to_string(requested)
-                                                     : "offsets " + to_string(offsets) + " sizes " + to_string(sizes);
-    throw ShapeError("slice " + req + " of " + describe() + " (buffer '" + buffer_->name() + "' " +
-                     to_string(buffer_->shape()) + "): " + why);
+    return defective(ShapeError(ErrorContext{.buffer = buffer_->name(), .region = req},
+                                "slice " + req + " of " + describe() + " (buffer '" + buffer_->name() + "' " +
+                                    to_string(buffer_->shape()) + "): " + why));
   };
-  if (!buffer_) throw ShapeError("slice of an empty view");
   if (offsets.size() != sizes_.size() || sizes.size() != sizes_.size())
-    fail("rank mismatch: the view has " + std::to_string(rank()) + " dims");
+    return fail("rank mismatch: the view has " + std::to_string(rank()) + " dims");
   for (int d = 0; d < rank(); ++d) {
-    if (sizes[d] <= 0) fail("size of dim " + std::to_string(d) + " is " + std::to_string(sizes[d]) + "; sizes must be positive");
-    if (offsets[d] < 0 || offsets[d] + sizes[d] > sizes_[d])
-      fail("dim " + std::to_string(d) + " is out of bounds (extent " + std::to_string(sizes_[d]) + ")");
+    if (sizes[d] <= 0)
+      return fail("size of dim " + std::to_string(d) + " is " + std::to_string(sizes[d]) + "; sizes must be positive");
+    // Written so that no sum can overflow for any int64 input.
+    if (offsets[d] < 0 || offsets[d] > sizes_[d] || sizes[d] > sizes_[d] - offsets[d])
+      return fail("dim " + std::to_string(d) + " is out of bounds (extent " + std::to_string(sizes_[d]) + ")");
   }
   View r = *this;
   for (int d = 0; d < rank(); ++d) r.base_ += offsets[d] * strides_[d];
@@ -41,6 +66,7 @@ View View::slice(const Shape& offsets, const Shape& sizes) const {
 }
 
 View View::rows(std::int64_t start, std::int64_t count) const {
+  if (!valid()) return slice({}, {});
   Shape offsets(sizes_.size(), 0), sizes = sizes_;
   offsets[0] = start;
   sizes[0] = count;
@@ -48,6 +74,7 @@ View View::rows(std::int64_t start, std::int64_t count) const {
 }
 
 View View::cols(std::int64_t start, std::int64_t count) const {
+  if (!valid()) return slice({}, {});
   Shape offsets(sizes_.size(), 0), sizes = sizes_;
   offsets.back() = start;
   sizes.back() = count;
@@ -64,14 +91,23 @@ bool View::is_contiguous() const {
 }
 
 View View::reshape(const Shape& shape) const {
-  if (!buffer_) throw ShapeError("reshape of an empty view");
-  for (auto d : shape)
-    if (d <= 0) throw ShapeError("reshape of " + describe() + " to " + to_string(shape) + ": sizes must be positive");
-  if (numel_of(shape) != numel())
-    throw ShapeError("reshape of " + describe() + " (" + std::to_string(numel()) + " elements) to " +
-                     to_string(shape) + " (" + std::to_string(numel_of(shape)) + " elements)");
-  if (!is_contiguous())
-    throw ShapeError("reshape of " + describe() + ": the view is not contiguous; slice a contiguous region first");
+  if (defect_) return *this;
+  if (!buffer_) return defective(ShapeError("reshape of an empty view (View{}); reshape a buffer's view"));
+  auto fail = [&](const std::string& why) {
+    return defective(ShapeError(ErrorContext{.buffer = buffer_->name()},
+                                "reshape of " + describe() + " to " + to_string(shape) + ": " + why));
+  };
+  if (shape.empty() || shape.size() > kMaxRank)
+    return fail("rank " + std::to_string(shape.size()) + " is outside 1.." + std::to_string(kMaxRank));
+  std::int64_t n = 1;
+  for (auto d : shape) {
+    if (d <= 0) return fail("sizes must be positive");
+    if (d > numel() / n) return fail("the new shape holds more elements than the view's " + std::to_string(numel()));
+    n *= d;
+  }
+  if (n != numel())
+    return fail("the view has " + std::to_string(numel()) + " elements, the new shape " + std::to_string(n));
+  if (!is_contiguous()) return fail("the view is not contiguous; slice a contiguous region first");
   View r = *this;
   r.sizes_ = shape;
   r.strides_ = row_major_strides(shape);
@@ -86,11 +122,13 @@ View View::reshape(const Shape& shape) const {
 
 std::string View::describe() const {
   if (!buffer_) return "<empty view>";
+  if (defect_) return buffer_->name() + "<defective view: " + defect_->detail() + ">";
   if (box_) return buffer_->name() + box_to_string(*box_);
   return buffer_->name() + "{" + frame_.substr(buffer_->name().size()) + "}" + box_to_string(frame_box_);
 }
 
 std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
+  if (!valid()) throw_defect();
   if (static_cast<int>(index.size()) != rank())
     throw ShapeError(describe() + ": index with " + std::to_string(index.size()) + " coordinates for a rank-" +
                      std::to_string(rank()) + " view");
@@ -106,6 +144,7 @@ std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
 }
 
 std::vector<Box> View::buffer_boxes() const {
+  if (!valid()) throw_defect();
   if (box_) return {*box_};
   // Collapse unit dims and merge dims that are contiguous with their inner neighbour.
   std::vector<std::pair<std::int64_t, std::int64_t>> dims;  // (size, stride), outer first

@@ -2,8 +2,17 @@
 // View: a strided box inside a buffer, what a task argument names. A view made by
 // slicing is a box in the buffer's own coordinates; `reshape` of a contiguous view gives a
 // new row-major frame over the same elements, and slices of that frame are still exact.
+//
+// A view is structure; it is *bound* when it also knows where its buffer's memory is (a
+// Tensor's view(), or what a kernel gets from TaskContext). Only bound views give data.
+//
+// A slice or reshape that does not fit gives a *defective* view instead of throwing at once,
+// so the error can name the task it was meant for: submitting it throws the ShapeError with
+// the task and argument added; reading its data, or any other use that needs its elements,
+// throws it as it is. valid() is false for a defective view.
 #include <cstdint>
 #include <initializer_list>
+#include <memory>
 #include <optional>
 #include <string>
 #include <vector>
@@ -13,13 +22,28 @@
 
 namespace tg {
 
+class Tensor;
+
 class View {
  public:
   View() = default;
-  explicit View(Buffer& buffer);  // the whole buffer
+  explicit View(const Buffer& buffer);  // the whole buffer, unbound
+  explicit View(const Tensor& tensor);  // the whole tensor, bound to its memory (Tensor::view())
 
-  bool valid() const { return buffer_ != nullptr; }
-  Buffer& buffer() const { return *buffer_; }
+  bool valid() const { return buffer_ != nullptr && !defect_; }
+  // The ShapeError a bad slice or reshape recorded (nullptr for a good view).
+  const ShapeError* defect() const { return defect_.get(); }
+  [[noreturn]] void throw_defect() const;
+  const Buffer& buffer() const { return *buffer_; }
+  bool has_buffer() const { return buffer_ != nullptr; }
+
+  // Memory: `buffer_memory` is element 0 of the buffer (not of this view).
+  bool bound() const { return memory_ != nullptr; }
+  View bind(std::byte* buffer_memory) const {
+    View r = *this;
+    r.memory_ = buffer_memory;
+    return r;
+  }
   DType dtype() const { return buffer_->dtype(); }
   int rank() const { return static_cast<int>(sizes_.size()); }
   const Shape& sizes() const { return sizes_; }
@@ -28,6 +52,9 @@ class View {
   std::int64_t base() const { return base_; }         // flat element offset of element 0
   std::int64_t numel() const { return numel_of(sizes_); }
   std::size_t bytes() const { return static_cast<std::size_t>(numel()) * size_of(dtype()); }
+
+  // The whole buffer this view is in, bound to the same memory as this view.
+  View whole() const { return View(*buffer_).bind(memory_); }
 
   // Sub-views, relative to this view. Out-of-bounds, rank mismatch or non-positive sizes
   // throw ShapeError naming the buffer and the requested box.
@@ -48,27 +75,38 @@ class View {
 
   // Element access. `offset_of` is in elements from the buffer start.
   std::int64_t offset_of(std::initializer_list<std::int64_t> index) const;
-  template <class T> T* data() const { return buffer_->data_as<T>() + base_; }
+  // Typed pointer to element 0 of the view. Throws ShapeError on a dtype mismatch, on a
+  // defective view, or when the view is not bound to memory.
+  template <class T> T* data() const { return reinterpret_cast<T*>(memory_for(dtype_of<T>())) + base_; }
+  // Element 0 of the view as bytes, any dtype (same checks as data<T>(), but the dtype's).
+  std::byte* bytes_data() const {
+    return memory_for(buffer_ ? buffer_->dtype() : DType::FP32) + static_cast<std::size_t>(base_) * size_of(dtype());
+  }
   template <class T> T& at(std::initializer_list<std::int64_t> index) const {
-    return buffer_->data_as<T>()[offset_of(index)];
+    return reinterpret_cast<T*>(memory_for(dtype_of<T>()))[offset_of(index)];
   }
   // Row r of a rank-2 view whose last dim is contiguous.
   template <class T> T* row(std::int64_t r) const { return data<T>() + r * strides_.at(0); }
   std::int64_t row_stride() const { return strides_.at(0); }
 
   friend bool operator==(const View& a, const View& b) {
-    return a.buffer_ == b.buffer_ && a.base_ == b.base_ && a.sizes_ == b.sizes_ &&
+    return a.buffer_ == b.buffer_ && a.defect_ == b.defect_ && a.base_ == b.base_ && a.sizes_ == b.sizes_ &&
            a.strides_ == b.strides_;
   }
 
  private:
-  Buffer* buffer_ = nullptr;
+  std::byte* memory_for(DType dtype) const;
+  View defective(ShapeError error) const;
+
+  const Buffer* buffer_ = nullptr;
+  std::byte* memory_ = nullptr;  // element 0 of the buffer, when bound
   std::int64_t base_ = 0;
   Shape sizes_;
   Shape strides_;
   std::optional<Box> box_;
   std::string frame_;  // set after a reshape: how this frame maps onto the buffer
   Box frame_box_;      // this view's box inside its frame (for describe)
+  std::shared_ptr<const ShapeError> defect_;
 };
 
 // Exact overlap of two views (false for views of different buffers).

@@ -13,9 +13,9 @@
 namespace tg {
 namespace {
 
-void run_block(const Task& task, int block) {
+void run_block(const Task& task, int block, std::byte* const* memory) {
   try {
-    task.kernel(TaskContext(task, block));
+    task.kernel(TaskContext(task, block, memory));
   } catch (const KernelError&) {
     throw;
   } catch (const std::exception& e) {
@@ -27,7 +27,7 @@ void run_block(const Task& task, int block) {
 
 }  // namespace
 
-void replay_kernels(const Graph& graph, const Timeline& timeline, int threads) {
+void replay_kernels(const Graph& graph, const Timeline& timeline, std::byte* const* memory, int threads) {
   const std::size_t n = graph.num_tasks();
   std::vector<std::int64_t> first_start(n, std::numeric_limits<std::int64_t>::max());
   for (const auto& r : timeline.rows) first_start[r.task] = std::min(first_start[r.task], r.start_ns);
@@ -47,7 +47,7 @@ void replay_kernels(const Graph& graph, const Timeline& timeline, int threads) {
     arena.execute([&] {
       tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
         handoff.observe();
-        run_block(graph.task(blocks[i].first), blocks[i].second);
+        run_block(graph.task(blocks[i].first), blocks[i].second, memory);
         handoff.publish();
       });
     });

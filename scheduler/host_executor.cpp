@@ -13,6 +13,7 @@
 #include <mutex>
 
 #include "runtime/topology.hpp"
+#include "scheduler/staging_pool.hpp"
 #include "scheduler/tsan_handoff.hpp"
 
 namespace tg {
@@ -38,6 +39,8 @@ struct HostExecutor::Impl {
   std::unique_ptr<tbb::global_control> allow_oversubscription;
   tbb::task_arena arena;
   std::unique_ptr<PinningObserver> observer;
+  std::mutex one_run_at_a_time;
+  StagingPool staging;
 
   explicit Impl(HostExecutorOptions o)
       : options(o),
@@ -63,6 +66,7 @@ namespace {
 struct Run {
   const Graph& graph;
   bool record;
+  std::byte* const* memory;
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
   std::unique_ptr<std::atomic<int>[]> preds_left;
   std::unique_ptr<std::atomic<int>[]> blocks_left;
@@ -85,7 +89,7 @@ struct Run {
   std::once_flag first_error;
   std::exception_ptr error;
 
-  explicit Run(const Graph& g, bool rec) : graph(g), record(rec) {
+  Run(const Graph& g, bool rec, std::byte* const* mem) : graph(g), record(rec), memory(mem) {
     const std::size_t n = g.num_tasks();
     preds_left.reset(new std::atomic<int>[n]);
     blocks_left.reset(new std::atomic<int>[n]);
@@ -139,7 +143,7 @@ struct Run {
     const std::int64_t start_ns = record ? now_ns(t0) : 0;
     if (!failed.load(std::memory_order_relaxed) && task.kernel) {
       try {
-        task.kernel(TaskContext(task, block));
+        task.kernel(TaskContext(task, block, memory));
       } catch (const std::exception& e) {
         std::call_once(first_error, [&] { error = std::make_exception_ptr(KernelError(task.label(), block, e.what())); });
         failed.store(true, std::memory_order_relaxed);
@@ -165,10 +169,20 @@ struct Run {
 
 }  // namespace
 
-Timeline HostExecutor::run(const Graph& graph) {
+std::string HostExecutor::name() const { return "host:" + std::to_string(threads()) + " threads"; }
+
+RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptions& options) {
+  if (!memory)
+    for (const auto& task : graph.tasks())
+      if (task.kernel)
+        throw BindingError(ErrorContext{.scope = graph.name(), .task_id = task.id, .task = task.label()},
+                           "the task has a kernel, and the run got no Bindings; pass the run's memory: "
+                           "run(graph, bindings)");
+  std::lock_guard lock(impl_->one_run_at_a_time);
   spdlog::debug("host executor: running '{}' ({} tasks, {} edges) on {} threads", graph.name(), graph.num_tasks(),
                 graph.edges().size(), threads());
-  Run run(graph, impl_->options.record);
+  RunMemory run_memory(graph, memory, impl_->staging, options);
+  Run run(graph, impl_->options.record, run_memory.table());
   impl_->arena.execute([&] {
     run.spawn([&run, &graph] {
       for (TaskId t = 0; t < graph.num_tasks(); ++t)
@@ -181,13 +195,15 @@ Timeline HostExecutor::run(const Graph& graph) {
     spdlog::debug("host executor: run of '{}' failed", graph.name());
     std::rethrow_exception(run.error);
   }
-  Timeline tl;
-  tl.source = "host:" + std::to_string(threads()) + " threads";
+  RunResult result;
+  Timeline& tl = result.timeline;
+  tl.source = name();
   for (int i = 0; i < threads(); ++i) tl.lanes.push_back(Lane{"thread " + std::to_string(i), LaneKind::Thread, -1});
   tl.rows = std::move(run.rows);
   for (const auto& r : tl.rows) tl.makespan_ns = std::max(tl.makespan_ns, r.end_ns);
   spdlog::debug("host executor: '{}' done in {:.1f} us", graph.name(), static_cast<double>(tl.makespan_ns) / 1e3);
-  return tl;
+  run_memory.fill_result(graph, result);
+  return result;
 }
 
 }  // namespace tg

@@ -4,8 +4,7 @@
 // and it retires when the last block ends.
 #include <memory>
 
-#include "scheduler/timeline.hpp"
-#include "tasks/graph.hpp"
+#include "tasks/executor.hpp"
 
 namespace tg {
 
@@ -15,20 +14,24 @@ struct HostExecutorOptions {
   bool record = true;       // fill the Timeline (per-block timestamps)
 };
 
-class HostExecutor {
+class HostExecutor final : public Executor {
  public:
   explicit HostExecutor(int threads = 0);
   explicit HostExecutor(HostExecutorOptions options);
-  ~HostExecutor();
+  ~HostExecutor() override;
   HostExecutor(const HostExecutor&) = delete;
   HostExecutor& operator=(const HostExecutor&) = delete;
 
   int threads() const;
 
-  // Runs every task once, respecting the edges. A kernel exception stops the run (tasks
-  // not yet started are skipped) and is rethrown as KernelError naming task and block;
-  // the executor stays usable. Tasks with an empty kernel are no-ops.
-  Timeline run(const Graph& graph);
+  std::string name() const override;
+
+  // Runs every task once, respecting the edges, with kernels on `memory` plus staging from
+  // this executor's pool. A kernel exception stops the run (tasks not yet started are
+  // skipped) and is rethrown as KernelError naming task and block; the executor stays
+  // usable. Tasks with an empty kernel are no-ops; a graph with kernels needs memory.
+  using Executor::run;
+  RunResult run(const Graph& graph, Bindings* memory, const RunOptions& options) override;
 
  private:
   struct Impl;

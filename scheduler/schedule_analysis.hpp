@@ -8,7 +8,7 @@
 #include <vector>
 
 #include "runtime/machine.hpp"
-#include "scheduler/timeline.hpp"
+#include "tasks/timeline.hpp"
 #include "tasks/graph.hpp"
 
 namespace tg {

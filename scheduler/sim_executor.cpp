@@ -8,6 +8,7 @@
 #include "runtime/error.hpp"
 #include "scheduler/capacity_check.hpp"
 #include "scheduler/functional_replay.hpp"
+#include "scheduler/staging_pool.hpp"
 #include "scheduler/staging_tracker.hpp"
 #include "scheduler/strategy.hpp"
 #include "scheduler/task_cost.hpp"
@@ -439,12 +440,22 @@ SimExecutor::SimExecutor(Machine machine, SimOptions options) : machine_(std::mo
   make_strategy(options_.strategy);  // fail early on an unknown name
 }
 
-SimResult SimExecutor::run(const Graph& graph) const {
+SimExecutor::~SimExecutor() = default;
+
+std::string SimExecutor::name() const { return "sim:" + machine_.name + ":" + options_.strategy; }
+
+SimResult SimExecutor::simulate(const Graph& graph, Bindings* memory, const RunOptions& options) const {
   check_capacity(graph, machine_);
   auto strategy = make_strategy(options_.strategy);
   SimRun sim(graph, machine_, options_, *strategy);
   SimResult result = sim.run(options_.strategy);
-  if (options_.functional) replay_kernels(graph, result.timeline, options_.functional_threads);
+  if (memory) {
+    std::lock_guard lock(one_run_at_a_time_);
+    if (!staging_) staging_ = std::make_unique<StagingPool>();
+    RunMemory run_memory(graph, memory, *staging_, options);
+    replay_kernels(graph, result.timeline, run_memory.table(), options_.functional_threads);
+    run_memory.fill_result(graph, result);
+  }
   return result;
 }
 

@@ -18,19 +18,22 @@
 #include <string>
 #include <vector>
 
+#include <memory>
+#include <mutex>
+
 #include "runtime/machine.hpp"
-#include "scheduler/timeline.hpp"
-#include "tasks/graph.hpp"
+#include "tasks/executor.hpp"
 
 namespace tg {
+
+class StagingPool;
 
 enum class StagingRelease : std::uint8_t { LastUse, ScopeExitRing };
 
 struct SimOptions {
   std::string strategy = "fifo";  // see strategy.hpp: fifo, critical-path, locality, early-dispatch
-  // Also run every task's kernel on the host (oneTBB), in the simulated start order and
-  // respecting the edges, so the graph's buffers hold real outputs afterwards.
-  bool functional = false;
+  // A run given Bindings is functional: every task's kernel also runs on the host (oneTBB),
+  // in the simulated start order and respecting the edges, on those Bindings.
   int functional_threads = 0;  // 0 = all host cores
   StagingRelease staging = StagingRelease::LastUse;
   // ScopeExitRing: bytes of the ring of every scope depth (0 = unbounded: measure only);
@@ -47,8 +50,8 @@ struct RingUsage {
   std::uint64_t peak_bytes = 0;      // head-to-tail span, freed-but-unreclaimed holes included
 };
 
-struct SimResult {
-  Timeline timeline;  // lanes: g<i>.AIC, g<i>.AIV0, g<i>.AIV1 ..., sched <k> ..., host <h> ...
+// The RunResult's timeline has lanes g<i>.AIC, g<i>.AIV0, g<i>.AIV1 ..., sched <k> ..., host <h> ...
+struct SimResult : RunResult {
   std::string strategy;
   // Peak GM bytes of staging buffers held at once when each is released at its last use,
   // and when held until its scope exits with FIFO ring reclaim. Both are measured in every
@@ -61,23 +64,37 @@ struct SimResult {
   std::size_t model_state_bytes = 0;   // the simulator's own working memory for this run
 };
 
-class SimExecutor {
+class SimExecutor final : public Executor {
  public:
   // Throws ConfigError for an unknown strategy name or a machine that fails validate().
   explicit SimExecutor(Machine machine, SimOptions options = {});
+  ~SimExecutor() override;
 
   const Machine& machine() const { return machine_; }
   const SimOptions& options() const { return options_; }
 
-  // Binds the graph to the machine (check_capacity: CapacityError before anything runs),
-  // simulates it and, in functional mode, runs the kernels (KernelError naming task and
-  // block). A staging ring too small for its scope throws CapacityError naming the ring,
-  // its size, the task and the buffer waiting for space. Same inputs, identical result.
-  SimResult run(const Graph& graph) const;
+  std::string name() const override;
+
+  // Binds the graph to the machine (check_capacity: CapacityError before anything runs)
+  // and simulates it; with `memory`, also runs the kernels on it (KernelError naming task
+  // and block). A staging ring too small for its scope throws CapacityError naming the
+  // ring, its size, the task and the buffer waiting for space. Same inputs, identical result.
+  SimResult simulate(const Graph& graph, Bindings* memory = nullptr, const RunOptions& options = {}) const;
+  SimResult simulate(const Graph& graph, Bindings& memory, const RunOptions& options = {}) const {
+    return simulate(graph, &memory, options);
+  }
+
+  using Executor::run;
+  RunResult run(const Graph& graph, Bindings* memory, const RunOptions& options) override {
+    return simulate(graph, memory, options);
+  }
 
  private:
   Machine machine_;
   SimOptions options_;
+  // Functional runs take the staging pool one at a time; timing-only runs share nothing.
+  mutable std::mutex one_run_at_a_time_;
+  mutable std::unique_ptr<StagingPool> staging_;
 };
 
 }  // namespace tg

@@ -6,7 +6,7 @@
 #include <string>
 #include <vector>
 
-#include "scheduler/timeline.hpp"
+#include "tasks/timeline.hpp"
 #include "tasks/graph.hpp"
 
 namespace tg {

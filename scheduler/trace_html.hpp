@@ -8,7 +8,7 @@
 #include <iosfwd>
 #include <string>
 
-#include "scheduler/timeline.hpp"
+#include "tasks/timeline.hpp"
 #include "tasks/graph.hpp"
 
 namespace tg {

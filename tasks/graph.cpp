@@ -67,7 +67,7 @@ std::string describe_cycle(const std::vector<Task>& tasks, const std::vector<std
 
 }  // namespace
 
-Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<Buffer>> buffers,
+Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<const Buffer>> buffers,
                       std::vector<std::uint32_t> buffer_scopes, std::vector<Task> tasks,
                       std::vector<Edge> inferred, std::vector<ScopeInfo> scopes) {
   Graph g;
@@ -169,13 +169,13 @@ std::span<const std::uint32_t> Graph::in_edges(TaskId t) const {
   return {in_edge_ids_.data() + in_offsets_[t], in_edge_ids_.data() + in_offsets_[t + 1]};
 }
 
-Buffer* Graph::find_buffer(std::string_view name) const {
+const Buffer* Graph::find_buffer(std::string_view name) const {
   for (const auto& b : buffers_)
     if (b->name() == name) return b.get();
   return nullptr;
 }
 
-Buffer& Graph::buffer(std::string_view name) const {
+const Buffer& Graph::buffer(std::string_view name) const {
   if (auto* b = find_buffer(name)) return *b;
   throw Error("scope '" + name_ + "' has no buffer named '" + std::string(name) + "'");
 }

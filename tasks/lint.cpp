@@ -25,7 +25,8 @@ const std::vector<LintRule>& lint_rules() {
       {"in-out-overlap", Severity::Error, "an In and a written arg of one task overlap without being one InOut arg"},
       {"view-out-of-bounds", Severity::Error, "an argument's region lies (partly) outside its buffer"},
       {"dtype-mismatch", Severity::Error, "an argument's dtype differs from the one the task's kernel expects"},
-      {"read-before-write", Severity::Error, "a staging region is read before any task wrote it"},
+      {"write-to-input", Severity::Error, "a task writes an input or weight buffer (the caller's memory, read-only for a run)"},
+      {"read-before-write", Severity::Error, "a staging or output region is read before any task wrote it"},
       {"output-never-written", Severity::Error, "an output buffer, or part of it, that no task writes"},
       {"dead-write", Severity::Warning, "a staging region written and never read afterwards"},
       {"lost-write", Severity::Warning, "a region written, then overwritten before any task read it"},
@@ -181,5 +182,84 @@ std::vector<Box> overlap_boxes(const View& a, const View& b) {
 }
 
 }  // namespace lint_detail
+
+}  // namespace tg
+
+namespace tg {
+
+LintSummary::LintSummary(const std::vector<Diagnostic>& diagnostics) : ran_(true) {
+  for (const auto& rule : lint_rules()) {
+    RuleCount c{std::string(rule.id), rule.severity, 0, {}};
+    for (const auto& d : diagnostics)
+      if (d.rule == rule.id) {
+        ++c.count;
+        c.severity = d.severity;  // a rule may report below its nominal severity (estimates)
+        if (c.first.size() < kKeptPerRule) c.first.push_back(d);
+      }
+    if (c.count > 0) rules_.push_back(std::move(c));
+  }
+}
+
+std::size_t LintSummary::count(Severity severity) const {
+  std::size_t n = 0;
+  for (const auto& r : rules_)
+    for (const auto& d : r.first) n += d.severity == severity ? 1 : 0;
+  // Diagnostics past the kept ones count with their rule's severity.
+  for (const auto& r : rules_)
+    if (r.count > r.first.size() && r.severity == severity) n += r.count - r.first.size();
+  return n;
+}
+
+std::size_t LintSummary::count(std::string_view rule) const {
+  for (const auto& r : rules_)
+    if (r.rule == rule) return r.count;
+  return 0;
+}
+
+std::string LintSummary::to_string() const {
+  if (!ran_) return "not linted (finalize with Lint::Off)";
+  std::string out;
+  for (Severity s : {Severity::Error, Severity::Warning, Severity::Info}) {
+    const std::size_t n = count(s);
+    if (n == 0) continue;
+    std::string rules;
+    for (const auto& r : rules_)
+      if (r.severity == s) rules += (rules.empty() ? "" : ", ") + r.rule + " " + std::to_string(r.count);
+    out += (out.empty() ? "" : ", ") + std::to_string(n) + " " + std::string(name_of(s)) + (n == 1 ? "" : "s") +
+           " (" + rules + ")";
+  }
+  return out.empty() ? "clean" : out;
+}
+
+namespace {
+
+std::string first_error_text(const std::vector<Diagnostic>& diagnostics) {
+  std::size_t errors = 0;
+  const Diagnostic* first = nullptr;
+  for (const auto& d : diagnostics)
+    if (d.severity == Severity::Error) {
+      if (!first) first = &d;
+      ++errors;
+    }
+  if (!first) return "lint failed";
+  std::string text = "lint error [" + first->rule + "] " + first->message;
+  if (!first->suggestion.empty()) text += "; fix: " + first->suggestion;
+  if (errors > 1) text += " (and " + std::to_string(errors - 1) + " more lint error" + (errors > 2 ? "s" : "") + ")";
+  return text;
+}
+
+}  // namespace
+
+LintError::LintError(ErrorContext context, std::vector<Diagnostic> diagnostics)
+    : Error(context, first_error_text(diagnostics),
+            (context.scope.empty() ? "" : "scope '" + context.scope + "': ") + first_error_text(diagnostics)),
+      diagnostics_(std::move(diagnostics)) {}
+
+const std::string& LintError::rule() const {
+  for (const auto& d : diagnostics_)
+    if (d.severity == Severity::Error) return d.rule;
+  static const std::string none;
+  return none;
+}
 
 }  // namespace tg

@@ -12,28 +12,10 @@
 #include <vector>
 
 #include "runtime/machine.hpp"
+#include "tasks/diagnostic.hpp"
 #include "tasks/graph.hpp"
 
 namespace tg {
-
-enum class Severity : std::uint8_t { Info, Warning, Error };
-std::string_view name_of(Severity s);
-
-struct Diagnostic {
-  std::string rule;  // stable id, e.g. "multi-inout"
-  Severity severity = Severity::Warning;
-  std::optional<TaskId> task;        // the task the finding is about
-  int arg = -1;                      // its argument index, -1 when none
-  std::optional<TaskId> other_task;  // a second task involved (the overwriting writer, ...)
-  int other_arg = -1;
-  std::string buffer;        // the buffer involved, empty when none
-  std::vector<Box> regions;  // the exact region, in buffer coordinates, as disjoint boxes
-  std::string message;       // what is wrong and where, one sentence
-  std::string suggestion;    // what to do about it
-
-  // "error[multi-inout] q_head_proj#3: arg 2 (...) overlaps ...\n  fix: ...\n"
-  std::string to_string() const;
-};
 
 struct LintRule {
   std::string_view id;

@@ -1,5 +1,5 @@
 // Rules on one task's own arguments: multi-inout, in-out-overlap, view-out-of-bounds,
-// dtype-mismatch. Cost: O(A^2 * p * q) per task for A args of p and q boxes each.
+// dtype-mismatch, write-to-input. Cost: O(A^2 * p * q) per task for A args of p and q boxes each.
 #include "tasks/lint_rules.hpp"
 
 namespace tg::lint_detail {
@@ -82,6 +82,21 @@ void check_dtype(const Task& task, std::size_t i, std::vector<Diagnostic>& out) 
   out.push_back(std::move(d));
 }
 
+// Inputs and weights are the caller's memory, bound read-only for the run: the graph may
+// run again on the same Bindings, so writing them would change the next run's inputs.
+void check_written_input(const Task& task, std::size_t i, std::vector<Diagnostic>& out) {
+  const Arg& a = task.args[i];
+  const Role role = a.view.buffer().role();
+  if (!writes(a.access) || (role != Role::Input && role != Role::Weight)) return;
+  Diagnostic d = about(task, i, "write-to-input", Severity::Error);
+  d.regions = a.view.buffer_boxes();
+  d.message = task.label() + ": arg " + std::to_string(i) + " (" + describe_arg(task, i) + ") writes " +
+              std::string(name_of(role)) + " '" + a.view.buffer().name() + "', which a run must leave untouched";
+  d.suggestion = "declare '" + a.view.buffer().name() + "' inout if the task updates it in place (a cache), or "
+                 "write the result to a staging or output buffer";
+  out.push_back(std::move(d));
+}
+
 }  // namespace
 
 void check_task_args(const Graph& graph, std::vector<Diagnostic>& out) {
@@ -89,6 +104,7 @@ void check_task_args(const Graph& graph, std::vector<Diagnostic>& out) {
     for (std::size_t i = 0; i < task.args.size(); ++i) {
       check_bounds(task, i, out);
       check_dtype(task, i, out);
+      check_written_input(task, i, out);
       for (std::size_t k = i + 1; k < task.args.size(); ++k) check_pair(task, i, k, out);
     }
   }

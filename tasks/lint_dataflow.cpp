@@ -58,7 +58,9 @@ class Replay {
  private:
   void read(const Task& task, int arg) {
     const View& v = task.args[static_cast<std::size_t>(arg)].view;
-    const bool staging = v.buffer().role() == Role::Staging;
+    // Staging and outputs hold no defined value before a task writes them (on the device
+    // neither is zeroed); inputs, weights and InOut caches are the caller's.
+    const bool staging = v.buffer().role() == Role::Staging || v.buffer().role() == Role::Output;
     auto& index = *regions_[v.buffer().id()];
     for (const auto& box : v.buffer_boxes()) {
       index.update_intersecting(box, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
@@ -120,7 +122,8 @@ class Replay {
   void report_read_before_write(const ArgKey& key, std::vector<Box> boxes, std::vector<Diagnostic>& out) const {
     Diagnostic d = about(key.first, key.second, "read-before-write", Severity::Error, std::move(boxes));
     d.message = arg_text(key.first, key.second) + " reads " + describe_region(d.buffer, d.regions) +
-                ", which no earlier task writes; staging buffer '" + d.buffer + "' holds no defined values there";
+                ", which no earlier task writes; " + std::string(name_of(graph_.task(key.first).args.at(static_cast<std::size_t>(key.second)).view.buffer().role())) +
+                " buffer '" + d.buffer + "' holds no defined values there";
     d.suggestion = "submit the task that computes " + d.buffer + " before " + graph_.task(key.first).name +
                    " (is a stage missing?), or declare '" + d.buffer + "' an input if the caller provides it";
     out.push_back(std::move(d));

@@ -2,6 +2,10 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
+#include "tasks/lint.hpp"
+
 namespace tg {
 
 Task& TaskRef::task() const { return scope_->tasks_.at(id_); }
@@ -58,8 +62,13 @@ Scope::~Scope() = default;
 View Scope::buffer(std::string name, Shape shape, DType dtype, Role role) {
   if (find_buffer(name))
     throw GraphError("scope '" + name_ + "': buffer '" + name + "' is declared twice; buffer names must be unique");
-  auto b = std::make_shared<Buffer>(std::move(name), dtype, std::move(shape), role,
-                                    static_cast<std::uint32_t>(buffers_.size()));
+  std::shared_ptr<const Buffer> b;
+  try {
+    b = std::make_shared<const Buffer>(std::move(name), dtype, std::move(shape), role,
+                                       static_cast<std::uint32_t>(buffers_.size()), scope_stack_.back());
+  } catch (const Error& e) {
+    e.rethrow_with(ErrorContext{.scope = name_});
+  }
   buffers_.push_back(b);
   buffer_scopes_.push_back(scope_stack_.back());
   return View(*b);
@@ -72,7 +81,7 @@ StagingRing Scope::staging_ring(const std::string& name, int stages, const Shape
   return StagingRing(std::move(slots));
 }
 
-Buffer* Scope::find_buffer(std::string_view name) const {
+const Buffer* Scope::find_buffer(std::string_view name) const {
   for (const auto& b : buffers_)
     if (b->name() == name) return b.get();
   return nullptr;
@@ -80,12 +89,15 @@ Buffer* Scope::find_buffer(std::string_view name) const {
 
 TaskRef Scope::submit(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel) {
   const auto id = static_cast<TaskId>(tasks_.size());
+  const std::string label = name + "#" + std::to_string(id);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& v = args[i].view;
-    if (!v.valid()) throw GraphError("task '" + name + "': arg " + std::to_string(i) + " is an empty view");
+    ErrorContext where{.scope = name_, .task_id = id, .task = label, .arg = static_cast<int>(i)};
+    if (v.defect()) v.defect()->rethrow_with(where);
+    if (!v.has_buffer()) throw GraphError(where, "the argument is an empty view (View{})");
+    where.buffer = v.buffer().name();
     if (v.buffer().id() >= buffers_.size() || buffers_[v.buffer().id()].get() != &v.buffer())
-      throw GraphError("task '" + name + "': arg " + std::to_string(i) + " (" + v.describe() +
-                       ") names a buffer of another scope");
+      throw GraphError(where, "the argument (" + v.describe() + ") names a buffer of another scope");
   }
   Task t;
   t.id = id;
@@ -125,7 +137,7 @@ void Scope::pipeline(std::int64_t n_iters, int stages, const std::function<void(
   for (std::int64_t i = 0; i < n_iters; ++i) body(PipelineStep{i, static_cast<int>(i % stages)});
 }
 
-Graph Scope::finalize() {
+Graph Scope::finalize(const FinalizeOptions& options) {
   Graph g = Graph::assemble(name_, std::move(buffers_), std::move(buffer_scopes_), std::move(tasks_),
                             std::move(edges_), std::move(scopes_));
   buffers_.clear();
@@ -136,6 +148,25 @@ Graph Scope::finalize() {
   scopes_ = {ScopeInfo{name_, -1}};
   scope_stack_ = {0};
   if (verify_on_finalize()) g.verify();
+  if (options.lint == Lint::On) {
+    // The false-serialization hints are left to an explicit tg::lint(): their cost grows
+    // with E * (V + E), while finalize's rules stay near-linear in the accesses.
+    auto diagnostics = lint(g, LintOptions{.machine = std::nullopt, .disabled = {}, .hints = false});
+    if (lint_fails(diagnostics)) {
+      std::stable_partition(diagnostics.begin(), diagnostics.end(),
+                            [](const Diagnostic& d) { return d.severity == Severity::Error; });
+      const Diagnostic& first = diagnostics.front();
+      ErrorContext where{.scope = g.name(), .buffer = first.buffer};
+      if (first.task) {
+        where.task_id = *first.task;
+        where.task = g.task(*first.task).label();
+        where.arg = first.arg;
+      }
+      if (!first.regions.empty()) where.region = box_to_string(first.regions.front());
+      throw LintError(std::move(where), std::move(diagnostics));
+    }
+    g.lint_summary_ = LintSummary(diagnostics);
+  }
   spdlog::debug("scope '{}': finalized {} tasks, {} edges, {} buffers", g.name(), g.num_tasks(), g.edges().size(),
                 g.buffers().size());
   return g;

@@ -14,6 +14,15 @@ namespace tg {
 
 class Scope;
 
+// Lint::On (the default): finalize() runs the machine-independent lint rules, throws
+// LintError on errors and keeps a LintSummary of the rest on the Graph. Lint::Off builds
+// graphs with hazards on purpose (to analyse or draw them); nothing checks them then.
+enum class Lint : std::uint8_t { On, Off };
+
+struct FinalizeOptions {
+  Lint lint = Lint::On;
+};
+
 // Returned by the task submitters for fluent settings: s.vector(...).blocks(B).cost(...).
 class TaskRef {
  public:
@@ -72,7 +81,9 @@ class Scope {
   // `stages` staging tiles named NAME[0], NAME[1], ...
   StagingRing staging_ring(const std::string& name, int stages, const Shape& shape, DType dtype);
 
-  // Tasks. The kernel may be empty for graphs that are only analysed or simulated.
+  // Tasks. The kernel may be empty for graphs that are only analysed or simulated. An
+  // argument that is a defective view (a bad slice) throws its ShapeError here, with the
+  // task and argument added to it.
   TaskRef cube(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Cube, std::move(name), std::move(args), std::move(kernel)); }
   TaskRef vector(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Vector, std::move(name), std::move(args), std::move(kernel)); }
   TaskRef mix(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Mix, std::move(name), std::move(args), std::move(kernel)); }
@@ -103,16 +114,17 @@ class Scope {
 
   std::size_t num_tasks() const { return tasks_.size(); }
   const Task& task(TaskId id) const { return tasks_.at(id); }
-  Buffer* find_buffer(std::string_view name) const;
+  const Buffer* find_buffer(std::string_view name) const;
   std::size_t live_regions() const { return regions_.live_regions(); }
 
-  // Builds the Graph; the scope is empty afterwards. Throws GraphError on a cycle.
-  Graph finalize();
+  // Builds the Graph; the scope is empty afterwards. Throws GraphError on a cycle and
+  // LintError (with every diagnostic) when lint finds an error.
+  Graph finalize(const FinalizeOptions& options = {});
 
  private:
   friend class TaskRef;
   std::string name_;
-  std::vector<std::shared_ptr<Buffer>> buffers_;
+  std::vector<std::shared_ptr<const Buffer>> buffers_;
   std::vector<std::uint32_t> buffer_scopes_;
   std::vector<Task> tasks_;
   std::vector<Edge> edges_;

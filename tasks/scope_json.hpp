@@ -9,6 +9,7 @@
 #include <string_view>
 
 #include "tasks/graph.hpp"
+#include "tasks/scope.hpp"
 
 namespace tg {
 
@@ -22,8 +23,10 @@ void write_scope_json(const Graph& graph, const std::string& path);
 // the re-inferred ones. Malformed input throws ConfigError naming `origin` and the JSON
 // path of the problem ("scope.json: tasks[3].args[1].box: 3 dims for a 2-dim buffer").
 // Cost: that of Scope::submit for each task, plus O(edges log edges) for the edge check.
-Graph parse_scope_json(std::string_view text, std::string_view origin = "<json>");
+// `options` are finalize()'s: by default a file whose graph has lint errors throws LintError
+// (tilegraph lint reads with Lint::Off to report them instead).
+Graph parse_scope_json(std::string_view text, std::string_view origin = "<json>", const FinalizeOptions& options = {});
 // parse_scope_json of a file's contents; IoError when it cannot be read.
-Graph read_scope_json(const std::string& path);
+Graph read_scope_json(const std::string& path, const FinalizeOptions& options = {});
 
 }  // namespace tg

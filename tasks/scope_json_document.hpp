@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "tasks/graph.hpp"
+#include "tasks/scope.hpp"
 #include "tasks/scope_json_view.hpp"
 
 namespace tg::scope_json {
@@ -63,7 +64,7 @@ struct Document {
 
 // Declares the buffers and submits the tasks of `doc` to a Scope, so every edge is
 // inferred again, and finalizes it.
-Graph replay(const Document& doc, std::string_view origin);
+Graph replay(const Document& doc, std::string_view origin, const FinalizeOptions& options);
 
 // Throws ConfigError at "edges" naming the first difference between the edges a file
 // lists and the graph's. Cost: O(E log E).

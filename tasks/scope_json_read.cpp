@@ -298,7 +298,7 @@ void fail(std::string_view origin, const std::string& path, const std::string& w
 }
 }  // namespace scope_json
 
-Graph parse_scope_json(std::string_view text, std::string_view origin) {
+Graph parse_scope_json(std::string_view text, std::string_view origin, const FinalizeOptions& options) {
   const Reader r(origin);
   Json doc_json;
   try {
@@ -322,18 +322,18 @@ Graph parse_scope_json(std::string_view text, std::string_view origin) {
   read_tasks(r, r.required(top, "", "tasks"), doc);
   if (const Json* e = r.optional(top, "edges")) read_edges(r, *e, doc);
 
-  Graph graph = scope_json::replay(doc, origin);
+  Graph graph = scope_json::replay(doc, origin, options);
   if (doc.edges) scope_json::check_listed_edges(graph, std::move(*doc.edges), origin);
   return graph;
 }
 
-Graph read_scope_json(const std::string& path) {
+Graph read_scope_json(const std::string& path, const FinalizeOptions& options) {
   std::ifstream in(path, std::ios::binary);
   if (!in) throw IoError("cannot open JSON scope '" + path + "'");
   std::ostringstream text;
   text << in.rdbuf();
   if (in.bad()) throw IoError("reading JSON scope '" + path + "' failed");
-  return parse_scope_json(text.str(), path);
+  return parse_scope_json(text.str(), path, options);
 }
 
 }  // namespace tg

@@ -15,7 +15,8 @@ namespace {
 // must be contiguous, as they are in any graph a Scope built.
 class Replay {
  public:
-  Replay(std::string_view origin, const Document& doc) : origin_(origin), doc_(doc), scope_(doc.name) {}
+  Replay(std::string_view origin, const Document& doc, const FinalizeOptions& options)
+      : origin_(origin), doc_(doc), options_(options), scope_(doc.name) {}
 
   Graph run() {
     for (std::size_t i = 0; i < doc_.tasks.size(); ++i) {
@@ -29,7 +30,12 @@ class Replay {
     }
     declare_buffers_until(static_cast<std::uint32_t>(doc_.buffers.size()));
     guards_.clear();
-    return scope_.finalize();
+    try {
+      return scope_.finalize(options_);
+    } catch (const Error& e) {
+      e.rethrow_with(ErrorContext{.file = std::string(origin_)});
+      throw;  // not reached: rethrow_with always throws (GCC does not see [[noreturn]] through the virtual call)
+    }
   }
 
  private:
@@ -74,6 +80,7 @@ class Replay {
         const View& whole = views_.at(a.buffer);
         v = a.frame ? view_of(whole.buffer(), *a.frame)
                     : whole.slice(Shape(a.box.offsets.begin(), a.box.offsets.end()), Shape(a.box.sizes.begin(), a.box.sizes.end()));
+        if (v.defect()) v.throw_defect();
       } catch (const Error& e) {
         fail(origin_, at(dot(p, "args"), k), e.what());
       }
@@ -97,6 +104,7 @@ class Replay {
 
   std::string_view origin_;
   const Document& doc_;
+  FinalizeOptions options_;
   Scope scope_;
   std::vector<View> views_;
   std::uint32_t declared_ = 0;
@@ -120,7 +128,9 @@ bool same_edge(const Edge& a, const Edge& b) {
 
 }  // namespace
 
-Graph replay(const Document& doc, std::string_view origin) { return Replay(origin, doc).run(); }
+Graph replay(const Document& doc, std::string_view origin, const FinalizeOptions& options) {
+  return Replay(origin, doc, options).run();
+}
 
 // The file's edges must be the ones inference finds again: a mismatch means the file was
 // edited by hand or written by another version of the inference.

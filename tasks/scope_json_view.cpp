@@ -45,11 +45,13 @@ std::optional<ViewFrame> frame_of(const View& view) {
   return std::nullopt;
 }
 
-View view_of(Buffer& buffer, const ViewFrame& frame) {
+View view_of(const Buffer& buffer, const ViewFrame& frame) {
   const View flat = View(buffer).reshape({buffer.numel()});
   const View framed = flat.slice({frame.offset}, {numel_of(frame.shape)}).reshape(frame.shape);
-  return framed.slice(Shape(frame.box.offsets.begin(), frame.box.offsets.end()),
-                      Shape(frame.box.sizes.begin(), frame.box.sizes.end()));
+  View v = framed.slice(Shape(frame.box.offsets.begin(), frame.box.offsets.end()),
+                        Shape(frame.box.sizes.begin(), frame.box.sizes.end()));
+  if (v.defect()) v.throw_defect();  // a file's frame that does not fit: throw here, where the caller names the JSON path
+  return v;
 }
 
 }  // namespace tg

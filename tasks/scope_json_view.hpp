@@ -36,6 +36,6 @@ struct ViewFrame {
 std::optional<ViewFrame> frame_of(const View& view);
 
 // The view `frame` describes; throws ShapeError when it does not fit the buffer.
-View view_of(Buffer& buffer, const ViewFrame& frame);
+View view_of(const Buffer& buffer, const ViewFrame& frame);
 
 }  // namespace tg

@@ -1,5 +1,6 @@
 #pragma once
 // Task: one dispatch. An SPMD task with block_num = n runs n blocks as one task.
+#include <cstddef>
 #include <cstdint>
 #include <functional>
 #include <optional>
@@ -48,6 +49,8 @@ struct Task {
   TaskKind kind = TaskKind::Vector;
   std::vector<Arg> args;
   Kernel kernel;
+  std::string kernel_name;          // the kernel descriptor's name, "" when unnamed
+  std::vector<std::string> params;  // parameter name per arg, or empty (positional)
   int block_num = 1;
   bool sync_start = false;  // launch all blocks at once or wait
   std::uint8_t mix_slots = kSlotAll;
@@ -62,21 +65,30 @@ struct Task {
   std::string label() const { return name + "#" + std::to_string(id); }
 };
 
-// What a kernel sees when one block runs.
+// What a kernel sees when one block runs: the task, the block index, and the task's
+// argument views bound to this run's memory.
 class TaskContext {
  public:
-  TaskContext(const Task& task, int block_idx) : task_(&task), block_idx_(block_idx) {}
+  // `memory`: element 0 of each buffer by Buffer::id() (null: views stay unbound, and
+  // reading their data throws).
+  TaskContext(const Task& task, int block_idx, std::byte* const* memory = nullptr)
+      : task_(&task), block_idx_(block_idx), memory_(memory) {}
   const Task& task() const { return *task_; }
   int block_idx() const { return block_idx_; }
   int block_num() const { return task_->block_num; }
   std::size_t num_args() const { return task_->args.size(); }
-  const View& view(std::size_t arg) const { return task_->args.at(arg).view; }
+  // Argument `arg`'s view, bound to the run's memory.
+  View view(std::size_t arg) const {
+    const View& v = task_->args.at(arg).view;
+    return memory_ ? v.bind(memory_[v.buffer().id()]) : v;
+  }
   // Typed pointer to the first element of argument `arg`; checks the dtype.
   template <class T> T* data(std::size_t arg) const { return view(arg).template data<T>(); }
 
  private:
   const Task* task_;
   int block_idx_;
+  std::byte* const* memory_;
 };
 
 }  // namespace tg

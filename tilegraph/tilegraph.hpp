@@ -1,5 +1,6 @@
 #pragma once
-// The one header a user includes: buffers and views, the scope builder and its graph, lint
+// The one header a user includes: buffers, views and tensors, the scope builder, its graph
+// and the memory of a run (Bindings), lint
 // and the JSON scope format, the host executor, the modelled chip, and the trace writers.
 // Kernels and models have their own headers (kernels/kernels.hpp, models/...).
 #include "runtime/bf16.hpp"
@@ -8,14 +9,17 @@
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
 #include "runtime/npy.hpp"
+#include "runtime/tensor.hpp"
 #include "runtime/view.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/schedule_analysis.hpp"
 #include "scheduler/sim_executor.hpp"
-#include "scheduler/timeline.hpp"
+#include "tasks/timeline.hpp"
 #include "scheduler/trace_dot.hpp"
 #include "scheduler/trace_html.hpp"
 #include "scheduler/trace_perfetto.hpp"
+#include "tasks/bindings.hpp"
+#include "tasks/executor.hpp"
 #include "tasks/graph.hpp"
 #include "tasks/lint.hpp"
 #include "tasks/scope.hpp"

@@ -6,6 +6,7 @@
 #include "runtime/error.hpp"
 #include "scheduler/trace_dot.hpp"
 #include "tasks/scope_json.hpp"
+#include "tools/checked_scope.hpp"
 #include "tools/command.hpp"
 
 namespace {
@@ -14,10 +15,13 @@ struct DotArgs {
   std::string file;
   std::string output;  // empty: standard output
   bool all_edges = false;
+  bool allow_hazards = false;
 };
 
 int run_dot(const DotArgs& a) {
-  const tg::Graph graph = tg::read_scope_json(a.file);
+  auto checked = tg::cli::read_checked_scope(a.file, a.allow_hazards, std::cout);
+  if (!checked) return 1;
+  const tg::Graph& graph = *checked;
   const tg::DotOptions options{a.all_edges};
   if (a.output.empty()) {
     tg::write_dot(graph, std::cout, options);
@@ -38,6 +42,7 @@ tg::cli::CommandRegistration dot_command{"dot", [](CLI::App& app, int& exit_code
   cmd->add_option("file", args->file, "JSON scope file")->required();
   cmd->add_option("-o,--output", args->output, "DOT file to write (default: standard output)");
   cmd->add_flag("--all-edges", args->all_edges, "also draw edges implied by longer paths (thin, grey)");
+  cmd->add_flag("--allow-hazards", args->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->callback([&exit_code, args] { exit_code = run_dot(*args); });
 }};
 

@@ -52,7 +52,7 @@ int run_lint(const LintArgs& args) {
     print(bounds, args.format, args.file + " (fix these before the other rules can run)");
     return 1;
   }
-  const tg::Graph graph = tg::parse_scope_json(text, args.file);
+  const tg::Graph graph = tg::parse_scope_json(text, args.file, tg::FinalizeOptions{.lint = tg::Lint::Off});
   tg::LintOptions options;
   if (!args.machine.empty()) options.machine = tg::load_machine(args.machine);
   options.hints = !args.no_hints;

@@ -38,7 +38,8 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
   cmd->add_option("--threads", request->threads, "host threads (0 = all cores)")->check(CLI::NonNegativeNumber);
   cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
   cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V4 qkv: decode | prefill)");
-  cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below)");
+  cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below); implies --allow-hazards, exits 1");
+  cmd->add_flag("--allow-hazards", request->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)");
   cmd->add_option("--strategy", request->strategy, "simulator dispatch strategy")->capture_default_str();
   cmd->add_option("--trace", request->trace_file, "Perfetto JSON of the simulated run");

@@ -14,6 +14,7 @@
 #include "scheduler/trace_perfetto.hpp"
 #include "tasks/scope_json.hpp"
 #include "runtime/bytes_text.hpp"
+#include "tools/checked_scope.hpp"
 #include "tools/command.hpp"
 
 namespace {
@@ -27,6 +28,7 @@ struct SimArgs {
   std::string trace;
   std::string html;
   bool show_machine = false;
+  bool allow_hazards = false;
 };
 
 // "out.json" -> "out.fifo.json" when several strategies write files.
@@ -37,7 +39,9 @@ std::string per_strategy_path(const std::string& path, const std::string& strate
 }
 
 int run_sim(const SimArgs& a) {
-  const tg::Graph graph = tg::read_scope_json(a.file);
+  auto checked = tg::cli::read_checked_scope(a.file, a.allow_hazards, std::cout);
+  if (!checked) return 1;
+  const tg::Graph& graph = *checked;
   const tg::Machine machine = tg::load_machine(a.machine);
   if (a.show_machine) std::cout << machine.summary() << "\n";
 
@@ -57,7 +61,7 @@ int run_sim(const SimArgs& a) {
   std::size_t without_cost = 0;
   for (const auto& name : strategies) {
     options.strategy = name;
-    const tg::SimResult result = tg::SimExecutor(machine, options).run(graph);
+    const tg::SimResult result = tg::SimExecutor(machine, options).simulate(graph);
     analyses.push_back(tg::analyze_schedule(graph, result.timeline, &machine));
     peak_last_use.push_back(tg::bytes_text(result.peak_staging_bytes_last_use));
     peak_scope_exit.push_back(tg::bytes_text(result.peak_staging_bytes_scope_exit));
@@ -112,6 +116,7 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
   cmd->add_option("--ring-kib", args->ring_kib, "size of each scope depth's ring in KiB (scope-exit; 0 = unbounded)");
   cmd->add_option("--trace", args->trace, "write a Perfetto / Chrome trace JSON (per strategy with --strategy all)");
   cmd->add_option("--html", args->html, "write a self-contained HTML swimlane (per strategy with --strategy all)");
+  cmd->add_flag("--allow-hazards", args->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->add_flag("--show-machine", args->show_machine, "print the machine's figures first");
   cmd->callback([&exit_code, args] { exit_code = run_sim(*args); });
 }};

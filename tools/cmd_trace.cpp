@@ -8,6 +8,7 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <optional>
 #include <random>
 
 #include "runtime/error.hpp"
@@ -19,6 +20,7 @@
 #include "scheduler/trace_perfetto.hpp"
 #include "tasks/scope.hpp"
 #include "tasks/scope_json.hpp"
+#include "tools/checked_scope.hpp"
 #include "tools/command.hpp"
 
 namespace {
@@ -27,7 +29,12 @@ constexpr std::int64_t kRows = 64, kInner = 256, kCols = 512, kRowTile = 32, kCo
 
 // Row scaling (SPMD), a tiled matrix product (cube), per-tile row sums (vector) and a host
 // total: four stages, so the swimlane shows SPMD blocks, fan-out, fan-in and a host lane.
-tg::Graph build_demo_scope() {
+struct DemoScope {
+  tg::Graph graph;
+  tg::Tensor x, w;
+};
+
+DemoScope build_demo_scope() {
   tg::Scope s{"trace_demo"};
   auto x = s.input("x", {kRows, kInner}, tg::FP32);
   auto w = s.weight("w", {kInner, kCols}, tg::FP32);
@@ -76,15 +83,15 @@ tg::Graph build_demo_scope() {
       for (std::int64_t j = 0; j < c.view(0).size(1); ++j) acc += c.view(0).at<float>({i, j});
     c.view(1).at<float>({0, 0}) = static_cast<float>(acc);
   }).cost({1.0 * kRows * kCols / kColTile, 4.0 * kRows * kCols / kColTile, 0, false});
-  auto graph = s.finalize();
+  DemoScope demo{s.finalize(), tg::Tensor("x", tg::FP32, {kRows, kInner}), tg::Tensor("w", tg::FP32, {kInner, kCols})};
 
   std::mt19937 rng(11);
   std::uniform_real_distribution<float> dist(-1, 1);
-  for (auto* buf : {&graph.buffer("x"), &graph.buffer("w")}) {
-    float* p = buf->data_as<float>();
-    for (std::int64_t i = 0; i < buf->numel(); ++i) p[i] = dist(rng);
+  for (const auto* t : {&demo.x, &demo.w}) {
+    float* p = t->data_as<float>();
+    for (std::int64_t i = 0; i < t->numel(); ++i) p[i] = dist(rng);
   }
-  return graph;
+  return demo;
 }
 
 struct TraceArgs {
@@ -92,6 +99,7 @@ struct TraceArgs {
   std::string html, perfetto, dot;
   std::string machine, strategy = "fifo";
   int threads = 0;
+  bool allow_hazards = false;
 };
 
 void report_file(const std::string& what, const std::string& path) {
@@ -101,17 +109,27 @@ void report_file(const std::string& what, const std::string& path) {
 int run_trace(const TraceArgs& a) {
   if (a.html.empty() && a.perfetto.empty() && a.dot.empty())
     throw tg::ConfigError("tilegraph trace: nothing to write; give --html FILE, --perfetto FILE and/or --dot FILE");
-  const tg::Graph graph = a.scope == "demo" ? build_demo_scope() : tg::read_scope_json(a.scope);
+  std::optional<DemoScope> demo;
+  std::optional<tg::Graph> from_file;
+  if (a.scope == "demo") {
+    demo = build_demo_scope();
+  } else {
+    from_file = tg::cli::read_checked_scope(a.scope, a.allow_hazards, std::cout);
+    if (!from_file) return 1;
+  }
+  const tg::Graph& graph = demo ? demo->graph : *from_file;
   graph.verify();
+  std::optional<tg::Bindings> memory;
+  if (demo) memory.emplace(graph.bind({{"x", demo->x}, {"w", demo->w}}));
   tg::Timeline timeline;
   if (a.machine.empty()) {
     if (a.scope != "demo") std::cout << "note: tasks read from a JSON scope have no kernels; they run as no-ops\n";
     tg::HostExecutor executor(a.threads);
-    timeline = executor.run(graph);
+    timeline = (memory ? executor.run(graph, *memory) : executor.run(graph)).timeline;
   } else {
     tg::SimOptions options;
     options.strategy = a.strategy;
-    timeline = tg::SimExecutor(tg::load_machine(a.machine), options).run(graph).timeline;
+    timeline = tg::SimExecutor(tg::load_machine(a.machine), options).simulate(graph).timeline;
   }
   std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << timeline.rows.size()
             << " rows on " << timeline.source << ", makespan " << static_cast<double>(timeline.makespan_ns) / 1000.0 << " us\n";
@@ -144,6 +162,7 @@ tg::cli::CommandRegistration trace_command{"trace", [](CLI::App& app, int& exit_
   cmd->add_option("--threads", args->threads, "host executor threads (0 = all cores)");
   cmd->add_option("--machine", args->machine, "simulate on this machine preset or JSON file instead of running on the host");
   cmd->add_option("--strategy", args->strategy, "dispatch strategy for --machine")->capture_default_str();
+  cmd->add_flag("--allow-hazards", args->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->callback([&exit_code, args] { exit_code = run_trace(*args); });
 }};
 

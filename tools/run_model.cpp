@@ -16,6 +16,7 @@
 #include "scheduler/trace_html.hpp"
 #include "scheduler/trace_perfetto.hpp"
 #include "tasks/lint.hpp"
+#include "tools/checked_scope.hpp"
 
 namespace tg::cli {
 namespace {
@@ -25,18 +26,7 @@ namespace {
 bool print_lint(const Graph& graph, const std::string& machine, std::ostream& out) {
   LintOptions options;
   if (!machine.empty()) options.machine = load_machine(machine);
-  const auto diagnostics = lint(graph, options);
-  std::size_t hints = 0, shown = 0;
-  for (const auto& d : diagnostics) {
-    if (d.severity == Severity::Info) {
-      ++hints;
-      continue;
-    }
-    out << "  " << d.to_string();
-    ++shown;
-  }
-  out << fmt::format("lint: {} finding(s){}\n", shown, hints ? fmt::format(", {} hint(s) not shown", hints) : "");
-  return lint_fails(diagnostics);
+  return print_lint_report(lint(graph, options), out);
 }
 
 double ms_since(std::chrono::steady_clock::time_point t0) {
@@ -68,26 +58,24 @@ bool check_and_print(const models::ModelRun& run, std::ostream& out) {
 
 // The modelled chip of the request, or none; bad machine or strategy names fail here,
 // before anything runs.
-std::optional<SimExecutor> simulator_for(const ModelRunRequest& request) {
+std::unique_ptr<SimExecutor> simulator_for(const ModelRunRequest& request) {
   if (request.machine.empty()) {
     if (!request.trace_file.empty() || !request.html_file.empty())
       throw ConfigError("--trace and --html describe a simulated run; add --machine a2a3 (or another preset)");
-    return std::nullopt;
+    return nullptr;
   }
   SimOptions options;
   options.strategy = request.strategy;
-  options.functional = true;  // the kernels run again in simulated order: checked after
-  options.functional_threads = request.threads;
-  return SimExecutor(load_machine(request.machine), options);
+  options.functional_threads = request.threads;  // the kernels run again in simulated order: checked after
+  return std::make_unique<SimExecutor>(load_machine(request.machine), options);
 }
 
-void simulate(models::ModelRun& run, const SimExecutor& sim, const ModelRunRequest& request, bool& ok,
+void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& request, bool& ok,
               std::ostream& out) {
-  run.reset_for_rerun();
-  const auto result = sim.run(run.graph());
-  out << fmt::format("simulated on {} ({}), strategy {}: makespan {:.1f} us, {} events\n", request.machine,
-                     sim.machine().origin, result.strategy, static_cast<double>(result.timeline.makespan_ns) / 1e3,
-                     result.events);
+  const auto result = run.run(sim);  // from the same caches as the host run
+  out << fmt::format("simulated on {} ({}), strategy {}: makespan {:.1f} us\n", request.machine,
+                     sim.machine().origin, sim.options().strategy,
+                     static_cast<double>(result.timeline.makespan_ns) / 1e3);
   // The host run's table is above; here only the verdict, unless this run diverges.
   const auto report = run.check();
   if (report.pass()) {
@@ -112,11 +100,23 @@ void simulate(models::ModelRun& run, const SimExecutor& sim, const ModelRunReque
 
 int run_model(const ModelRunRequest& request, std::ostream& out) {
   const auto& entry = models::find_model(request.model);
-  const auto sim = simulator_for(request);
-  auto run = entry.make(request.options);
+  auto sim = simulator_for(request);
+  const bool planted = !request.options.plant_bug.empty();
+  models::ModelOptions options = request.options;
+  if (request.allow_hazards || planted) options.lint = Lint::Off;
+  std::unique_ptr<models::ModelRun> run;
+  try {
+    run = entry.make(options);
+  } catch (const LintError& e) {
+    out << request.model << ": " << e.what() << "\n";
+    print_lint_report(e.diagnostics(), out);
+    out << kRefusedHint << "\nFAIL\n";
+    return 1;
+  }
   out << run->summary() << "\n";
   run->graph().verify();
   bool ok = !print_lint(run->graph(), request.machine, out);
+  if (planted) out << "planted bug '" << request.options.plant_bug << "': the lint and precision reports below should show it\n";
 
   if (request.inputs_dir.empty()) {
     run->generate_inputs(request.seed);
@@ -126,11 +126,10 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
     out << "inputs: read from " << request.inputs_dir << "/inputs/\n";
   }
   run->validate_inputs();
-  run->snapshot_inouts();
 
   HostExecutor executor(request.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto timeline = executor.run(run->graph());
+  const auto timeline = run->run(executor).timeline;
   out << fmt::format("host run: {} threads, {:.2f} ms (first run: includes first touch of the staging buffers)\n",
                      executor.threads(), ms_since(t0));
   print_stage_times(run->graph(), timeline, out);
@@ -141,6 +140,7 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
     out << "tensors written to " << request.dump_dir << "/{inputs,staging,outputs}/\n";
   }
   if (sim) simulate(*run, *sim, request, ok, out);
+  if (planted) ok = false;  // a run with a planted bug is never a pass, even when nothing caught it
   out << (ok ? "PASS\n" : "FAIL\n");
   return ok ? 0 : 1;
 }

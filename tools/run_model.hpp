@@ -24,11 +24,14 @@ struct ModelRunRequest {
   std::string strategy = "fifo";
   std::string trace_file;        // Perfetto JSON of the simulated run
   std::string html_file;         // HTML swimlane of the simulated run
+  bool allow_hazards = false;    // run a graph with lint errors (implied by options.plant_bug)
 };
 
 // Prints the steps, the lint findings, the precision table and the first diverging stage
 // to `out`. Returns the exit code: 0 when every local check is within tolerance and lint
-// found no error, 1 otherwise. Bad options or files throw tg::Error.
+// found no error, 1 otherwise (always 1 with a planted bug). A graph with lint errors is
+// refused (exit 1, the lint report printed) unless allow_hazards. Bad options or files
+// throw tg::Error.
 int run_model(const ModelRunRequest& request, std::ostream& out);
 
 }  // namespace tg::cli

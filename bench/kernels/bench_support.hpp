@@ -10,13 +10,13 @@
 
 #include "machine_limits.hpp"
 #include "runtime/bf16.hpp"
-#include "runtime/buffer.hpp"
+#include "runtime/tensor.hpp"
 #include "runtime/view.hpp"
 
 namespace tg::bench {
 
-inline std::unique_ptr<Buffer> random_buffer(const std::string& name, DType dtype, Shape shape, std::uint64_t seed) {
-  auto b = std::make_unique<Buffer>(name, dtype, std::move(shape), Role::Staging);
+inline std::unique_ptr<Tensor> random_buffer(const std::string& name, DType dtype, Shape shape, std::uint64_t seed) {
+  auto b = std::make_unique<Tensor>(name, dtype, std::move(shape));
   std::mt19937_64 rng(seed);
   std::uniform_real_distribution<float> dist(-1.0f, 1.0f);
   for (std::int64_t i = 0; i < b->numel(); ++i) {

@@ -19,11 +19,11 @@ struct Case {
 };
 
 // Buffers live as long as the process: benchmarks are registered once.
-std::vector<std::unique_ptr<Buffer>>& pool() {
-  static std::vector<std::unique_ptr<Buffer>> p;
+std::vector<std::unique_ptr<Tensor>>& pool() {
+  static std::vector<std::unique_ptr<Tensor>> p;
   return p;
 }
-View keep(std::unique_ptr<Buffer> b) {
+View keep(std::unique_ptr<Tensor> b) {
   pool().push_back(std::move(b));
   return View(*pool().back());
 }

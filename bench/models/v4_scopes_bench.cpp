@@ -70,7 +70,7 @@ void BM_V4Host(benchmark::State& state) {
   auto run = make_scope(static_cast<int>(state.range(0)));
   run->generate_inputs(1);
   tg::HostExecutor executor(tg::HostExecutorOptions{.threads = 0, .pin_threads = false, .record = false});
-  for (auto _ : state) executor.run(run->graph());
+  for (auto _ : state) executor.run(run->graph(), run->bindings());
   const auto t = totals(run->graph());
   state.SetLabel(kCases[state.range(0)].name);
   state.counters["GB/s"] = benchmark::Counter(t.bytes * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
@@ -94,8 +94,8 @@ BENCHMARK(BM_HostCopyBandwidth)->Unit(benchmark::kMillisecond)->UseRealTime()->M
 // Limit 2: the int8 matmul kernel at the qproj shape of decode (M 8, K 1024, N 4096), one thread.
 void BM_HostInt8Matmul(benchmark::State& state) {
   const std::int64_t M = 8, K = 1024, N = 4096;
-  tg::Buffer a("a", tg::INT8, {M, K}, tg::Role::Input), b("b", tg::INT8, {K, N}, tg::Role::Weight),
-      c("c", tg::INT32, {M, N}, tg::Role::Output);
+  tg::Tensor a("a", tg::INT8, {M, K}), b("b", tg::INT8, {K, N}),
+      c("c", tg::INT32, {M, N});
   for (auto _ : state) tg::kernels::matmul(tg::View(a), tg::View(b), tg::View(c));
   state.counters["GB/s"] = benchmark::Counter(1.0 * K * N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
   state.counters["GOP/s"] = benchmark::Counter(2.0 * M * K * N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
@@ -109,9 +109,9 @@ void BM_V4Sim(benchmark::State& state) {
   auto run = make_scope(scope);
   tg::SimOptions options;
   options.strategy = strategy;
-  const tg::SimExecutor sim(tg::load_machine("a2a3"), options);
+  tg::SimExecutor sim(tg::load_machine("a2a3"), options);
   tg::SimResult result;
-  for (auto _ : state) result = sim.run(run->graph());
+  for (auto _ : state) result = sim.simulate(run->graph());
   state.SetLabel(std::string(kCases[scope].name) + "/" + strategy);
   state.counters["sim_us"] = static_cast<double>(result.timeline.makespan_ns) / 1000.0;
   state.counters["peak_staging_MB"] = static_cast<double>(result.peak_staging_bytes_last_use) / (1 << 20);

@@ -63,10 +63,10 @@ void BM_Simulate(benchmark::State& state, const std::string& strategy) {
   const auto& g = layered_graph(static_cast<std::size_t>(state.range(0)));
   tg::SimOptions options;
   options.strategy = strategy;
-  const tg::SimExecutor sim(tg::load_machine("a2a3"), options);
+  tg::SimExecutor sim(tg::load_machine("a2a3"), options);
   tg::SimResult last;
   for (auto _ : state) {
-    last = sim.run(g);
+    last = sim.simulate(g);
     benchmark::DoNotOptimize(last.timeline.makespan_ns);
   }
   state.SetItemsProcessed(state.iterations() * state.range(0));

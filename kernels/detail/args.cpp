@@ -36,9 +36,7 @@ void check_dtype(std::string_view kernel, std::string_view arg, const View& view
                    dtype_list(dtypes));
 }
 
-std::byte* element0(const View& v) {
-  return v.buffer().data() + static_cast<std::size_t>(v.base()) * size_of(v.dtype());
-}
+std::byte* element0(const View& v) { return v.bytes_data(); }
 
 }  // namespace
 

@@ -38,7 +38,7 @@ std::int64_t SeededStream::uniform_int(std::int64_t lo, std::int64_t hi) {
   return lo + static_cast<std::int64_t>(next_u64() % span);  // bias below 2^-40 for our spans
 }
 
-void fill_uniform(Buffer& buffer, double lo, double hi, std::uint64_t seed) {
+void fill_uniform(const Tensor& buffer, double lo, double hi, std::uint64_t seed) {
   if (!(lo <= hi)) throw ConfigError("fill_uniform of '" + buffer.name() + "': empty range [" + std::to_string(lo) + ", " + std::to_string(hi) + "]");
   SeededStream stream(seed, buffer.name());
   const auto n = buffer.numel();
@@ -73,7 +73,7 @@ void fill_uniform(Buffer& buffer, double lo, double hi, std::uint64_t seed) {
   }
 }
 
-std::vector<float> to_floats(const Buffer& buffer) {
+std::vector<float> to_floats(const Tensor& buffer) {
   const auto n = static_cast<std::size_t>(buffer.numel());
   std::vector<float> out(n);
   switch (buffer.dtype()) {
@@ -106,7 +106,7 @@ std::vector<float> to_floats(const Buffer& buffer) {
   return out;
 }
 
-std::vector<std::int32_t> to_ints(const Buffer& buffer) {
+std::vector<std::int32_t> to_ints(const Tensor& buffer) {
   const auto* p = buffer.data_as<std::int32_t>();
   return std::vector<std::int32_t>(p, p + buffer.numel());
 }

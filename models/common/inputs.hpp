@@ -8,7 +8,7 @@
 #include <string_view>
 #include <vector>
 
-#include "runtime/buffer.hpp"
+#include "runtime/tensor.hpp"
 
 namespace tg::models {
 
@@ -25,11 +25,11 @@ class SeededStream {
 
 // Fills a BF16 / FP16 / FP32 buffer with values uniform in [lo, hi) (rounded to the dtype)
 // and an INT8 / INT32 buffer with integers uniform in [lo, hi].
-void fill_uniform(Buffer& buffer, double lo, double hi, std::uint64_t seed);
+void fill_uniform(const Tensor& buffer, double lo, double hi, std::uint64_t seed);
 
 // Buffer contents widened to fp32 (bf16 / fp16 exactly, ints by value): what goldens read.
-std::vector<float> to_floats(const Buffer& buffer);
+std::vector<float> to_floats(const Tensor& buffer);
 // An INT32 buffer's values.
-std::vector<std::int32_t> to_ints(const Buffer& buffer);
+std::vector<std::int32_t> to_ints(const Tensor& buffer);
 
 }  // namespace tg::models

@@ -1,14 +1,15 @@
 #pragma once
-// ModelRun: one model scope built into a Graph whose buffers hold its tensors, plus what a
-// runner needs around the execution: input generation from a seed or loading from a
-// folder, the InOut caches' contents before the run, the golden check and the dump.
-// Executors stay outside (models link tasks + kernels only): the caller runs graph().
+// ModelRun: one model scope built into a Graph, the tensors of its runs (inputs, weights,
+// caches and outputs, owned here and bound once), and what a runner needs around the
+// execution: input generation from a seed or loading from a folder, the InOut caches'
+// contents before the run, the golden check and the dump. Executors stay outside (models
+// link tasks + kernels only): the caller hands one to run().
 //
 //   auto run = find_model("v32-decode-scope1").make(options);  // options.config = "small"
 //   run->generate_inputs(seed);      // or run->load_inputs(dir)
 //   run->validate_inputs();
-//   run->snapshot_inouts();
-//   tg::HostExecutor{2}.run(run->graph());
+//   tg::HostExecutor host{2};
+//   run->run(host);                  // every run starts from the same caches
 //   auto report = run->check();      // PrecisionReport, local + end to end per stage
 #include <cstdint>
 #include <filesystem>
@@ -17,7 +18,11 @@
 #include <vector>
 
 #include "models/common/precision.hpp"
+#include "models/common/tensor_map.hpp"
+#include "tasks/executor.hpp"
+#include "tasks/bindings.hpp"
 #include "tasks/graph.hpp"
+#include "tasks/scope.hpp"
 
 namespace tg::models {
 
@@ -28,44 +33,52 @@ struct ModelOptions {
   std::string plant_bug;        // "" = none; otherwise one of the model's ModelEntry::bugs
   std::string preset;           // "" = the model's default; V4: "flash" | "pro"
   std::string mode;             // "" = the model's default; V4 qkv_proj_rope: "decode" | "prefill"
+  // Lint::Off builds a graph with lint errors (a planted bug) instead of throwing LintError.
+  Lint lint = Lint::On;
 };
 
 class ModelRun {
  public:
-  explicit ModelRun(Graph graph) : graph_(std::move(graph)) {}
+  // Allocates (zeroed) and binds a tensor for every input, weight, InOut and output buffer.
+  explicit ModelRun(Graph graph);
   virtual ~ModelRun() = default;
   ModelRun(const ModelRun&) = delete;
   ModelRun& operator=(const ModelRun&) = delete;
 
-  Graph& graph() { return graph_; }
   const Graph& graph() const { return graph_; }
+  Bindings& bindings() { return bindings_; }
+  // Every tensor of the run by name: inputs, weights, caches and outputs; staging after run().
+  const TensorMap& tensors() const { return tensors_; }
+  const Tensor& tensor(std::string_view name) const { return tensors_.tensor(name); }
 
   // One line: model, config, dims, tasks and edges.
   virtual std::string summary() const = 0;
-  // Fills every Input, Weight and InOut buffer deterministically from `seed`.
+  // Fills every Input, Weight and InOut tensor deterministically from `seed`.
   virtual void generate_inputs(std::uint64_t seed) = 0;
   // Throws ConfigError when input data is outside what the scope accepts (e.g. seq_lens).
   virtual void validate_inputs() const {}
-  // The golden check; call after the graph ran (and after snapshot_inouts() before it).
+  // The golden check of the last run().
   virtual PrecisionReport check() const = 0;
 
-  // Reads DIR/inputs/NAME.npy into every Input, Weight and InOut buffer (IoError naming a
+  // Reads DIR/inputs/NAME.npy into every Input, Weight and InOut tensor (IoError naming a
   // missing or mismatching file).
   void load_inputs(const std::filesystem::path& dir);
-  // Remembers the InOut buffers' contents; call right before running the graph.
-  void snapshot_inouts();
-  // Puts the snapshot back into the InOut buffers and zeroes every Staging and Output buffer,
-  // so a second execution of the graph (another executor) is checked on its own results.
-  void reset_for_rerun();
-  // An InOut buffer's contents at snapshot time, widened to fp32.
+  // Runs the graph on `executor` with its staging kept for check() and dump(). The first run
+  // remembers the InOut caches; every later run starts from them again, so each run is
+  // checked on its own results.
+  RunResult run(Executor& executor);
+  RunResult run(Executor&& executor) { return run(executor); }  // run->run(tg::HostExecutor{2})
+  // An InOut tensor's contents before the runs, widened to fp32.
   std::vector<float> before_run(const std::string& buffer_name) const;
-  // Writes DIR/inputs/ (Input, Weight, InOut as snapshot), DIR/staging/ and DIR/outputs/
+  // Writes DIR/inputs/ (Input, Weight, InOut before the run), DIR/staging/ and DIR/outputs/
   // (Output, InOut after the run), one NAME.npy per tensor. Creates the folders.
   void dump(const std::filesystem::path& dir) const;
 
  private:
   Graph graph_;
-  std::map<std::string, std::vector<std::byte>> inout_before_;
+  Bindings bindings_;
+  TensorMap tensors_;
+  std::map<std::string, Tensor> inout_before_;
 };
 
 }  // namespace tg::models

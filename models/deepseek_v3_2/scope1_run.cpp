@@ -12,15 +12,15 @@
 namespace tg::models::deepseek_v3_2 {
 namespace {
 
-Graph build_graph(const Scope1Config& config, const Scope1Faults& faults) {
+Graph build_graph(const Scope1Config& config, const Scope1Faults& faults, Lint lint) {
   Scope scope{"v32_decode_scope1"};
   const auto tensors = Scope1Tensors::declare(scope, config);
   build(scope, config, tensors, faults);
-  return scope.finalize();
+  return scope.finalize({.lint = lint});
 }
 
 // cos / sin(p * theta_i), theta_i = 10000^(-2i/R) for i < R/2; the second half repeats.
-void fill_rope_tables(Buffer& cos_table, Buffer& sin_table, std::int64_t max_seq, std::int64_t r) {
+void fill_rope_tables(const Tensor& cos_table, const Tensor& sin_table, std::int64_t max_seq, std::int64_t r) {
   float* cos_p = cos_table.data_as<float>();
   float* sin_p = sin_table.data_as<float>();
   for (std::int64_t p = 0; p < max_seq; ++p)
@@ -34,15 +34,15 @@ void fill_rope_tables(Buffer& cos_table, Buffer& sin_table, std::int64_t max_seq
 }
 
 // One tensor of the run against its golden, judged by the rule of its dtype.
-TensorStats judge(const Graph& g, const std::string& name, const golden::Tensor& expected) {
-  const Buffer& buffer = g.buffer(name);
+TensorStats judge(const TensorMap& g, const std::string& name, const golden::Tensor& expected) {
+  const Tensor& buffer = g.tensor(name);
   return compare(name, buffer.dtype(), to_floats(buffer), expected, Tolerance::for_dtype(buffer.dtype()));
 }
 
 }  // namespace
 
-Scope1Run::Scope1Run(const Scope1Config& config, const Scope1Faults& faults)
-    : ModelRun(build_graph(config, faults)), config_(config) {}
+Scope1Run::Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint)
+    : ModelRun(build_graph(config, faults, lint)), config_(config) {}
 
 std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
   auto config = Scope1Config::named(options.config);
@@ -63,7 +63,7 @@ std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
     faults.skip_q_proj = true;
   else if (!options.plant_bug.empty())
     throw ConfigError(fmt::format("{}: unknown bug '{}' to plant; use rmsnorm-variance or skip-q-proj", kScope1ModelName, options.plant_bug));
-  return std::make_unique<Scope1Run>(config, faults);
+  return std::make_unique<Scope1Run>(config, faults, options.lint);
 }
 
 std::string Scope1Run::summary() const {
@@ -73,17 +73,17 @@ std::string Scope1Run::summary() const {
 }
 
 void Scope1Run::generate_inputs(std::uint64_t seed) {
-  auto& g = graph();
-  fill_uniform(g.buffer("hidden_states"), -1, 1, seed);
-  for (const char* w : {"wq_a", "wq_b", "wkv_a"}) fill_uniform(g.buffer(w), -0.1, 0.1, seed);
-  for (const char* w : {"input_rms_weight", "q_norm_weight", "kv_norm_weight"}) fill_uniform(g.buffer(w), -1, 1, seed);
-  fill_uniform(g.buffer("seq_lens"), 1, static_cast<double>(config_.max_seq), seed);
-  for (const char* cache : {"kv_cache", "pe_cache"}) fill_uniform(g.buffer(cache), -1, 1, seed);
-  fill_rope_tables(g.buffer("rope_cos"), g.buffer("rope_sin"), config_.max_seq, config_.qk_rope_head_dim);
+  const TensorMap& g = tensors();
+  fill_uniform(g.tensor("hidden_states"), -1, 1, seed);
+  for (const char* w : {"wq_a", "wq_b", "wkv_a"}) fill_uniform(g.tensor(w), -0.1, 0.1, seed);
+  for (const char* w : {"input_rms_weight", "q_norm_weight", "kv_norm_weight"}) fill_uniform(g.tensor(w), -1, 1, seed);
+  fill_uniform(g.tensor("seq_lens"), 1, static_cast<double>(config_.max_seq), seed);
+  for (const char* cache : {"kv_cache", "pe_cache"}) fill_uniform(g.tensor(cache), -1, 1, seed);
+  fill_rope_tables(g.tensor("rope_cos"), g.tensor("rope_sin"), config_.max_seq, config_.qk_rope_head_dim);
 }
 
 void Scope1Run::validate_inputs() const {
-  const auto seq_lens = to_ints(graph().buffer("seq_lens"));
+  const auto seq_lens = to_ints(tensor("seq_lens"));
   for (std::size_t b = 0; b < seq_lens.size(); ++b)
     if (seq_lens[b] < 1 || seq_lens[b] > config_.max_seq)
       throw ConfigError(fmt::format("{}: seq_lens[{}] = {} is outside [1, MAX_SEQ = {}]; each decode token needs a "
@@ -92,10 +92,10 @@ void Scope1Run::validate_inputs() const {
 }
 
 PrecisionReport Scope1Run::check() const {
-  const Graph& g = graph();
+  const TensorMap& g = tensors();
   const Scope1Config& c = config_;
-  auto in = [&](const char* name) { return to_floats(g.buffer(name)); };
-  const auto seq_lens = to_ints(g.buffer("seq_lens"));
+  auto in = [&](const char* name) { return to_floats(g.tensor(name)); };
+  const auto seq_lens = to_ints(g.tensor("seq_lens"));
   const auto cos = in("rope_cos"), sin = in("rope_sin");
   const golden::Caches caches_before{before_run("kv_cache"), before_run("pe_cache")};
   const auto rows = golden::written_cache_rows(c, seq_lens);
@@ -149,7 +149,7 @@ PrecisionReport Scope1Run::check() const {
 
   // 6. q_rope (with q_split when fused: then q_roped is never in GM and the outputs are
   // its first observable tensors).
-  const bool fused = g.find_buffer("q_roped") == nullptr;
+  const bool fused = graph().find_buffer("q_roped") == nullptr;
   const auto l_q_roped = golden::q_rope(c, q_proj, seq_lens, cos, sin);
   const auto e_q_roped = golden::q_rope(c, e_q_proj, seq_lens, cos, sin);
   const auto e_split = golden::q_split(c, e_q_roped);
@@ -170,9 +170,9 @@ PrecisionReport Scope1Run::check() const {
   // 8. decode_cache_write: written rows by the bf16 rule, every other row bit-identical.
   auto judge_caches = [&](const golden::Caches& expected) {
     return std::vector<TensorStats>{
-        compare_cache("kv_cache", BF16, to_floats(g.buffer("kv_cache")), expected.kv_cache, caches_before.kv_cache,
+        compare_cache("kv_cache", BF16, to_floats(g.tensor("kv_cache")), expected.kv_cache, caches_before.kv_cache,
                       c.kv_lora_rank, rows, Tolerance::bf16()),
-        compare_cache("pe_cache", BF16, to_floats(g.buffer("pe_cache")), expected.pe_cache, caches_before.pe_cache,
+        compare_cache("pe_cache", BF16, to_floats(g.tensor("pe_cache")), expected.pe_cache, caches_before.pe_cache,
                       c.qk_rope_head_dim, rows, Tolerance::bf16())};
   };
   stage("decode_cache_write",

@@ -14,7 +14,7 @@ inline constexpr const char* kScope1ModelName = "v32-decode-scope1";
 
 class Scope1Run : public ModelRun {
  public:
-  Scope1Run(const Scope1Config& config, const Scope1Faults& faults);
+  Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint = Lint::On);
   // From the generic options: config "small" | "full", batch override, mode "staged" |
   // "fused" (fuse_per_batch_tail), plant_bug "rmsnorm-variance" | "skip-q-proj". Throws
   // ConfigError on anything else.

@@ -7,6 +7,7 @@
 #include <string>
 
 #include "runtime/buffer.hpp"
+#include "runtime/tensor.hpp"
 #include "runtime/view.hpp"
 
 namespace tg::models::v4 {
@@ -32,20 +33,20 @@ inline BlockCoord block_coord(int block_idx, std::int64_t col_tiles) {
   return {block_idx / col_tiles, block_idx % col_tiles};
 }
 
-// One block's on-chip working memory (zero-filled on first use), viewed as a whole.
+// One block's on-chip working memory (zero-filled), viewed as a whole.
 class Scratch {
  public:
-  Scratch(std::string name, DType dtype, Shape shape) : buffer_(std::move(name), dtype, std::move(shape), Role::Staging) {}
-  View view() { return View(buffer_); }
+  Scratch(std::string name, DType dtype, Shape shape) : tensor_(std::move(name), dtype, std::move(shape)) {}
+  View view() const { return tensor_.view(); }
 
  private:
-  Buffer buffer_;
+  Tensor tensor_;
 };
 
 // The buffer of a task argument seen as a row-major [rows, cols] frame (for 3-D tensors such
 // as q [T, H, HEAD_DIM] viewed as [T, H*HEAD_DIM] so per-head column ranges are 2-D views).
 inline View as_matrix(const View& arg, std::int64_t rows, std::int64_t cols) {
-  return View(arg.buffer()).reshape({rows, cols});
+  return arg.whole().reshape({rows, cols});
 }
 
 }  // namespace tg::models::v4

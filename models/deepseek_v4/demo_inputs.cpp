@@ -15,13 +15,13 @@ namespace {
 using tg::models::SeededStream;
 using tg::models::fill_uniform;
 
-template <class T> std::span<T> span_of(const Graph& g, std::string_view name) {
-  Buffer& b = g.buffer(name);
+template <class T> std::span<T> span_of(const TensorMap& g, std::string_view name) {
+  const Tensor& b = g.tensor(name);
   return {b.data_as<std::remove_const_t<T>>(), static_cast<std::size_t>(b.numel())};
 }
 
-void fill_bf16(const Graph& g, std::string_view name, float lo, float hi, std::uint64_t seed) {
-  fill_uniform(g.buffer(name), lo, hi, seed);
+void fill_bf16(const TensorMap& g, std::string_view name, float lo, float hi, std::uint64_t seed) {
+  fill_uniform(g.tensor(name), lo, hi, seed);
 }
 
 float uniform(SeededStream& rng, float lo, float hi) { return static_cast<float>(rng.uniform(lo, hi)); }
@@ -29,9 +29,9 @@ std::int64_t below(SeededStream& rng, std::int64_t n) { return rng.uniform_int(0
 
 // The spec's weight rule: a bf16 matrix quantized per output channel, amax over the input dim.
 // `out_major`: the buffer is [out, in] (wo_b); otherwise [in, out] (wq_b).
-void fill_int8_weight(const Graph& g, std::string_view name, std::string_view scale_name, float range,
+void fill_int8_weight(const TensorMap& g, std::string_view name, std::string_view scale_name, float range,
                       bool out_major, std::uint64_t seed) {
-  Buffer& w = g.buffer(name);
+  const Tensor& w = g.tensor(name);
   const std::int64_t rows = w.shape()[0], cols = w.shape()[1];
   const std::int64_t outs = out_major ? rows : cols, ins = out_major ? cols : rows;
   SeededStream rng(seed, name);
@@ -52,7 +52,7 @@ void fill_int8_weight(const Graph& g, std::string_view name, std::string_view sc
 }
 
 // Column j < ROPE/2 holds cos/sin(pos · 10000^(−2j/ROPE)); the second half repeats the first.
-void fill_rope_tables(const Graph& g, const Config& cfg, std::string_view cos_name, std::string_view sin_name,
+void fill_rope_tables(const TensorMap& g, const Config& cfg, std::string_view cos_name, std::string_view sin_name,
                       std::span<const std::int64_t> positions) {
   const auto R = cfg.dims.rope;
   auto cs = span_of<bf16>(g, cos_name), sn = span_of<bf16>(g, sin_name);
@@ -73,7 +73,7 @@ std::int64_t blocks_per_request(const Config& cfg) {
 
 std::int64_t swa_cache_blocks(const Config& cfg) { return cfg.batch * blocks_per_request(cfg) + 2; }
 
-void fill_qkv_inputs(const Graph& g, const Config& cfg, std::uint64_t seed) {
+void fill_qkv_inputs(const TensorMap& g, const Config& cfg, std::uint64_t seed) {
   fill_bf16(g, "x", -1, 1, seed);
   fill_bf16(g, "wq_a", -0.1f, 0.1f, seed);
   fill_bf16(g, "wkv", -0.1f, 0.1f, seed);
@@ -86,12 +86,12 @@ void fill_qkv_inputs(const Graph& g, const Config& cfg, std::uint64_t seed) {
   fill_rope_tables(g, cfg, "rope_cos", "rope_sin", positions);
 }
 
-void fill_swa_inputs(const Graph& g, const Config& cfg, std::uint64_t seed) {
+void fill_swa_inputs(const TensorMap& g, const Config& cfg, std::uint64_t seed) {
   const auto T = cfg.tokens(), W = cfg.dims.window, S = cfg.seq, B = cfg.batch;
   const auto HD = cfg.dims.head_dim, HPG = cfg.dims.heads_per_group();
   fill_bf16(g, "q", -0.5f, 0.5f, seed);
   fill_bf16(g, "ori_kv", -0.5f, 0.5f, seed);
-  fill_uniform(g.buffer("attn_sink"), -1, 1, seed);
+  fill_uniform(g.tensor("attn_sink"), -1, 1, seed);
   const float wo_a_range = 0.5f / std::sqrt(static_cast<float>(HPG * HD));
   fill_bf16(g, "wo_a", -wo_a_range, wo_a_range, seed);
   fill_int8_weight(g, "wo_b", "wo_b_scale", 0.5f / std::sqrt(static_cast<float>(cfg.dims.o_groups * cfg.dims.o_lora)),
@@ -143,14 +143,14 @@ void fill_swa_inputs(const Graph& g, const Config& cfg, std::uint64_t seed) {
   fill_rope_tables(g, cfg, "freqs_cos", "freqs_sin", positions);
 }
 
-QkvInputsView qkv_inputs_view(const Graph& g) {
+QkvInputsView qkv_inputs_view(const TensorMap& g) {
   return QkvInputsView{span_of<const bf16>(g, "x"), span_of<const bf16>(g, "wq_a"), span_of<const std::int8_t>(g, "wq_b"),
                        span_of<const float>(g, "wq_b_scale"), span_of<const bf16>(g, "wkv"),
                        span_of<const bf16>(g, "rope_cos"), span_of<const bf16>(g, "rope_sin"),
                        span_of<const bf16>(g, "gamma_cq"), span_of<const bf16>(g, "gamma_ckv")};
 }
 
-SwaInputsView swa_inputs_view(const Graph& g) {
+SwaInputsView swa_inputs_view(const TensorMap& g) {
   return SwaInputsView{span_of<const bf16>(g, "q"), span_of<const bf16>(g, "ori_kv"),
                        span_of<const std::int32_t>(g, "swa_indices"), span_of<const std::int32_t>(g, "swa_lens"),
                        span_of<const float>(g, "attn_sink"), span_of<const bf16>(g, "freqs_cos"),

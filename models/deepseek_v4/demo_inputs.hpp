@@ -7,7 +7,7 @@
 #include "models/deepseek_v4/config.hpp"
 #include "models/deepseek_v4/qkv_golden.hpp"
 #include "models/deepseek_v4/swa_golden.hpp"
-#include "tasks/graph.hpp"
+#include "models/common/tensor_map.hpp"
 
 namespace tg::models::v4 {
 
@@ -16,13 +16,13 @@ namespace tg::models::v4 {
 std::int64_t swa_cache_blocks(const Config& cfg);
 
 // x, wq_a, wq_b (+ wq_b_scale by the spec's weight rule), wkv, rope tables, gammas.
-void fill_qkv_inputs(const Graph& graph, const Config& cfg, std::uint64_t seed);
+void fill_qkv_inputs(const TensorMap& tensors, const Config& cfg, std::uint64_t seed);
 // q, ori_kv, swa_indices (holes, masked tail: -1 for even tokens, stale rows for odd ones),
 // swa_lens (token 0 full window, tokens 1-3 with 8 slots or fewer, token 3 with no valid
 // slot), attn_sink, freqs tables, wo_a, wo_b (+ wo_b_scale).
-void fill_swa_inputs(const Graph& graph, const Config& cfg, std::uint64_t seed);
+void fill_swa_inputs(const TensorMap& tensors, const Config& cfg, std::uint64_t seed);
 
-QkvInputsView qkv_inputs_view(const Graph& graph);
-SwaInputsView swa_inputs_view(const Graph& graph);
+QkvInputsView qkv_inputs_view(const TensorMap& tensors);
+SwaInputsView swa_inputs_view(const TensorMap& tensors);
 
 }  // namespace tg::models::v4

@@ -14,17 +14,18 @@ namespace tg::models::v4 {
 
 namespace {
 
-Graph build_graph(const Config& cfg, QkvBug bug) {
+Graph build_graph(const Config& cfg, QkvBug bug, Lint lint) {
   Scope scope{"v4_qkv_proj_rope"};
   build_qkv_proj_rope(scope, cfg, bug);
-  return scope.finalize();
+  return scope.finalize({.lint = lint});
 }
 
 std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.begin(), codes.end()}; }
 
 }  // namespace
 
-QkvProjRopeRun::QkvProjRopeRun(const Config& cfg, QkvBug bug) : ModelRun(build_graph(cfg, bug)), cfg_(cfg), bug_(bug) {}
+QkvProjRopeRun::QkvProjRopeRun(const Config& cfg, QkvBug bug, Lint lint)
+    : ModelRun(build_graph(cfg, bug, lint)), cfg_(cfg), bug_(bug) {}
 
 std::unique_ptr<QkvProjRopeRun> QkvProjRopeRun::make(const ModelOptions& options) {
   if (options.config != "small" && options.config != "full")
@@ -34,7 +35,7 @@ std::unique_ptr<QkvProjRopeRun> QkvProjRopeRun::make(const ModelOptions& options
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kQkvModelName, options.batch));
   if (options.batch > 0) cfg.batch = options.batch;
   cfg.validate();
-  return std::make_unique<QkvProjRopeRun>(cfg, parse_qkv_bug(options.plant_bug));
+  return std::make_unique<QkvProjRopeRun>(cfg, parse_qkv_bug(options.plant_bug), options.lint);
 }
 
 std::string QkvProjRopeRun::summary() const {
@@ -42,15 +43,15 @@ std::string QkvProjRopeRun::summary() const {
                      bug_ == QkvBug::none ? "" : " [planted bug]", graph().num_tasks(), graph().edges().size());
 }
 
-void QkvProjRopeRun::generate_inputs(std::uint64_t seed) { fill_qkv_inputs(graph(), cfg_, seed); }
+void QkvProjRopeRun::generate_inputs(std::uint64_t seed) { fill_qkv_inputs(tensors(), cfg_, seed); }
 
 PrecisionReport QkvProjRopeRun::check() const {
-  const Graph& g = graph();
+  const TensorMap& g = tensors();
   const auto T = cfg_.tokens(), H = cfg_.dims.heads, HD = cfg_.dims.head_dim, NOPE = cfg_.dims.nope();
   const QkvInputsView in = qkv_inputs_view(g);
   const QkvGolden gold = qkv_golden(cfg_, in);
-  auto run = [&](const char* name) { return to_floats(g.buffer(name)); };
-  const auto run_qr_codes = std::span<const std::int8_t>(g.buffer("qr").data_as<std::int8_t>(), gold.qr.size());
+  auto run = [&](const char* name) { return to_floats(g.tensor(name)); };
+  const auto run_qr_codes = std::span<const std::int8_t>(g.tensor("qr").data_as<std::int8_t>(), gold.qr.size());
   const auto run_qr = run("qr"), run_qr_scale = run("qr_scale"), run_q = run("q"), run_q_full = run("q_full");
   const auto run_q_pe_normed = run("q_pe_normed");
 

@@ -13,7 +13,7 @@ inline constexpr const char* kQkvModelName = "v4-qkv-proj-rope";
 
 class QkvProjRopeRun : public ModelRun {
  public:
-  QkvProjRopeRun(const Config& cfg, QkvBug bug);
+  QkvProjRopeRun(const Config& cfg, QkvBug bug, Lint lint = Lint::On);
   // preset flash | pro (default flash), mode decode | prefill (default decode), config
   // small | full, batch = requests B (T = B·S), plant_bug one of parse_qkv_bug's names.
   static std::unique_ptr<QkvProjRopeRun> make(const ModelOptions& options);

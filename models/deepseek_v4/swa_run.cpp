@@ -13,17 +13,17 @@ namespace tg::models::v4 {
 
 namespace {
 
-Graph build_graph(const Config& cfg) {
+Graph build_graph(const Config& cfg, Lint lint) {
   Scope scope{"v4_swa_attention"};
   build_swa_attention(scope, cfg);
-  return scope.finalize();
+  return scope.finalize({.lint = lint});
 }
 
 std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.begin(), codes.end()}; }
 
 }  // namespace
 
-SwaAttentionRun::SwaAttentionRun(const Config& cfg) : ModelRun(build_graph(cfg)), cfg_(cfg) {}
+SwaAttentionRun::SwaAttentionRun(const Config& cfg, Lint lint) : ModelRun(build_graph(cfg, lint)), cfg_(cfg) {}
 
 std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window) {
   if (options.config != "small" && options.config != "full")
@@ -37,7 +37,7 @@ std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& optio
   if (options.batch > 0) cfg.batch = options.batch;
   if (window > 0) cfg.dims.window = window;
   cfg.validate();
-  return std::make_unique<SwaAttentionRun>(cfg);
+  return std::make_unique<SwaAttentionRun>(cfg, options.lint);
 }
 
 std::string SwaAttentionRun::summary() const {
@@ -45,10 +45,10 @@ std::string SwaAttentionRun::summary() const {
                      graph().edges().size());
 }
 
-void SwaAttentionRun::generate_inputs(std::uint64_t seed) { fill_swa_inputs(graph(), cfg_, seed); }
+void SwaAttentionRun::generate_inputs(std::uint64_t seed) { fill_swa_inputs(tensors(), cfg_, seed); }
 
 void SwaAttentionRun::validate_inputs() const {
-  const auto in = swa_inputs_view(graph());
+  const auto in = swa_inputs_view(tensors());
   const auto W = cfg_.dims.window, rows = swa_cache_blocks(cfg_) * kCacheBlockRows;
   for (std::int64_t t = 0; t < cfg_.tokens(); ++t) {
     if (in.swa_lens[t] < 0 || in.swa_lens[t] > W)
@@ -63,12 +63,12 @@ void SwaAttentionRun::validate_inputs() const {
 }
 
 PrecisionReport SwaAttentionRun::check() const {
-  const Graph& g = graph();
+  const TensorMap& g = tensors();
   const SwaInputsView in = swa_inputs_view(g);
-  const auto run_o = to_floats(g.buffer("o")), run_o_r = to_floats(g.buffer("o_r"));
-  const auto run_codes_f = to_floats(g.buffer("o_r_i8")), run_scales = to_floats(g.buffer("o_r_scale_dq"));
-  const auto run_out = to_floats(g.buffer("attn_out"));
-  const auto run_codes = std::span<const std::int8_t>(g.buffer("o_r_i8").data_as<std::int8_t>(), run_codes_f.size());
+  const auto run_o = to_floats(g.tensor("o")), run_o_r = to_floats(g.tensor("o_r"));
+  const auto run_codes_f = to_floats(g.tensor("o_r_i8")), run_scales = to_floats(g.tensor("o_r_scale_dq"));
+  const auto run_out = to_floats(g.tensor("attn_out"));
+  const auto run_codes = std::span<const std::int8_t>(g.tensor("o_r_i8").data_as<std::int8_t>(), run_codes_f.size());
 
   // The golden chained from the scope inputs.
   const auto e_o = swa_o_golden(cfg_, in);

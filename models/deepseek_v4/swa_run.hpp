@@ -13,7 +13,7 @@ inline constexpr const char* kSwaModelName = "v4-swa-attention";
 
 class SwaAttentionRun : public ModelRun {
  public:
-  explicit SwaAttentionRun(const Config& cfg);
+  explicit SwaAttentionRun(const Config& cfg, Lint lint = Lint::On);
   // preset flash | pro, config small | full, batch = requests B (S = 2 decode tokens each).
   // `window` overrides WIN (a multiple of ATTN_K_TILE; 256 runs the online merge) when > 0.
   static std::unique_ptr<SwaAttentionRun> make(const ModelOptions& options, std::int64_t window = 0);

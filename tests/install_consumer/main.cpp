@@ -5,6 +5,7 @@ int main() {
   auto x = s.output("x", {4}, tg::INT32);
   s.vector("set", {tg::Out(x)}, [](const tg::TaskContext& c) { c.view(0).at<std::int32_t>({c.block_idx()}) = 7; }).blocks(4);
   auto g = s.finalize();
-  tg::HostExecutor{1}.run(g);
-  return g.buffer("x").data_as<std::int32_t>()[3] == 7 ? 0 : 1;
+  tg::Bindings memory(g);
+  const auto result = tg::HostExecutor{1}.run(g, memory);
+  return result.output("x").data_as<std::int32_t>()[3] == 7 ? 0 : 1;
 }

@@ -12,15 +12,15 @@
 
 #include "kernels/cpu_path.hpp"
 #include "runtime/bf16.hpp"
-#include "runtime/buffer.hpp"
+#include "runtime/tensor.hpp"
 #include "runtime/view.hpp"
 
 namespace tg::kernels::testing {
 
 inline std::vector<CpuPath> all_paths() { return supported_cpu_paths(); }
 
-inline std::unique_ptr<Buffer> make_buffer(const std::string& name, DType dtype, Shape shape) {
-  return std::make_unique<Buffer>(name, dtype, std::move(shape), Role::Staging);
+inline std::unique_ptr<Tensor> make_buffer(const std::string& name, DType dtype, Shape shape) {
+  return std::make_unique<Tensor>(name, dtype, std::move(shape));
 }
 
 // Element (r, c) of a rank-2 view, widened to double.
@@ -67,7 +67,7 @@ inline std::vector<std::uint8_t> bytes_of(const View& v) {
   std::vector<std::uint8_t> out;
   const std::size_t row_bytes = static_cast<std::size_t>(v.size(1)) * size_of(v.dtype());
   for (std::int64_t r = 0; r < v.size(0); ++r) {
-    const auto* p = v.buffer().data() + static_cast<std::size_t>(v.base() + r * v.row_stride()) * size_of(v.dtype());
+    const auto* p = v.bytes_data() + static_cast<std::size_t>(r * v.row_stride()) * size_of(v.dtype());
     out.insert(out.end(), reinterpret_cast<const std::uint8_t*>(p), reinterpret_cast<const std::uint8_t*>(p) + row_bytes);
   }
   return out;

@@ -26,7 +26,7 @@ const Shape3 kShapes[] = {{1, 1, 1},   {1, 2, 17},   {3, 31, 15},  {8, 64, 32}, 
 
 // The tiles live inside larger buffers at odd offsets, as model tasks pass them.
 struct Operands {
-  std::unique_ptr<tg::Buffer> a_buf, b_buf, c_buf;
+  std::unique_ptr<tg::Tensor> a_buf, b_buf, c_buf;
   View a, b, c;
 };
 

@@ -90,10 +90,10 @@ TEST_F(NpyTest, HeaderIsWhatNumpyWrites) {
 }
 
 TEST_F(NpyTest, BufferRoundTrip) {
-  tg::Buffer out("w", tg::BF16, {4, 8}, tg::Role::Weight);
+  tg::Tensor out("w", tg::BF16, {4, 8});
   for (int k = 0; k < 32; ++k) out.data_as<tg::bf16>()[k] = tg::bf16(static_cast<float>(k) * 0.37f - 3.0f);
   tg::write_npy(dir_ / "w.npy", out);
-  tg::Buffer in("w", tg::BF16, {4, 8}, tg::Role::Weight);
+  tg::Tensor in("w", tg::BF16, {4, 8});
   tg::read_npy_into(dir_ / "w.npy", in);
   EXPECT_EQ(0, std::memcmp(in.data(), out.data(), out.bytes()));
 }
@@ -116,7 +116,7 @@ TEST_F(NpyTest, WrongDtypeOrShapeNamesFileAndExpectation) {
   EXPECT_NE(dtype_msg.find("expected bf16 [2, 2]"), std::string::npos) << dtype_msg;
   const auto shape_msg = io_error_of([&] { tg::read_npy(dir_ / "x.npy", tg::FP32, {4}); });
   EXPECT_NE(shape_msg.find("holds fp32 [2, 2], expected fp32 [4]"), std::string::npos) << shape_msg;
-  tg::Buffer wrong("x", tg::FP32, {1, 4}, tg::Role::Input);
+  tg::Tensor wrong("x", tg::FP32, {1, 4});
   EXPECT_THROW(tg::read_npy_into(dir_ / "x.npy", wrong), tg::IoError);
 }
 

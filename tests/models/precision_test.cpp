@@ -84,7 +84,7 @@ TEST(PrecisionTest, FirstDivergingStageIsTheEarliestLocalFailure) {
 }
 
 TEST(InputsTest, StreamsAreDeterministicPerTensorNameAndInRange) {
-  tg::Buffer a("x", tg::BF16, {64}, tg::Role::Input), b("x", tg::BF16, {64}, tg::Role::Input), c("y", tg::BF16, {64}, tg::Role::Input);
+  tg::Tensor a("x", tg::BF16, {64}), b("x", tg::BF16, {64}), c("y", tg::BF16, {64});
   tg::models::fill_uniform(a, -0.1, 0.1, 7);
   tg::models::fill_uniform(b, -0.1, 0.1, 7);
   tg::models::fill_uniform(c, -0.1, 0.1, 7);
@@ -96,7 +96,7 @@ TEST(InputsTest, StreamsAreDeterministicPerTensorNameAndInRange) {
     EXPECT_LE(v, 0.1f);
     EXPECT_EQ(v, tg::round_to_bf16(v));
   }
-  tg::Buffer lens("seq_lens", tg::INT32, {1000}, tg::Role::Input);
+  tg::Tensor lens("seq_lens", tg::INT32, {1000});
   tg::models::fill_uniform(lens, 1, 64, 3);
   bool saw_low = false, saw_high = false;
   for (auto v : tg::models::to_ints(lens)) {

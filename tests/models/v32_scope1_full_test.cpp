@@ -16,8 +16,7 @@ TEST(V32Scope1FullTest, FullDimsMatchGolden) {
   ASSERT_EQ(run->config().batch, 16);
   run->generate_inputs(2026);
   run->validate_inputs();
-  run->snapshot_inouts();
-  tg::HostExecutor{2}.run(run->graph());
+  run->run(tg::HostExecutor{2});
   const auto report = run->check();
   EXPECT_TRUE(report.pass()) << "first diverging stage: " << report.first_diverging_stage().value_or("-");
   for (const auto& stage : report.stages)

@@ -34,7 +34,7 @@ std::unique_ptr<QkvProjRopeRun> run_scope(const Config& cfg, QkvBug bug = QkvBug
   auto run = std::make_unique<QkvProjRopeRun>(cfg, bug);
   run->graph().verify();
   run->generate_inputs(seed);
-  tg::HostExecutor{2}.run(run->graph());
+  run->run(tg::HostExecutor{2});
   return run;
 }
 
@@ -158,8 +158,8 @@ TEST(V4QkvProjRope, DirectKLoopGivesTheSameBitsAsThePipelinedOne) {
   EXPECT_LT(direct->graph().num_tasks(), pipelined->graph().num_tasks());
   expect_pass(*direct);
   for (const char* name : {"q", "kv", "qr", "qr_scale"}) {
-    const auto& a = pipelined->graph().buffer(name);
-    const auto& b = direct->graph().buffer(name);
+    const auto& a = pipelined->tensor(name);
+    const auto& b = direct->tensor(name);
     EXPECT_EQ(std::memcmp(a.data(), b.data(), a.bytes()), 0) << name;
   }
 }

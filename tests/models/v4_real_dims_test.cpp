@@ -28,7 +28,7 @@ void run_and_check(tg::models::ModelRun& run) {
   run.graph().verify();
   run.generate_inputs(7);
   run.validate_inputs();
-  tg::HostExecutor{2}.run(run.graph());
+  run.run(tg::HostExecutor{2});
   const auto report = run.check();
   EXPECT_TRUE(report.pass()) << "first diverging stage " << report.first_diverging_stage().value_or("-");
   if (!report.pass() || !outputs_end_to_end_pass(report, run.graph())) report.print(std::cout);

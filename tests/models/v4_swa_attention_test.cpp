@@ -41,7 +41,7 @@ std::unique_ptr<SwaAttentionRun> run_scope(const ModelOptions& options, std::int
   run->graph().verify();
   run->generate_inputs(seed);
   run->validate_inputs();
-  tg::HostExecutor{2}.run(run->graph());
+  run->run(tg::HostExecutor{2});
   return run;
 }
 
@@ -80,7 +80,7 @@ TEST(V4SwaAttention, ProPresetMatchesGolden) { expect_pass(*run_scope(small_opti
 // token with no valid slot, and stale but in-range rows past swa_lens for odd tokens.
 TEST(V4SwaAttention, DemoInputsCoverTheMaskingCases) {
   auto run = run_scope(small_options(), 256);
-  const auto in = swa_inputs_view(run->graph());
+  const auto in = swa_inputs_view(run->tensors());
   const auto W = run->config().dims.window, T = run->config().tokens();
   EXPECT_EQ(in.swa_lens[0], W);
   int short_windows = 0, stale = 0, holes = 0;
@@ -96,7 +96,7 @@ TEST(V4SwaAttention, DemoInputsCoverTheMaskingCases) {
   EXPECT_GT(stale, 0);
   EXPECT_GT(holes, 0);
   // Token 3 has a single slot, a hole: its o rows are 0.
-  const auto& o = run->graph().buffer("o");
+  const auto& o = run->tensor("o");
   const auto row = run->config().dims.heads * run->config().dims.head_dim;
   for (std::int64_t i = 0; i < row; ++i) ASSERT_EQ(o.data_as<tg::bf16>()[3 * row + i].to_float(), 0.0f) << i;
 }
@@ -114,9 +114,9 @@ TEST(V4SwaAttention, UntiledFp32GoldenIsReportedForInformation) {
 TEST(V4SwaAttention, BadInputsAreClearErrors) {
   auto run = SwaAttentionRun::make(small_options());
   run->generate_inputs(4);
-  run->graph().buffer("swa_indices").data_as<std::int32_t>()[5] = 1 << 30;
+  run->tensor("swa_indices").data_as<std::int32_t>()[5] = 1 << 30;
   EXPECT_THROW(run->validate_inputs(), tg::ConfigError);
-  EXPECT_THROW(tg::HostExecutor{2}.run(run->graph()), tg::KernelError);
+  EXPECT_THROW(run->run(tg::HostExecutor{2}), tg::KernelError);
   EXPECT_THROW(SwaAttentionRun::make(small_options(), 200), tg::ConfigError);  // not a multiple of ATTN_K_TILE
   auto bad = small_options();
   bad.plant_bug = "rsqrt-q-head";

@@ -2,13 +2,17 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
+
+#include "runtime/tensor.hpp"
+
 namespace {
 
 using tg::Buffer;
 using tg::View;
 
 TEST(View, SliceRowsColsAndElementAccess) {
-  Buffer b("q_proj", tg::FP32, {16, 96}, tg::Role::Staging);
+  tg::Tensor b("q_proj", tg::FP32, {16, 96});
   View v(b);
   auto tile = v.rows(4, 8).cols(32, 64);
   EXPECT_EQ(tile.describe(), "q_proj[4:12, 32:96]");
@@ -19,35 +23,47 @@ TEST(View, SliceRowsColsAndElementAccess) {
   EXPECT_EQ(tile.row<float>(1)[2], 5.0f);
 }
 
+// A bad slice gives a defective view that carries its ShapeError: reading it throws the
+// error, which names the buffer and the box (and, at submit, the task: ApiV2 tests).
+void expect_defective(const View& bad) {
+  EXPECT_FALSE(bad.valid());
+  ASSERT_NE(bad.defect(), nullptr);
+  EXPECT_THROW((void)bad.data<tg::bf16>(), tg::ShapeError);
+  EXPECT_THROW((void)bad.buffer_boxes(), tg::ShapeError);
+}
+
 TEST(View, BadSlicesNameBufferAndBox) {
-  Buffer b("kv_cache", tg::BF16, {64, 128}, tg::Role::InOut);
+  tg::Tensor b("kv_cache", tg::BF16, {64, 128});
   View v(b);
-  try {
-    (void)v.slice({60, 0}, {8, 128});
-    FAIL() << "expected ShapeError";
-  } catch (const tg::ShapeError& e) {
-    const std::string msg = e.what();
-    EXPECT_NE(msg.find("kv_cache"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("[60:68, 0:128]"), std::string::npos) << msg;
-    EXPECT_NE(msg.find("out of bounds"), std::string::npos) << msg;
-  }
-  EXPECT_THROW((void)v.slice({0}, {8}), tg::ShapeError);            // rank mismatch
-  EXPECT_THROW((void)v.slice({0, 0}, {-1, 4}), tg::ShapeError);     // negative size
-  EXPECT_THROW((void)v.slice({-1, 0}, {1, 4}), tg::ShapeError);     // negative offset
-  EXPECT_THROW((void)v.cols(120, 16), tg::ShapeError);
+  const View bad = v.slice({60, 0}, {8, 128});
+  expect_defective(bad);
+  const std::string msg = bad.defect()->what();
+  EXPECT_NE(msg.find("kv_cache"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("[60:68, 0:128]"), std::string::npos) << msg;
+  EXPECT_NE(msg.find("out of bounds"), std::string::npos) << msg;
+  EXPECT_EQ(bad.defect()->context().buffer, "kv_cache");
+  EXPECT_EQ(bad.defect()->context().region, "[60:68, 0:128]");
+  expect_defective(v.slice({0}, {8}));          // rank mismatch
+  expect_defective(v.slice({0, 0}, {-1, 4}));   // negative size
+  expect_defective(v.slice({-1, 0}, {1, 4}));   // negative offset
+  expect_defective(v.cols(120, 16));
+  expect_defective(v.cols(120, 16).rows(0, 1));  // slices of a defective view stay defective
+  expect_defective(v.slice({0, INT64_MAX}, {1, 2}));  // no overflow in the bounds check
+  EXPECT_TRUE(v.slice({0, 0}, {64, 128}).valid());
   EXPECT_THROW((void)v.at<float>({0, 0}), tg::ShapeError);          // dtype mismatch
   EXPECT_THROW((void)v.at<tg::bf16>({64, 0}), tg::ShapeError);      // index out of bounds
 }
 
 TEST(View, ReshapeNeedsContiguousAndSameCount) {
-  Buffer b("x", tg::FP32, {4, 6}, tg::Role::Input);
+  tg::Tensor b("x", tg::FP32, {4, 6});
   View v(b);
   auto r = v.reshape({2, 12});
   EXPECT_EQ(r.sizes(), (tg::Shape{2, 12}));
   EXPECT_FALSE(r.box().has_value());
   EXPECT_TRUE(v.rows(1, 2).reshape({12}).is_contiguous());
-  EXPECT_THROW((void)v.cols(0, 3).reshape({12}), tg::ShapeError);  // not contiguous
-  EXPECT_THROW((void)v.reshape({5, 5}), tg::ShapeError);
+  EXPECT_FALSE(v.cols(0, 3).reshape({12}).valid());  // not contiguous
+  EXPECT_FALSE(v.reshape({5, 5}).valid());
+  EXPECT_THROW((void)v.reshape({5, 5}).data<float>(), tg::ShapeError);
   // Element (1, 0) of the reshaped view is flat element 12 = buffer (2, 0).
   r.at<float>({1, 0}) = 3.0f;
   EXPECT_EQ(v.at<float>({2, 0}), 3.0f);
@@ -55,7 +71,7 @@ TEST(View, ReshapeNeedsContiguousAndSameCount) {
 }
 
 TEST(View, BufferBoxesOfAReshapedSliceAreExact) {
-  Buffer b("q", tg::BF16, {4, 24}, tg::Role::Staging);
+  Buffer b("q", tg::BF16, {4, 24}, tg::Role::Staging);  // structure only: no memory needed
   // Per-head view: [4 rows x 24] as [16 heads-rows x 6], take columns 4..6 of each.
   auto heads = View(b).reshape({16, 6}).cols(4, 2);
   std::int64_t total = 0;
@@ -63,14 +79,39 @@ TEST(View, BufferBoxesOfAReshapedSliceAreExact) {
   EXPECT_EQ(total, 32);
 }
 
-TEST(Buffer, RejectsBadShapesAndIsZeroFilled) {
+TEST(Buffer, RejectsBadShapes) {
   EXPECT_THROW(Buffer("bad", tg::FP32, {4, 0}, tg::Role::Input), tg::ShapeError);
   EXPECT_THROW(Buffer("bad", tg::FP32, {}, tg::Role::Input), tg::ShapeError);
-  Buffer b("z", tg::INT32, {3, 5}, tg::Role::Staging);
-  EXPECT_FALSE(b.allocated());
-  for (int i = 0; i < 15; ++i) EXPECT_EQ(b.data_as<std::int32_t>()[i], 0);
-  EXPECT_TRUE(b.allocated());
-  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(b.data()) % 64, 0u);
+  EXPECT_THROW(Buffer("huge", tg::FP32, {1 << 30, 1 << 30}, tg::Role::Input), tg::ShapeError);  // > 2^48 elements
+}
+
+TEST(View, OfABufferIsUnboundAndSaysSo) {
+  Buffer b("q", tg::FP32, {4, 4}, tg::Role::Staging);
+  try {
+    (void)View(b).at<float>({0, 0});
+    FAIL() << "expected ShapeError";
+  } catch (const tg::ShapeError& e) {
+    EXPECT_NE(std::string(e.what()).find("not bound to memory"), std::string::npos) << e.what();
+  }
+}
+
+TEST(Tensor, IsZeroFilledAlignedAndSharedByCopies) {
+  tg::Tensor t("z", tg::INT32, {3, 5});
+  for (int i = 0; i < 15; ++i) EXPECT_EQ(t.data_as<std::int32_t>()[i], 0);
+  EXPECT_EQ(reinterpret_cast<std::uintptr_t>(t.data()) % 64, 0u);
+  const tg::Tensor alias = t;
+  alias.data_as<std::int32_t>()[3] = 9;
+  EXPECT_EQ(t.view().at<std::int32_t>({0, 3}), 9);
+  const tg::Tensor copy = t.clone();
+  copy.data_as<std::int32_t>()[3] = 1;
+  EXPECT_EQ(t.data_as<std::int32_t>()[3], 9);
+  EXPECT_THROW((void)t.data_as<float>(), tg::ShapeError);
+  EXPECT_THROW(tg::Tensor("bad", tg::FP32, {0}), tg::ShapeError);
+  alignas(4) std::int32_t external[15] = {};
+  const auto wrapped = tg::Tensor::wrap("w", tg::INT32, {3, 5}, external);
+  wrapped.view().at<std::int32_t>({2, 4}) = 5;
+  EXPECT_EQ(external[14], 5);
+  EXPECT_FALSE(wrapped.owns_memory());
 }
 
 }  // namespace

@@ -4,6 +4,7 @@
 
 #include <atomic>
 
+#include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
 
 namespace {
@@ -21,7 +22,8 @@ TEST(HostExecutor, SpmdBlocksAllRunAndTimelineHasOneRowPerBlock) {
   });
   auto g = s.finalize();
   HostExecutor ex(2);
-  auto tl = ex.run(g);
+  Bindings memory(g);
+  auto tl = ex.run(g, memory).timeline;
   EXPECT_EQ(tl.rows.size(), 33u);
   for (const auto& r : tl.rows) {
     EXPECT_LE(r.start_ns, r.end_ns);
@@ -40,13 +42,15 @@ TEST(HostExecutor, KernelExceptionNamesTaskAndBlockAndExecutorStaysUsable) {
   std::atomic<int> after_ran{0};
   s.vector("boom", {Out(x)}, [](const TaskContext& c) {
      if (c.block_idx() == 2) throw std::runtime_error("bad tile");
+     c.view(0).at<std::int32_t>({c.block_idx()}) = 1;
    }).blocks(4);
   s.vector("after", {In(x)}, [&](const TaskContext&) { after_ran++; });
   auto g = s.finalize();
   HostExecutor ex(2);
+  Bindings memory(g);
   for (int attempt = 0; attempt < 3; ++attempt) {
     try {
-      ex.run(g);
+      ex.run(g, memory);
       FAIL() << "expected KernelError";
     } catch (const KernelError& e) {
       EXPECT_EQ(e.task_name(), "boom#0");
@@ -60,20 +64,22 @@ TEST(HostExecutor, KernelExceptionNamesTaskAndBlockAndExecutorStaysUsable) {
   auto y = ok.output("y", {1}, INT32);
   ok.vector("set", {Out(y)}, [](const TaskContext& c) { c.view(0).at<std::int32_t>({0}) = 42; });
   auto g2 = ok.finalize();
-  ex.run(g2);
-  EXPECT_EQ(g2.buffer("y").data_as<std::int32_t>()[0], 42);
+  Bindings memory2(g2);
+  EXPECT_EQ(ex.run(g2, memory2).output("y").data_as<std::int32_t>()[0], 42);
 }
 
 TEST(HostExecutor, LongChainDoesNotOverflowTheStackAndReplays) {
   Scope s{"chain"};
-  auto x = s.output("x", {1}, INT32);
+  auto x = s.inout("x", {1}, INT32);  // a counter the caller owns, updated in place
   for (int i = 0; i < 100000; ++i)
     s.vector("inc", {InOut(x)}, [](const TaskContext& c) { c.view(0).at<std::int32_t>({0}) += 1; });
   auto g = s.finalize();
   HostExecutor ex(HostExecutorOptions{2, false, false});
-  ex.run(g);
-  ex.run(g);  // build once, replay
-  EXPECT_EQ(g.buffer("x").data_as<std::int32_t>()[0], 200000);
+  Tensor counter("x", INT32, {1});
+  Bindings memory = g.bind({{"x", counter}});
+  ex.run(g, memory);
+  ex.run(g, memory);  // build once, replay
+  EXPECT_EQ(counter.data_as<std::int32_t>()[0], 200000);
 }
 
 }  // namespace

@@ -29,7 +29,7 @@ TEST(SimAnalysis, ChainObservedPathEqualsStaticAndSplitsItsGaps) {
   s.vector("t2", {In(b), Out(y)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
   const Machine m = hand_machine();
-  const auto r = SimExecutor{m}.run(g);
+  const auto r = SimExecutor{m}.simulate(g);
   const auto an = analyze_schedule(g, r.timeline, &m);
   EXPECT_EQ(an.makespan_ns, 7200);
   // Ideal dispatch: 900 to start the chain, then 1000 + 500 per task.
@@ -55,7 +55,7 @@ TEST(SimAnalysis, SecondWaveWaitsReadyButUndispatched) {
   s.vector("rows", {In(x), Out(y)}).blocks(3).cost(ns_of_compute(1000));
   auto g = s.finalize();
   const Machine m = hand_machine(1);
-  const auto r = SimExecutor{m}.run(g);
+  const auto r = SimExecutor{m}.simulate(g);
   const auto an = analyze_schedule(g, r.timeline, &m);
   EXPECT_EQ(an.makespan_ns, 4800);
   EXPECT_EQ(an.static_critical_path_ns, 2400);  // infinite cores: one wave, 900 + 1000 + 500
@@ -76,7 +76,7 @@ TEST(SimAnalysis, ComparisonTableHasAColumnPerRun) {
   s.vector("t", {In(x), Out(y)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
   const Machine m = hand_machine();
-  const auto r = SimExecutor{m}.run(g);
+  const auto r = SimExecutor{m}.simulate(g);
   const auto an = analyze_schedule(g, r.timeline, &m);
   const auto table = format_comparison({"first", "second"}, {an, an}, {{"peak staging", {"0 B", "0 B"}}});
   EXPECT_NE(table.find("first"), std::string::npos);

@@ -16,7 +16,7 @@ using tg::testing::ns_of_compute;
 
 std::string error_of(const Graph& g, const Machine& m, SimOptions o = {}) {
   try {
-    SimExecutor{m, o}.run(g);
+    SimExecutor{m, o}.simulate(g);
   } catch (const CapacityError& e) {
     return e.what();
   }
@@ -85,7 +85,7 @@ Graph staging_chain(bool nested) {
 
 TEST(SimStaging, PeaksUnderLastUseAndScopeExit) {
   const auto g = staging_chain(false);
-  const auto r = SimExecutor{hand_machine()}.run(g);
+  const auto r = SimExecutor{hand_machine()}.simulate(g);
   // At last use at most two buffers are live (the one read and the one written).
   EXPECT_EQ(r.peak_staging_bytes_last_use, 2u * 1024);
   // All in the root scope: nothing is released before the end.
@@ -103,7 +103,7 @@ TEST(SimStaging, RingTooSmallForItsScopeIsADeadlockNamingRingAndBuffer) {
   EXPECT_NE(msg.find("'s2'"), std::string::npos) << msg;
   EXPECT_NE(msg.find("t#2"), std::string::npos) << msg;
   o.ring_bytes = 3 * 1024;
-  EXPECT_NO_THROW(SimExecutor(hand_machine(), o).run(g));
+  EXPECT_NO_THROW(SimExecutor(hand_machine(), o).simulate(g));
 }
 
 TEST(SimStaging, NestedScopesReleaseAtExitAfterTheLastReader) {
@@ -111,7 +111,7 @@ TEST(SimStaging, NestedScopesReleaseAtExitAfterTheLastReader) {
   SimOptions o;
   o.staging = StagingRelease::ScopeExitRing;
   o.ring_bytes = 2 * 1024;  // s(i) and s(i+1): step i exits at t(i)'s FIN, s(i) goes at t(i+1)'s
-  const auto r = SimExecutor{hand_machine(), o}.run(g);
+  const auto r = SimExecutor{hand_machine(), o}.simulate(g);
   ASSERT_EQ(r.rings.size(), 2u);
   EXPECT_EQ(r.rings[1].capacity_bytes, 2u * 1024);
   EXPECT_EQ(r.rings[1].peak_bytes, 2u * 1024);

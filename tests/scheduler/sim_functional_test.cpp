@@ -6,6 +6,7 @@
 
 #include "runtime/error.hpp"
 #include "scheduler/sim_executor.hpp"
+#include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
 
 namespace {
@@ -30,15 +31,16 @@ TEST(SimFunctional, OutputsMatchAPlainLoop) {
   auto g = s.finalize();
   std::mt19937 rng(3);
   std::uniform_real_distribution<float> dist(-1, 1);
-  float* xp = g.buffer("x").data_as<float>();
+  Tensor xt("x", FP32, {kRows, kCols});
+  float* xp = xt.data_as<float>();
   for (std::int64_t i = 0; i < kRows * kCols; ++i) xp[i] = dist(rng);
 
   SimOptions o;
-  o.functional = true;
   o.strategy = "critical-path";
-  const auto r = SimExecutor{load_machine("a2a3"), o}.run(g);
+  Bindings memory = g.bind({{"x", xt}});
+  const auto r = SimExecutor{load_machine("a2a3"), o}.simulate(g, memory);  // functional: Bindings given
   EXPECT_GT(r.timeline.makespan_ns, 0);
-  const float* yp = g.buffer("y").data_as<float>();
+  const float* yp = r.output("y").data_as<float>();
   for (std::int64_t i = 0; i < kRows * kCols; ++i) ASSERT_EQ(yp[i], 3.0f * xp[i] + 1.0f) << i;
 }
 
@@ -48,12 +50,13 @@ TEST(SimFunctional, KernelFailureNamesTaskAndBlock) {
   auto y = s.output("y", {4, 4}, FP32);
   s.vector("boom", {In(x), Out(y)}, [](const TaskContext& c) {
      if (c.block_idx() == 2) throw std::runtime_error("bad tile");
+     c.view(1).rows(c.block_idx(), 1).at<float>({0, 0}) = c.view(0).at<float>({c.block_idx(), 0});
    }).blocks(4);
   auto g = s.finalize();
-  SimOptions o;
-  o.functional = true;
+  Tensor xt("x", FP32, {4, 4});
+  Bindings memory = g.bind({{"x", xt}});
   try {
-    SimExecutor{load_machine("a2a3"), o}.run(g);
+    SimExecutor{load_machine("a2a3")}.simulate(g, memory);
     FAIL();
   } catch (const KernelError& e) {
     EXPECT_EQ(e.task_name(), "boom#0");

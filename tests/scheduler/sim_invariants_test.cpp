@@ -38,7 +38,7 @@ Graph random_graph(std::uint32_t seed, int tasks) {
     if (kind != TaskKind::Host && blocks <= 2 && pick(0, 4) == 0) t.sync_start();  // fits 2 groups
   }
   nested.reset();
-  return s.finalize();
+  return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
 }
 
 std::size_t expected_rows(const Graph& g) {
@@ -96,7 +96,7 @@ TEST(SimInvariants, HoldForEveryStrategyOnRandomGraphs) {
     for (const auto& strategy : strategy_names()) {
       SimOptions o;
       o.strategy = strategy;
-      const auto r = SimExecutor{hand_machine(2, 2), o}.run(g);
+      const auto r = SimExecutor{hand_machine(2, 2), o}.simulate(g);
       check_invariants(g, r, "seed " + std::to_string(seed) + " " + strategy);
     }
   }
@@ -107,7 +107,7 @@ TEST(SimInvariants, HoldWithScopeExitRings) {
   SimOptions o;
   o.staging = StagingRelease::ScopeExitRing;
   o.ring_bytes = 64 * 1024;  // every buffer of the graph: no deadlock possible
-  const auto r = SimExecutor{hand_machine(2, 2), o}.run(g);
+  const auto r = SimExecutor{hand_machine(2, 2), o}.simulate(g);
   check_invariants(g, r, "rings");
   EXPECT_GT(r.peak_staging_bytes_scope_exit, 0u);
 }
@@ -118,8 +118,8 @@ TEST(SimInvariants, SameInputsGiveAnIdenticalTimeline) {
     SimOptions o;
     o.strategy = strategy;
     auto m = load_machine("a2a3");
-    const auto a = SimExecutor{m, o}.run(g);
-    const auto b = SimExecutor{m, o}.run(g);
+    const auto a = SimExecutor{m, o}.simulate(g);
+    const auto b = SimExecutor{m, o}.simulate(g);
     ASSERT_EQ(a.timeline.rows.size(), b.timeline.rows.size());
     for (std::size_t i = 0; i < a.timeline.rows.size(); ++i) {
       const auto &x = a.timeline.rows[i], &y = b.timeline.rows[i];

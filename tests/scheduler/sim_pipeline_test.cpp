@@ -32,7 +32,7 @@ PipelineRun simulate(int stages) {
     computes.push_back(s.cube("compute", {In(ring[step]), Out(out.rows(step.iter, 1))}).cost(ns_of_compute(4000)));
   });
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(1)}.run(g);
+  const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   PipelineRun p;
   auto interval = [&](TaskId t) {
     for (const auto& row : r.timeline.rows)

@@ -23,7 +23,7 @@ const TimelineRow& row_of(const Timeline& tl, TaskId t) {
 SimResult run(const Graph& g, const Machine& m, const std::string& strategy) {
   SimOptions o;
   o.strategy = strategy;
-  return SimExecutor{m, o}.run(g);
+  return SimExecutor{m, o}.simulate(g);
 }
 
 TEST(SimStrategy, UnknownNameListsTheValidOnes) {

@@ -39,7 +39,7 @@ TEST(SimTimeline, ChainPaysEveryLatencyOnce) {
   s.vector("t1", {In(a), Out(b)}).cost(ns_of_compute(1000));
   s.vector("t2", {In(b), Out(y)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine()}.run(g);
+  const auto r = SimExecutor{hand_machine()}.simulate(g);
   // Per task: dispatch 100 + pickup 800 + compute 1000 + FIN 500 = 2400.
   expect_row(only_row(r.timeline, 0), 0, 0, 900, 1900, 2400);
   expect_row(only_row(r.timeline, 1), 2400, 2400, 3300, 4300, 4800);
@@ -60,7 +60,7 @@ TEST(SimTimeline, DiamondBranchesShareOneSchedulerThread) {
   s.vector("right", {In(a), Out(c)}).cost(ns_of_compute(3000));
   s.vector("bottom", {In(b), In(c), Out(y)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine()}.run(g);
+  const auto r = SimExecutor{hand_machine()}.simulate(g);
   expect_row(only_row(r.timeline, 0), 0, 0, 900, 1900, 2400);
   // Both branches are ready at 2400; the one scheduler thread dispatches left, then right.
   expect_row(only_row(r.timeline, 1), 2400, 2400, 3300, 4300, 4800);
@@ -77,7 +77,7 @@ TEST(SimTimeline, SpmdBlocksGoOutInTwoWaves) {
   s.vector("rows", {In(x), Out(y)}).blocks(3).cost(ns_of_compute(1000));
   auto g = s.finalize();
   // One group: two AIV cores for three blocks.
-  const auto r = SimExecutor{hand_machine(1)}.run(g);
+  const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   ASSERT_EQ(r.timeline.rows.size(), 3u);
   expect_row(only_row(r.timeline, 0, 0), 0, 0, 900, 1900, 2400);
   expect_row(only_row(r.timeline, 0, 1), 0, 100, 1000, 2000, 2500);
@@ -92,7 +92,7 @@ TEST(SimTimeline, SyncStartLaunchesAllBlocksTogether) {
   auto y = s.output("y", {2, 64}, FP32);
   s.vector("rows", {In(x), Out(y)}).blocks(2).sync_start().cost(ns_of_compute(1000));
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(1)}.run(g);
+  const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   // One launch writes both cores (2 x 100 ns), then both pick up together.
   expect_row(only_row(r.timeline, 0, 0), 0, 0, 1000, 2000, 2500);
   expect_row(only_row(r.timeline, 0, 1), 0, 0, 1000, 2000, 2500);
@@ -108,7 +108,7 @@ TEST(SimTimeline, MixTaskHoldsTheWholeGroupAndRetiresTogether) {
   s.mix("fused", {In(x), Out(y)}).cost(ns_of_compute(1000));
   s.vector("other", {In(x), Out(z)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(1)}.run(g);
+  const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   ASSERT_EQ(r.timeline.rows.size(), 4u);  // 3 subslots + 1
   for (int sub = 0; sub < 3; ++sub) expect_row(only_row(r.timeline, 0, 0, sub), 0, 0, 900, 1900, 2400);
   EXPECT_EQ(only_row(r.timeline, 0, 0, 0).lane, 0);  // g0.AIC
@@ -124,7 +124,7 @@ TEST(SimTimeline, MixWithOneSubslotHasOneRow) {
   auto y = s.output("y", {16, 64}, FP32);
   s.mix("aic_only", {In(x), Out(y)}).mix_slots(kSlotAic).blocks(2).cost(ns_of_compute(1000));
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(2)}.run(g);
+  const auto r = SimExecutor{hand_machine(2)}.simulate(g);
   EXPECT_EQ(r.timeline.rows.size(), 2u);
 }
 
@@ -135,7 +135,7 @@ TEST(SimTimeline, CubeRowsArePaddedToBoxesOfSixteen) {
   auto y = s.output("y", {8, 64}, FP32);
   s.cube("decode_matmul", {In(x), In(w), Out(y)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(1)}.run(g);
+  const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   // 8 rows count as 16: twice the cube time.
   EXPECT_EQ(only_row(r.timeline, 0).end_ns - only_row(r.timeline, 0).start_ns, 2000);
 }
@@ -146,7 +146,7 @@ TEST(SimTimeline, GmTrafficBoundTaskTakesItsBytesTime) {
   auto y = s.output("y", {1, 64}, FP32);
   s.vector("copy", {In(x), Out(y)}).cost(CostHint{100, 5000, 0, false});
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(1)}.run(g);
+  const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   EXPECT_EQ(only_row(r.timeline, 0).end_ns - only_row(r.timeline, 0).start_ns, 5000);
 }
 
@@ -158,7 +158,7 @@ TEST(SimTimeline, OrchestratorSubmitsOneTaskPerSubmitCost) {
   auto g = s.finalize();
   auto m = hand_machine(2, 3);
   m.orchestrator_submit_ns = 50;
-  const auto r = SimExecutor{m}.run(g);
+  const auto r = SimExecutor{m}.simulate(g);
   for (TaskId t = 0; t < 4; ++t) {
     EXPECT_EQ(only_row(r.timeline, t).submit_ns, 50 * t);
     EXPECT_EQ(only_row(r.timeline, t).ready_ns, 50 * t);
@@ -173,7 +173,7 @@ TEST(SimTimeline, HostTaskRunsOnAHostLaneWithoutDeviceLatencies) {
   s.host("prepare", {In(x), Out(a)}).cost(ns_of_compute(1000));
   s.vector("use", {In(a), Out(y)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(1)}.run(g);
+  const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   expect_row(only_row(r.timeline, 0), 0, 0, 0, 1000, 1000);
   EXPECT_EQ(r.timeline.lanes.at(only_row(r.timeline, 0).lane).kind, LaneKind::Host);
   expect_row(only_row(r.timeline, 1), 1000, 1000, 1900, 2900, 3400);
@@ -182,7 +182,7 @@ TEST(SimTimeline, HostTaskRunsOnAHostLaneWithoutDeviceLatencies) {
 TEST(SimTimeline, LanesAreNamedPerCoreSchedulerAndHost) {
   Scope s{"lanes"};
   auto g = s.finalize();
-  const auto r = SimExecutor{hand_machine(2, 3)}.run(g);
+  const auto r = SimExecutor{hand_machine(2, 3)}.simulate(g);
   const auto& lanes = r.timeline.lanes;
   ASSERT_EQ(lanes.size(), 2u * 3 + 3 + 1);
   EXPECT_EQ(lanes[0].name, "g0.AIC");

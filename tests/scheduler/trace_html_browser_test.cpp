@@ -103,7 +103,7 @@ TEST_F(BrowserTest, HostExecutorSwimlaneRenders) {
   std::mt19937 rng(11);
   const Graph g = test::random_graph(rng, 120);
   HostExecutor executor(2);
-  const Timeline tl = executor.run(g);
+  const Timeline tl = executor.run(g).timeline;
   const std::string dom = dump_dom(write(g, tl), "");
   ASSERT_FALSE(dom.empty());
   EXPECT_EQ(summary(dom, "lanes"), std::to_string(tl.lanes.size()));

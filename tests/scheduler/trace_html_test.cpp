@@ -91,7 +91,7 @@ TEST(HtmlSwimlane, HostExecutorTimelineExportsAndIsDeterministic) {
   std::mt19937 rng(3);
   const Graph g = test::random_graph(rng, 40);
   HostExecutor executor(2);
-  const Timeline tl = executor.run(g);
+  const Timeline tl = executor.run(g).timeline;
   const std::string html = html_swimlane_string(g, tl);
   const json data = embedded_data(html);
   std::size_t blocks = 0;

@@ -166,7 +166,7 @@ TEST(PerfettoTrace, HostExecutorTimelineIsValid) {
   std::mt19937 rng(42);
   const Graph g = test::random_graph(rng, 60);
   HostExecutor executor(2);
-  const Timeline tl = executor.run(g);
+  const Timeline tl = executor.run(g).timeline;
   std::size_t blocks = 0;
   for (const Task& t : g.tasks()) blocks += static_cast<std::size_t>(t.block_num);
   const auto counts = check_schema(json::parse(perfetto_trace_string(g, tl)), tl.makespan_ns);
@@ -181,13 +181,13 @@ TEST(PerfettoTrace, SimulatorTimelineIsValidAndDeterministic) {
   std::mt19937 rng(5);
   const Graph g = test::random_graph(rng, 80);
   const SimExecutor sim(load_machine("a2a3"));
-  const Timeline tl = sim.run(g).timeline;
+  const Timeline tl = sim.simulate(g).timeline;
   EXPECT_EQ(tl.rows.size(), test::sim_rows_of(g));
   const std::string first = perfetto_trace_string(g, tl);
   const auto counts = check_schema(json::parse(first), tl.makespan_ns);
   EXPECT_EQ(counts.task_slices, test::sim_rows_of(g));
   EXPECT_EQ(counts.flows, reduced_edges_brute_force(g));
-  EXPECT_EQ(perfetto_trace_string(g, sim.run(g).timeline), first) << "same inputs must give the same bytes";
+  EXPECT_EQ(perfetto_trace_string(g, sim.simulate(g).timeline), first) << "same inputs must give the same bytes";
 }
 
 TEST(PerfettoTrace, SameInputsGiveByteIdenticalFiles) {

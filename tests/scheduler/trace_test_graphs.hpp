@@ -9,7 +9,7 @@
 #include <string>
 #include <vector>
 
-#include "scheduler/timeline.hpp"
+#include "tasks/timeline.hpp"
 #include "tasks/scope.hpp"
 
 namespace tg::test {
@@ -28,7 +28,7 @@ inline Graph mixed_kind_graph() {
   s.mix("mix_attn", {In(b.cols(0, 32)), Out(out.cols(0, 32))}).blocks(2).mix_slots(kSlotAic | kSlotAiv0);
   s.vector("side", {In(a.cols(32, 32)), Out(a.cols(0, 32))});  // WAR on a[:, 0:32] after proj
   s.host("report", {In(out.cols(0, 32)), In(a)}).after(load);
-  return s.finalize();
+  return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
 }
 
 // Random DAG of `n` tasks: random kinds and block counts, edges inferred from random row
@@ -49,7 +49,7 @@ inline Graph random_graph(std::mt19937& rng, int n) {
     if (kind == TaskKind::Mix) ref.mix_slots(static_cast<std::uint8_t>(1 + rng() % 7));
     if (t > 2 && rng() % 4 == 0) ref.after(static_cast<TaskId>(rng() % static_cast<unsigned>(t)));
   }
-  return s.finalize();
+  return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
 }
 
 // Σ over tasks of block_num × active subslots (MIX: the set bits of mix_slots), written

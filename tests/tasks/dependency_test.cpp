@@ -17,7 +17,7 @@ TEST(Dependencies, RawEdgeCarriesBufferAndRegion) {
   auto t = s.staging("t", {16, 128}, FP32);
   auto w = s.vector("write", {Out(t.cols(0, 64))});
   auto r = s.vector("read", {In(t.cols(32, 64))});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   g.verify();
   ASSERT_EQ(g.edges().size(), 1u);
   const Edge* e = find_edge(g, w, r);
@@ -37,7 +37,7 @@ TEST(Dependencies, WarOnlyCase) {
   auto r1 = s.vector("read1", {In(x.rows(0, 4))});
   auto r2 = s.vector("read2", {In(x.rows(2, 4))});
   auto w = s.vector("write", {Out(x.rows(3, 2))});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   g.verify();
   EXPECT_EQ(g.edges().size(), 2u);
   EXPECT_EQ(find_edge(g, r1, r2), nullptr);
@@ -53,7 +53,7 @@ TEST(Dependencies, DisjointSlicesGetNoEdge) {
   auto t = s.staging("t", {16, 1536}, FP32);
   for (int c = 0; c < 24; ++c) s.cube("tile", {Out(t.cols(c * 64, 64))});
   for (int c = 0; c < 24; ++c) s.cube("tile_again", {InOut(t.cols(c * 64, 64))});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   g.verify();
   // Only tile c -> tile_again c; no serialization between different column tiles.
   ASSERT_EQ(g.edges().size(), 24u);
@@ -68,7 +68,7 @@ TEST(Dependencies, PartialOverlapGetsAnEdge) {
   auto t = s.staging("t", {16, 128}, FP32);
   auto a = s.vector("a", {Out(t.cols(0, 65))});
   auto b = s.vector("b", {Out(t.cols(64, 64))});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   ASSERT_EQ(g.edges().size(), 1u);
   EXPECT_EQ(find_edge(g, a, b)->kind, EdgeKind::Waw);
   EXPECT_EQ(box_to_string(find_edge(g, a, b)->region), "[0:16, 64:65]");
@@ -82,7 +82,7 @@ TEST(Dependencies, ReshapedViewsOverlapExactly) {
   auto r = s.vector("read_rope_cols", {In(per_head.cols(4, 2))});
   auto w_disjoint = s.vector("write_nope_cols", {Out(per_head.cols(0, 4))});
   auto w_overlap = s.vector("write_row", {Out(q.rows(1, 1))});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   g.verify();
   EXPECT_EQ(find_edge(g, r, w_disjoint), nullptr);
   ASSERT_NE(find_edge(g, r, w_overlap), nullptr);
@@ -97,7 +97,7 @@ TEST(Dependencies, InOutTaskNeverDependsOnItselfAndNoDepOptsOut) {
   auto a = s.vector("a", {In(t), Out(t)});
   auto b = s.vector("b", {NoDep(InOut(t))});
   auto c = s.vector("c", {In(t)});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   g.verify();
   ASSERT_EQ(g.edges().size(), 1u);
   EXPECT_NE(find_edge(g, a, c), nullptr);
@@ -110,7 +110,7 @@ TEST(Dependencies, ExplicitAfterEdge) {
   auto y = s.staging("y", {4}, FP32);
   auto a = s.vector("a", {Out(x)});
   auto b = s.vector("b", {Out(y)}).after(a);
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   g.verify();
   ASSERT_EQ(g.edges().size(), 1u);
   EXPECT_EQ(find_edge(g, a, b)->kind, EdgeKind::Explicit);
@@ -123,7 +123,7 @@ TEST(Dependencies, ManyTilesKeepLiveRegionsBounded) {
     for (int i = 0; i < 16; ++i)
       for (int j = 0; j < 16; ++j) s.vector("rw", {InOut(t.slice({i * 16, j * 16}, {16, 16}))});
   EXPECT_EQ(s.live_regions(), 256u);
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   EXPECT_EQ(g.edges().size(), 512u);
   g.verify();
 }

@@ -16,7 +16,7 @@ TEST(Graph, CycleThroughExplicitDepsNamesTheTasks) {
   TaskRef ref(s, a);
   ref.after(b);
   try {
-    (void)s.finalize();
+    (void)s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
     FAIL() << "expected GraphError";
   } catch (const GraphError& e) {
     const std::string msg = e.what();
@@ -36,7 +36,7 @@ TEST(Graph, CsrTopologicalOrderAndLookups) {
   s.vector("left", {In(x), Out(l)});
   s.vector("right", {In(x), Out(r)});
   s.vector("bottom", {In(l), In(r), Out(y)});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   g.verify();
   EXPECT_EQ(g.successors(0).size(), 2u);
   EXPECT_EQ(g.predecessors(3).size(), 2u);
@@ -65,7 +65,7 @@ TEST(Graph, NestedScopesTagTasksAndBuffers) {
     s.vector("in_inner", {In(x), Out(t)});
   }
   s.vector("in_outer", {In(x)});
-  auto g = s.finalize();
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   ASSERT_EQ(g.scopes().size(), 2u);
   EXPECT_EQ(g.scopes()[1].name, "inner");
   EXPECT_EQ(g.scopes()[1].parent, 0);

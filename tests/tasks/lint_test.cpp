@@ -33,7 +33,7 @@ TEST(Lint, MultiInOutNamesTaskArgsAndOverlap) {
   auto x = s.input("x", {16, 128}, BF16);
   auto q = s.output("q_proj", {16, 96}, BF16);
   s.cube("q_head_proj", {In(x), Out(q.cols(0, 64)), InOut(q.cols(32, 64))});
-  const auto ds = lint(s.finalize());
+  const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   const auto hits = of_rule(ds, "multi-inout");
   ASSERT_EQ(hits.size(), 1u) << all_text(ds);
   const Diagnostic& d = *hits[0];
@@ -55,7 +55,7 @@ TEST(Lint, DisjointOutputsAreNotMultiInOut) {
   auto x = s.input("x", {16, 128}, BF16);
   auto q = s.output("q", {16, 128}, BF16);
   s.cube("proj", {In(x), Out(q.cols(0, 64)), InOut(q.cols(64, 64))});
-  EXPECT_TRUE(of_rule(lint(s.finalize()), "multi-inout").empty());
+  EXPECT_TRUE(of_rule(lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off})), "multi-inout").empty());
 }
 
 TEST(Lint, InAndOutOverlapUnlessOneInOut) {
@@ -63,7 +63,7 @@ TEST(Lint, InAndOutOverlapUnlessOneInOut) {
     Scope s{"overlap"};
     auto c = s.inout("cache", {16, 96}, FP32);
     s.vector("shift", {In(c.cols(0, 64)), Out(c.cols(32, 64))});
-    const auto ds = lint(s.finalize());
+    const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
     const auto hits = of_rule(ds, "in-out-overlap");
     ASSERT_EQ(hits.size(), 1u) << all_text(ds);
     EXPECT_EQ(hits[0]->arg, 0);        // the reader
@@ -76,7 +76,7 @@ TEST(Lint, InAndOutOverlapUnlessOneInOut) {
     auto c = s.inout("cache", {16, 96}, FP32);
     auto other = s.inout("other", {16, 96}, FP32);
     s.vector("update", {In(c.cols(0, 32)), InOut(c.cols(32, 64)), In(other), Out(other.cols(0, 1).rows(0, 1))});
-    const auto ds = lint(s.finalize());
+    const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
     // other: In(whole) vs Out(corner) do overlap; cache args do not.
     const auto hits = of_rule(ds, "in-out-overlap");
     ASSERT_EQ(hits.size(), 1u) << all_text(ds);
@@ -93,7 +93,7 @@ TEST(Lint, ReadBeforeWriteNamesTheUnwrittenPart) {
   auto y = s.output("y", {16, 64}, FP32);
   s.vector("produce", {In(x.rows(0, 8)), Out(t.rows(0, 8))});
   s.vector("consume", {In(t), Out(y)});
-  const auto ds = lint(s.finalize());
+  const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   const auto hits = of_rule(ds, "read-before-write");
   ASSERT_EQ(hits.size(), 1u) << all_text(ds);
   EXPECT_EQ(hits[0]->task, TaskId{1});
@@ -112,7 +112,7 @@ TEST(Lint, InputsAndWrittenStagingAreNotReadBeforeWrite) {
   auto y = s.output("y", {16, 64}, FP32);
   for (int r = 0; r < 16; r += 4) s.vector("produce", {In(x.rows(r, 4)), In(w), Out(t.rows(r, 4))});
   s.vector("consume", {In(t), InOut(kv), Out(y)});
-  EXPECT_TRUE(lint(s.finalize()).empty());
+  EXPECT_TRUE(lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off})).empty());
 }
 
 TEST(Lint, OutputNeverWrittenNamesTheRegion) {
@@ -121,7 +121,7 @@ TEST(Lint, OutputNeverWrittenNamesTheRegion) {
     auto x = s.input("x", {16, 128}, FP32);
     auto y = s.output("y", {16, 128}, FP32);
     s.vector("left", {In(x), Out(y.cols(0, 64))});
-    const auto ds = lint(s.finalize());
+    const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
     const auto hits = of_rule(ds, "output-never-written");
     ASSERT_EQ(hits.size(), 1u) << all_text(ds);
     EXPECT_FALSE(hits[0]->task.has_value());
@@ -130,7 +130,7 @@ TEST(Lint, OutputNeverWrittenNamesTheRegion) {
   {
     Scope s{"none"};
     s.output("q_proj", {4, 768}, BF16);
-    const auto ds = lint(s.finalize());
+    const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
     ASSERT_EQ(of_rule(ds, "output-never-written").size(), 1u);
     EXPECT_EQ(ds[0].message, "no task writes output 'q_proj' [4, 768]");
   }
@@ -143,7 +143,7 @@ TEST(Lint, DeadWriteIsTheUnreadPartOnly) {
   auto y = s.output("y", {8, 64}, FP32);
   s.vector("produce", {In(x), Out(t)});
   s.vector("consume", {In(t.rows(0, 8)), Out(y)});
-  const auto ds = lint(s.finalize());
+  const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   const auto hits = of_rule(ds, "dead-write");
   ASSERT_EQ(hits.size(), 1u) << all_text(ds);
   EXPECT_EQ(hits[0]->severity, Severity::Warning);
@@ -160,7 +160,7 @@ TEST(Lint, LostWriteNamesBothWriters) {
   s.vector("first", {In(x), Out(t.rows(4, 4))});
   s.vector("second", {In(x), Out(t)});
   s.vector("finish", {In(t), Out(y)});
-  const auto ds = lint(s.finalize());
+  const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   const auto hits = of_rule(ds, "lost-write");
   ASSERT_EQ(hits.size(), 1u) << all_text(ds);
   EXPECT_EQ(hits[0]->task, TaskId{0});
@@ -180,7 +180,7 @@ TEST(Lint, WriteReadWriteIsNotLost) {
   s.vector("use", {In(t), Out(y)});
   s.vector("second", {In(x), Out(t)});
   s.vector("use_again", {In(t), InOut(y)});
-  EXPECT_TRUE(lint(s.finalize()).empty());
+  EXPECT_TRUE(lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off})).empty());
 }
 
 // ---- dtype-mismatch / view-out-of-bounds -----------------------------------------------------
@@ -191,7 +191,7 @@ TEST(Lint, DtypeMismatchAgainstTheKernelContract) {
   auto y = s.output("y", {16, 64}, FP32);
   s.vector("rmsnorm", {In(x), Out(y)}).expect_dtypes({FP32, std::nullopt});
   s.vector("rmsnorm_ok", {In(x), InOut(y)}).expect_dtypes({BF16, FP32});
-  const auto ds = lint(s.finalize());
+  const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   const auto hits = of_rule(ds, "dtype-mismatch");
   ASSERT_EQ(hits.size(), 1u) << all_text(ds);
   EXPECT_EQ(hits[0]->task, TaskId{0});
@@ -235,7 +235,7 @@ TEST(Lint, BufferCapacityNeedsAMachine) {
   s.vector("declared_small", {In(x), InOut(y)}).cost({1, 1, 100000, false});
   s.cube("estimated_big", {In(big), Out(sink)});
   s.host("host_big", {In(big), InOut(sink)}).cost({1, 1, 1u << 30, false});
-  const Graph g = s.finalize();
+  const Graph g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   EXPECT_TRUE(of_rule(lint(g), "buffer-capacity").empty());
 
   LintOptions options;
@@ -261,7 +261,7 @@ TEST(Lint, FalseSerializationHint) {
   auto y = s.output("y", {16, 96}, FP32);
   s.vector("reader", {In(c.cols(0, 96)), Out(y)});
   s.vector("writer", {Out(c.cols(64, 64))});
-  const auto ds = lint(s.finalize());
+  const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   const auto hits = of_rule(ds, "false-serialization");
   ASSERT_EQ(hits.size(), 1u) << all_text(ds);
   EXPECT_EQ(hits[0]->severity, Severity::Info);
@@ -280,7 +280,7 @@ TEST(Lint, NoFalseSerializationForTrueDependencesOrContainedRegions) {
     auto y = s.output("y", {16, 64}, FP32);
     s.vector("w", {In(x), Out(t)});
     s.vector("r", {In(t.cols(32, 64)), Out(y)});
-    EXPECT_TRUE(of_rule(lint(s.finalize()), "false-serialization").empty());
+    EXPECT_TRUE(of_rule(lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off})), "false-serialization").empty());
   }
   {
     // The reader reads the whole region the writer overwrites: no tiling separates them.
@@ -289,7 +289,7 @@ TEST(Lint, NoFalseSerializationForTrueDependencesOrContainedRegions) {
     auto y = s.output("y", {16, 128}, FP32);
     s.vector("reader", {In(c), Out(y)});
     s.vector("writer", {Out(c.cols(64, 64))});
-    EXPECT_TRUE(of_rule(lint(s.finalize()), "false-serialization").empty());
+    EXPECT_TRUE(of_rule(lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off})), "false-serialization").empty());
   }
 }
 
@@ -304,7 +304,7 @@ Graph buggy_graph() {
   s.vector("dead", {In(x), Out(t)});                // warning: dead-write
   s.vector("reader", {In(c.cols(0, 96)), Out(y)});  // with writer: info
   s.vector("writer", {Out(c.cols(64, 64))});
-  return s.finalize();
+  return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
 }
 
 TEST(Lint, SeverityWerrorDisableAndHints) {
@@ -341,7 +341,7 @@ TEST(Lint, JsonFormatCarriesEveryField) {
 TEST(Lint, SameFindingsAfterAJsonRoundTrip) {
   const Graph g = buggy_graph();
   const auto direct = lint(g);
-  const auto via_json = lint(parse_scope_json(to_scope_json(g), "buggy.json"));
+  const auto via_json = lint(parse_scope_json(to_scope_json(g), "buggy.json", FinalizeOptions{.lint = Lint::Off}));
   EXPECT_EQ(all_text(direct), all_text(via_json));
   EXPECT_EQ(diagnostics_to_json(direct), diagnostics_to_json(via_json));
 }
@@ -355,7 +355,7 @@ TEST(Lint, PipelinedStagingRingIsClean) {
     s.vector("load", {In(x.cols(step.iter * 64, 64)), Out(ring[step])});
     s.vector("store", {In(ring[step]), Out(y.cols(step.iter * 64, 64))});
   });
-  const auto ds = lint(s.finalize());
+  const auto ds = lint(s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   EXPECT_TRUE(ds.empty()) << all_text(ds);
 }
 
@@ -379,7 +379,7 @@ std::vector<Diagnostic> lint_file(const std::string& name) {
   if (!bounds.empty()) return bounds;
   LintOptions options;
   options.machine = load_machine("a2a3");
-  return lint(parse_scope_json(text, name), options);
+  return lint(parse_scope_json(text, name, FinalizeOptions{.lint = Lint::Off}), options);
 }
 
 TEST(LintFixtures, EveryRuleHasABadAndACleanFile) {

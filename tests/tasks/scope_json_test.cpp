@@ -41,7 +41,7 @@ Graph rich_graph() {
     s.host("host_read", {In(frame.cols(8, 16))}).after(first);
   }
   s.vector("tail", {In(flat.reshape({64, 64}).slice({0, 8}, {64, 16}))});
-  return s.finalize();
+  return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
 }
 
 void expect_same_graph(const Graph& a, const Graph& b) {
@@ -110,7 +110,7 @@ void expect_same_graph(const Graph& a, const Graph& b) {
 TEST(ScopeJson, RoundTripGivesAnIdenticalGraph) {
   const Graph original = rich_graph();
   const std::string text = to_scope_json(original);
-  const Graph back = parse_scope_json(text, "rich.json");
+  const Graph back = parse_scope_json(text, "rich.json", FinalizeOptions{.lint = Lint::Off});
   back.verify();
   expect_same_graph(original, back);
   // Writing the imported graph gives the same bytes: nothing is lost or reordered.
@@ -133,7 +133,7 @@ TEST(ScopeJson, FileRoundTrip) {
   const auto path = std::filesystem::temp_directory_path() / "tg_scope_json_test.json";
   const Graph original = rich_graph();
   write_scope_json(original, path.string());
-  expect_same_graph(original, read_scope_json(path.string()));
+  expect_same_graph(original, read_scope_json(path.string(), FinalizeOptions{.lint = Lint::Off}));
   std::filesystem::remove(path);
   EXPECT_THROW(read_scope_json(path.string()), IoError);
 }
@@ -252,7 +252,7 @@ TEST(ScopeJson, FuzzCorpusReplays) {
     text << in.rdbuf();
     ++files;
     try {
-      parse_scope_json(text.str(), entry.path().filename().string());
+      parse_scope_json(text.str(), entry.path().filename().string(), FinalizeOptions{.lint = Lint::Off});
       ++parsed;
     } catch (const Error&) {
     } catch (const std::exception& e) {

@@ -1,0 +1,102 @@
+#include "scheduler/staging_pool.hpp"
+
+#include <cstdlib>
+#include <cstring>
+
+#include "runtime/bf16.hpp"
+#include "runtime/bytes_text.hpp"
+
+namespace tg {
+
+void StagingPool::Free::operator()(std::byte* p) const { std::free(p); }
+
+StagingPool::StagingPool() = default;
+StagingPool::~StagingPool() = default;
+
+namespace {
+
+constexpr std::size_t kAlign = 64;
+std::size_t aligned(std::size_t n) { return (n + kAlign - 1) / kAlign * kAlign; }
+
+template <class T> void fill_pattern(std::byte* data, std::size_t bytes, T value) {
+  const std::size_t n = bytes / sizeof(T);
+  for (std::size_t i = 0; i < n; ++i) std::memcpy(data + i * sizeof(T), &value, sizeof(T));
+}
+
+}  // namespace
+
+void fill_staging(std::byte* data, std::size_t bytes, DType dtype, StagingFill fill) {
+  if (fill == StagingFill::Zero) {
+    std::memset(data, 0, bytes);
+    return;
+  }
+  switch (dtype) {
+    case DType::FP32: fill_pattern<std::uint32_t>(data, bytes, 0x7FC00000u); break;  // quiet NaN
+    case DType::BF16: fill_pattern<std::uint16_t>(data, bytes, 0x7FC0u); break;
+    case DType::FP16: fill_pattern<std::uint16_t>(data, bytes, 0x7E00u); break;
+    default: std::memset(data, 0x5A, bytes); break;
+  }
+}
+
+void StagingPool::provide(const Graph& graph, std::vector<std::byte*>& memory, StagingFill fill,
+                          std::vector<Tensor>* kept) {
+  memory.resize(graph.buffers().size(), nullptr);
+  if (kept) {
+    for (const auto& b : graph.buffers()) {
+      if (b->role() != Role::Staging) continue;
+      Tensor t(b->name(), b->dtype(), b->shape());
+      if (fill != StagingFill::Zero) fill_staging(t.data(), t.bytes(), t.dtype(), fill);
+      memory[b->id()] = t.data();
+      kept->push_back(std::move(t));
+    }
+    return;
+  }
+  std::size_t need = 0;
+  for (const auto& b : graph.buffers())
+    if (b->role() == Role::Staging) need += aligned(b->bytes());
+  if (need > capacity_) {
+    arena_.reset();
+    auto* p = static_cast<std::byte*>(std::aligned_alloc(kAlign, need));
+    if (!p) throw Error(ErrorContext{.scope = graph.name()}, "cannot allocate " + bytes_text(need) + " of staging memory");
+    arena_.reset(p);
+    capacity_ = need;
+  }
+  std::size_t offset = 0;
+  for (const auto& b : graph.buffers()) {
+    if (b->role() != Role::Staging) continue;
+    std::byte* p = arena_.get() + offset;
+    fill_staging(p, b->bytes(), b->dtype(), fill);
+    memory[b->id()] = p;
+    offset += aligned(b->bytes());
+  }
+}
+
+RunMemory::RunMemory(const Graph& graph, Bindings* memory, StagingPool& pool, const RunOptions& options)
+    : bindings_(memory) {
+  if (bindings_) {
+    table_ = bindings_->memory_for(graph);
+    bindings_->begin_run();
+  } else {
+    table_.assign(graph.buffers().size(), nullptr);
+  }
+  try {
+    pool.provide(graph, table_, options.staging_fill, options.keep_staging ? &kept_ : nullptr);
+  } catch (...) {
+    if (bindings_) bindings_->end_run();
+    throw;
+  }
+}
+
+RunMemory::~RunMemory() {
+  if (bindings_) bindings_->end_run();
+}
+
+void RunMemory::fill_result(const Graph& graph, RunResult& result) {
+  if (bindings_)
+    for (const auto& b : graph.buffers())
+      if (b->role() == Role::Output || b->role() == Role::InOut) result.add_output(bindings_->tensor(b->name()));
+  for (auto& t : kept_) result.add_staging(std::move(t));
+  kept_.clear();
+}
+
+}  // namespace tg
