@@ -109,13 +109,15 @@ constexpr std::uint64_t kKib = 1024;
 
 // Read-time bounds (docs/machines.md). A block's duration is flops / rate or bytes /
 // bandwidth in ns, held in 64 bits: with at most 1e15 flops or bytes per block (scope JSON)
-// and at least 1 GFLOP/s or 1 GB/s per core, one block takes at most 1e15 ns. Latencies are
-// below 1e12 ns (1000 s) each.
+// and at least 1 GFLOP/s or 1 GB/s per core, one block takes at most 1e15 ns (2.6e17 with
+// the cube's M padding of at most 256x). Latencies are at most 1e12 ns (1000 s) each. Sums
+// over long chains of such blocks are the simulator's to saturate.
 constexpr double kMaxChipTera = 1e6;           // TFLOP/s, TOP/s per chip
 constexpr double kMinGiga = 1e-3, kMaxGiga = 1e9;  // GFLOP/s, GB/s figures as written
 constexpr double kMinPerCoreRate = 1e9;        // flops/s or bytes/s per core after division
 constexpr std::int64_t kMaxLatencyNs = 1000000000000;  // 1e12 ns
-constexpr std::int64_t kMaxCoreGroups = 20000, kMaxThreadsOrLanes = 1000, kMaxBoxRows = 4096;
+constexpr std::int64_t kMaxCoreGroups = 20000, kMaxThreadsOrLanes = 1000;
+constexpr std::int64_t kMaxBoxRows = 256;  // cube flops are scaled by up to this padding factor
 constexpr std::int64_t kMaxLineBytes = std::int64_t{1} << 20;
 constexpr std::int64_t kMaxBufferKib = std::int64_t{1} << 30;  // 1 TiB per on-chip buffer
 
@@ -287,13 +289,15 @@ void Machine::validate() const {
       {"vector_flops_per_s", vector_flops_per_s},       {"host_flops_per_s", host_flops_per_s},
       {"gm_bytes_per_s_per_core", gm_bytes_per_s_per_core}, {"hbm_bytes_per_s", hbm_bytes_per_s},
       {"host_bytes_per_s", host_bytes_per_s}};
+  // The same bounds as the JSON reader's: durations in ns must not overflow 64 bits.
   for (const auto& [field, value] : rates)
-    if (!(value > 0) || !std::isfinite(value)) fail(field, "must be a finite number > 0");
+    if (!(value >= kMinPerCoreRate) || !std::isfinite(value))
+      fail(field, "must be a finite number >= 1e9 (1 GFLOP/s or 1 GB/s per core; docs/machines.md)");
   const std::pair<const char*, std::int64_t> latencies[] = {
       {"orchestrator_submit_ns", orchestrator_submit_ns}, {"dispatch_ns", dispatch_ns}, {"pickup_ns", pickup_ns},
       {"fin_detect_ns", fin_detect_ns}, {"kernel_overhead_ns", kernel_overhead_ns}};
   for (const auto& [field, value] : latencies)
-    if (value < 0) fail(field, "must be >= 0");
+    if (value < 0 || value > kMaxLatencyNs) fail(field, "must be 0 to 1e12 ns");
   if (cube_m_box_rows < 1) fail("cube_m_box_rows", "must be >= 1");
   if (aiv_ub_usable_bytes > aiv_ub_bytes) fail("aiv_ub_usable_bytes", "is larger than aiv_ub_bytes");
 }
