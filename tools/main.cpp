@@ -46,7 +46,8 @@ void check_command_word(int argc, char** argv) {
       continue;
     }
     if (word == "-h" || word == "--help" || word == "--help-all") help = true;
-    if (!word.empty() && word[0] == '-') continue;
+    if (help || word.rfind("--log-level=", 0) == 0) continue;
+    if (!word.empty() && word[0] == '-') return;  // an unknown option: CLI11 names it
     const auto& commands = tg::cli::registered_commands();
     if (std::none_of(commands.begin(), commands.end(), [&](const auto& c) { return c.first == word; }))
       throw tg::cli::UsageError("unknown command '" + word + "'; the commands are " + command_list() +
