@@ -10,6 +10,8 @@
 #include <utility>
 
 #include "runtime/error.hpp"
+#include "runtime/json_checked.hpp"
+#include "runtime/text_file.hpp"
 #include "runtime/topology.hpp"
 
 namespace tg {
@@ -53,23 +55,24 @@ class ObjectReader {
     return v.get<std::string>();
   }
 
-  // A finite number >= min_value (and > 0 when positive is set).
-  double number(const std::string& key, const char* unit, bool positive) {
-    const std::string expect = std::string("a number of ") + unit + (positive ? " > 0" : " >= 0");
+  // A finite number in [min_value, max_value] (> 0 besides when positive is set): the
+  // bounds keep the simulator's durations (ns in 64 bits) from overflowing.
+  double number(const std::string& key, const char* unit, bool positive, double min_value, double max_value) {
+    const std::string expect = std::string("a number of ") + unit + " from " + fmt_number(min_value) + " to " +
+                               fmt_number(max_value) + (positive && min_value == 0 ? ", > 0" : "");
     const json& v = field(key, expect);
     if (!v.is_number()) fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
     const double x = v.get<double>();
-    if (!std::isfinite(x) || x < 0 || (positive && x == 0))
+    if (!std::isfinite(x) || x < min_value || x > max_value || (positive && x == 0))
       fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
     return x;
   }
 
-  std::int64_t integer(const std::string& key, const char* unit, std::int64_t min_value) {
-    const std::string expect = std::string("an integer number of ") + unit + " >= " + std::to_string(min_value);
-    const json& v = field(key, expect);
-    if (!v.is_number_integer() || v.get<std::int64_t>() < min_value)
-      fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
-    return v.get<std::int64_t>();
+  // An integer in [min_value, max_value], checked before it is narrowed to its field's type.
+  std::int64_t integer(const std::string& key, const char* unit, std::int64_t min_value, std::int64_t max_value) {
+    const json& v = field(key, std::string("an integer number of ") + unit);
+    return json_checked::integer_in(v, min_value, max_value, unit,
+                                    [&](const std::string& what) { fail(path_ + "/" + key, what); });
   }
 
   // Call after reading every field: names the first key that was not expected.
@@ -83,6 +86,12 @@ class ObjectReader {
   }
 
  private:
+  static std::string fmt_number(double x) {
+    std::ostringstream os;
+    os << x;
+    return os.str();
+  }
+
   const json& field(const std::string& key, const std::string& expect) {
     read_.insert(key);
     if (!object_.contains(key)) fail(path_ + "/" + key, "missing; " + expect);
@@ -98,51 +107,78 @@ class ObjectReader {
 constexpr double kTera = 1e12, kGiga = 1e9;
 constexpr std::uint64_t kKib = 1024;
 
+// Read-time bounds (docs/machines.md). A block's duration is flops / rate or bytes /
+// bandwidth in ns, held in 64 bits: with at most 1e15 flops or bytes per block (scope JSON)
+// and at least 1 GFLOP/s or 1 GB/s per core, one block takes at most 1e15 ns (2.6e17 with
+// the cube's M padding of at most 256x). Latencies are at most 1e12 ns (1000 s) each. Sums
+// over long chains of such blocks are the simulator's to saturate.
+constexpr double kMaxChipTera = 1e6;           // TFLOP/s, TOP/s per chip
+constexpr double kMinGiga = 1e-3, kMaxGiga = 1e9;  // GFLOP/s, GB/s figures as written
+constexpr double kMinPerCoreRate = 1e9;        // flops/s or bytes/s per core after division
+constexpr std::int64_t kMaxLatencyNs = 1000000000000;  // 1e12 ns
+constexpr std::int64_t kMaxCoreGroups = 20000, kMaxThreadsOrLanes = 1000;
+constexpr std::int64_t kMaxBoxRows = 256;  // cube flops are scaled by up to this padding factor
+constexpr std::int64_t kMaxLineBytes = std::int64_t{1} << 20;
+constexpr std::int64_t kMaxBufferKib = std::int64_t{1} << 30;  // 1 TiB per on-chip buffer
+
+// A per-core rate derived from a chip figure: too small a figure for the cores it is split
+// over would make durations overflow.
+void require_per_core_rate(ObjectReader& r, const std::string& path, double per_core, const char* unit) {
+  if (per_core < kMinPerCoreRate)
+    r.fail(path, "gives " + std::to_string(per_core / 1e9) + " G" + unit + " per core; must give at least 1 G" + unit +
+                     " per core (raise the figure or lower the core count)");
+}
+
 // Fills everything but topology and buffers (which the host preset takes from hwloc). On
 // the host every modelled core is a host core: its rates are the host lane's, so the chip
 // figures and the per-core GM figure are not part of machines/host.json.
 void read_rates_and_latencies(ObjectReader& root, Machine& m, bool host) {
   auto compute = root.object("compute");
-  m.host_flops_per_s = compute.number("host_gflops_per_lane", "GFLOP/s", true) * kGiga;
-  m.cube_m_box_rows = static_cast<int>(compute.integer("cube_m_box_rows", "rows", 1));
+  m.host_flops_per_s = compute.number("host_gflops_per_lane", "GFLOP/s", true, 1, kMaxGiga) * kGiga;
+  m.cube_m_box_rows = static_cast<int>(compute.integer("cube_m_box_rows", "rows", 1, kMaxBoxRows));
   if (host) {
     m.cube_bf16_flops_per_s = m.cube_int8_ops_per_s = m.vector_flops_per_s = m.host_flops_per_s;
   } else {
     // Per-core rates: the chip figure over the cores of that type.
-    m.cube_bf16_flops_per_s = compute.number("cube_bf16_tflops_per_chip", "TFLOP/s", true) * kTera / m.cores(CoreType::Aic);
-    m.cube_int8_ops_per_s = compute.number("cube_int8_tops_per_chip", "TOP/s", true) * kTera / m.cores(CoreType::Aic);
-    m.vector_flops_per_s = compute.number("vector_fp32_tflops_per_chip", "TFLOP/s", true) * kTera / m.cores(CoreType::Aiv);
+    auto per_core = [&](const char* key, const char* unit, CoreType type) {
+      const double rate = compute.number(key, unit, true, kMinGiga / 1e3, kMaxChipTera) * kTera / m.cores(type);
+      require_per_core_rate(compute, "/compute/" + std::string(key), rate, unit + 1);
+      return rate;
+    };
+    m.cube_bf16_flops_per_s = per_core("cube_bf16_tflops_per_chip", "TFLOP/s", CoreType::Aic);
+    m.cube_int8_ops_per_s = per_core("cube_int8_tops_per_chip", "TOP/s", CoreType::Aic);
+    m.vector_flops_per_s = per_core("vector_fp32_tflops_per_chip", "TFLOP/s", CoreType::Aiv);
   }
   compute.reject_unknown();
 
   auto memory = root.object("memory");
-  m.hbm_bytes_per_s = memory.number("hbm_gbytes_per_s", "GB/s", true) * kGiga;
-  m.host_bytes_per_s = memory.number("host_gbytes_per_s_per_lane", "GB/s", true) * kGiga;
+  m.hbm_bytes_per_s = memory.number("hbm_gbytes_per_s", "GB/s", true, 1, kMaxGiga) * kGiga;
+  m.host_bytes_per_s = memory.number("host_gbytes_per_s_per_lane", "GB/s", true, 1, kMaxGiga) * kGiga;
   m.gm_bytes_per_s_per_core =
-      host ? m.host_bytes_per_s : memory.number("gm_gbytes_per_s_per_core", "GB/s", true) * kGiga;
-  m.gm_line_bytes = static_cast<std::uint64_t>(memory.integer("gm_line_bytes", "bytes", 1));
+      host ? m.host_bytes_per_s : memory.number("gm_gbytes_per_s_per_core", "GB/s", true, 1, kMaxGiga) * kGiga;
+  m.gm_line_bytes = static_cast<std::uint64_t>(memory.integer("gm_line_bytes", "bytes", 1, kMaxLineBytes));
   memory.reject_unknown();
 
   auto latency = root.object("latency_ns");
-  m.orchestrator_submit_ns = latency.integer("orchestrator_submit", "ns", 0);
-  m.dispatch_ns = latency.integer("dispatch", "ns", 0);
-  m.pickup_ns = latency.integer("pickup", "ns", 0);
-  m.fin_detect_ns = latency.integer("fin_detect", "ns", 0);
-  m.kernel_overhead_ns = latency.integer("kernel_overhead", "ns", 0);
+  m.orchestrator_submit_ns = latency.integer("orchestrator_submit", "ns", 0, kMaxLatencyNs);
+  m.dispatch_ns = latency.integer("dispatch", "ns", 0, kMaxLatencyNs);
+  m.pickup_ns = latency.integer("pickup", "ns", 0, kMaxLatencyNs);
+  m.fin_detect_ns = latency.integer("fin_detect", "ns", 0, kMaxLatencyNs);
+  m.kernel_overhead_ns = latency.integer("kernel_overhead", "ns", 0, kMaxLatencyNs);
   latency.reject_unknown();
 }
 
 void read_topology(ObjectReader& root, Machine& m) {
   auto topology = root.object("topology");
-  m.core_groups = static_cast<int>(topology.integer("core_groups", "groups", 1));
-  m.scheduler_threads = static_cast<int>(topology.integer("scheduler_threads", "threads", 1));
-  m.host_lanes = static_cast<int>(topology.integer("host_lanes", "lanes", 1));
+  m.core_groups = static_cast<int>(topology.integer("core_groups", "groups", 1, kMaxCoreGroups));
+  m.scheduler_threads = static_cast<int>(topology.integer("scheduler_threads", "threads", 1, kMaxThreadsOrLanes));
+  m.host_lanes = static_cast<int>(topology.integer("host_lanes", "lanes", 1, kMaxThreadsOrLanes));
   topology.reject_unknown();
 }
 
 void read_buffers(ObjectReader& root, Machine& m) {
   auto buffers = root.object("buffers_kib");
-  auto kib = [&](const char* key) { return static_cast<std::uint64_t>(buffers.integer(key, "KiB", 1)) * kKib; };
+  auto kib = [&](const char* key) { return static_cast<std::uint64_t>(buffers.integer(key, "KiB", 1, kMaxBufferKib)) * kKib; };
   m.aiv_ub_bytes = kib("aiv_ub");
   m.aiv_ub_usable_bytes = kib("aiv_ub_usable");
   m.aic_l1_bytes = kib("aic_l1");
@@ -173,12 +209,7 @@ void fill_from_hwloc(Machine& m) {
 }
 
 Machine parse(std::string_view text, std::string_view origin, bool host_from_hwloc) {
-  json doc;
-  try {
-    doc = json::parse(text);
-  } catch (const json::parse_error& e) {
-    throw ConfigError(std::string(origin) + ": not valid JSON: " + e.what());
-  }
+  const json doc = json_checked::parse(text, origin, json_checked::PathStyle::Pointer);
   ObjectReader root(doc, std::string(origin), "");
   Machine m;
   m.name = root.text("name");
@@ -241,11 +272,7 @@ Machine load_machine(std::string_view name_or_path) {
     return m;
   }
   const std::string path(name_or_path);
-  std::ifstream in(path);
-  if (!in) throw IoError("cannot read machine file '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  Machine m = parse(text.str(), path, false);
+  Machine m = parse(read_text_file(path, "machine file"), path, false);
   m.origin = "file " + path;
   return m;
 }
@@ -262,13 +289,15 @@ void Machine::validate() const {
       {"vector_flops_per_s", vector_flops_per_s},       {"host_flops_per_s", host_flops_per_s},
       {"gm_bytes_per_s_per_core", gm_bytes_per_s_per_core}, {"hbm_bytes_per_s", hbm_bytes_per_s},
       {"host_bytes_per_s", host_bytes_per_s}};
+  // The same bounds as the JSON reader's: durations in ns must not overflow 64 bits.
   for (const auto& [field, value] : rates)
-    if (!(value > 0) || !std::isfinite(value)) fail(field, "must be a finite number > 0");
+    if (!(value >= kMinPerCoreRate) || !std::isfinite(value))
+      fail(field, "must be a finite number >= 1e9 (1 GFLOP/s or 1 GB/s per core; docs/machines.md)");
   const std::pair<const char*, std::int64_t> latencies[] = {
       {"orchestrator_submit_ns", orchestrator_submit_ns}, {"dispatch_ns", dispatch_ns}, {"pickup_ns", pickup_ns},
       {"fin_detect_ns", fin_detect_ns}, {"kernel_overhead_ns", kernel_overhead_ns}};
   for (const auto& [field, value] : latencies)
-    if (value < 0) fail(field, "must be >= 0");
+    if (value < 0 || value > kMaxLatencyNs) fail(field, "must be 0 to 1e12 ns");
   if (cube_m_box_rows < 1) fail("cube_m_box_rows", "must be >= 1");
   if (aiv_ub_usable_bytes > aiv_ub_bytes) fail("aiv_ub_usable_bytes", "is larger than aiv_ub_bytes");
 }

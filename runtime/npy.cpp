@@ -1,6 +1,7 @@
 #include "runtime/npy.hpp"
 
 #include <bit>
+#include <charconv>
 #include <cstring>
 #include <fstream>
 #include <iterator>
@@ -15,6 +16,10 @@ static_assert(std::endian::native == std::endian::little, ".npy I/O assumes a li
 
 constexpr char kMagic[] = "\x93NUMPY";
 constexpr std::size_t kMagicBytes = 6;
+// Header limits: numpy itself allows 64 dims; the runtime's boxes hold 8. Element counts
+// stay below 2^48 so that bytes (numel * 4) cannot overflow 64 bits.
+constexpr std::size_t kMaxRank = 8;
+constexpr std::int64_t kMaxElements = std::int64_t{1} << 48;
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& what) {
   throw IoError(".npy file '" + file.string() + "': " + what);
@@ -72,21 +77,27 @@ Header parse_header(const std::filesystem::path& file, const std::string& header
   const auto shape_end = header.find(')', shape_at);
   if (shape_end == std::string::npos) fail(file, "unterminated 'shape' tuple in header");
   Shape shape;
+  const std::string tuple = header.substr(shape_at, shape_end - shape_at + 1);
+  std::int64_t numel = 1;
   std::size_t pos = shape_at + 1;
   while (true) {
     pos = skip_spaces(header, pos);
     if (pos >= shape_end) break;
-    std::size_t used = 0;
-    long long dim = -1;
-    try {
-      dim = std::stoll(header.substr(pos, shape_end - pos), &used);
-    } catch (const std::exception&) {
-      fail(file, "'shape' tuple holds something other than integers: " + header.substr(shape_at, shape_end - shape_at + 1));
-    }
-    if (dim < 0) fail(file, "negative dimension in 'shape'");
+    if (header[pos] == '-') fail(file, "negative dimension in 'shape' " + tuple);
+    std::int64_t dim = -1;
+    const auto [end, ec] = std::from_chars(header.data() + pos, header.data() + shape_end, dim);
+    if (ec == std::errc::result_out_of_range || (ec == std::errc{} && dim > kMaxElements))
+      fail(file, "dimension in 'shape' " + tuple + " is above 2^48");
+    if (ec != std::errc{}) fail(file, "'shape' tuple holds something other than integers: " + tuple);
+    if (shape.size() == kMaxRank) fail(file, "'shape' " + tuple + " has more than " + std::to_string(kMaxRank) + " dims");
+    if (dim > 0 && numel > kMaxElements / dim) fail(file, "'shape' " + tuple + " holds more than 2^48 elements");
+    numel *= dim;
     shape.push_back(dim);
-    pos = skip_spaces(header, pos + used);
-    if (pos < shape_end && header[pos] == ',') ++pos;
+    pos = skip_spaces(header, static_cast<std::size_t>(end - header.data()));
+    if (pos < shape_end && header[pos] == ',')
+      ++pos;
+    else if (pos < shape_end)
+      fail(file, "'shape' tuple holds something other than integers: " + tuple);
   }
   return Header{*dtype, std::move(shape)};
 }
@@ -134,6 +145,8 @@ void write_npy(const std::filesystem::path& file, const Tensor& buffer) {
 }
 
 NpyArray read_npy(const std::filesystem::path& file) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory; expected a .npy file");
   std::ifstream in(file, std::ios::binary);
   if (!in) fail(file, "cannot open for reading (missing file?)");
   char prefix[kMagicBytes + 2] = {};
@@ -160,6 +173,13 @@ NpyArray read_npy(const std::filesystem::path& file) {
   auto [dtype, shape] = parse_header(file, header);
   NpyArray array{dtype, shape, {}};
   const auto expected_bytes = static_cast<std::size_t>(array.numel()) * size_of(dtype);
+  // The file's size says how much data there is: a header claiming more is refused before
+  // anything is allocated.
+  const auto data_offset = static_cast<std::uintmax_t>(in.tellg());
+  const auto file_bytes = std::filesystem::file_size(file, ec);
+  if (!ec && file_bytes >= data_offset && file_bytes - data_offset < expected_bytes)
+    fail(file, "data truncated: shape " + to_string(shape) + " of " + std::string(name_of(dtype)) + " needs " +
+                   std::to_string(expected_bytes) + " bytes, file holds " + std::to_string(file_bytes - data_offset));
   array.bytes.resize(expected_bytes);
   in.read(reinterpret_cast<char*>(array.bytes.data()), static_cast<std::streamsize>(expected_bytes));
   if (static_cast<std::size_t>(in.gcount()) != expected_bytes)

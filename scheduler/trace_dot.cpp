@@ -10,13 +10,23 @@
 namespace tg {
 namespace {
 
-// A DOT double-quoted string; `\n` in `text` becomes a DOT line break.
+// A DOT double-quoted string; `\n` in `text` becomes a DOT line break. Other control
+// characters (NUL included) would end or corrupt the string for Graphviz: they are shown as
+// a visible `\xHH` (an escaped backslash, so the label reads exactly that).
 std::string quoted(const std::string& text) {
+  static constexpr char kHex[] = "0123456789abcdef";
   std::string s = "\"";
   for (char c : text) {
+    const auto byte = static_cast<unsigned char>(c);
     if (c == '"' || c == '\\') s += '\\';
     if (c == '\n') {
       s += "\\n";
+      continue;
+    }
+    if (byte < 0x20 || byte == 0x7f) {
+      s += "\\\\x";
+      s += kHex[byte >> 4];
+      s += kHex[byte & 0xf];
       continue;
     }
     s += c;

@@ -9,6 +9,8 @@
 #include <nlohmann/json.hpp>
 #include <sstream>
 
+#include "runtime/json_checked.hpp"
+#include "runtime/text_file.hpp"
 #include "tasks/scope_json.hpp"
 #include "tasks/scope_json_document.hpp"
 
@@ -20,6 +22,14 @@ using Json = nlohmann::json;
 
 constexpr std::size_t kMaxJsonRank = 8;  // Box stores up to 8 dims inline
 constexpr std::int64_t kMaxElements = std::int64_t{1} << 48;
+// Cost figures per block: beyond these the simulator's durations (ns, 64 bits) overflow
+// (docs/json_scope_format.md).
+constexpr double kMaxCostFigure = 1e15;
+// Blocks of all tasks together: the simulator and the executors keep per-block records
+// (timeline rows for each subslot, dispatch spans, events: about kBytesPerBlock), so a task
+// of 2^31 blocks would need hundreds of GiB before the first one ran.
+constexpr std::int64_t kMaxScopeBlocks = std::int64_t{1} << 24;
+constexpr std::int64_t kBytesPerBlock = 256;
 
 using scope_json::at;
 using scope_json::Document;
@@ -73,10 +83,14 @@ class Reader {
     if (!j.is_boolean()) fail(path, std::string("expected true or false, found ") + j.type_name());
     return j.get<bool>();
   }
-  double non_negative(const Json& j, const std::string& path) const {
+  double non_negative(const Json& j, const std::string& path, double hi) const {
     if (!j.is_number()) fail(path, std::string("expected a number, found ") + j.type_name());
     const double v = j.get<double>();
-    if (!std::isfinite(v) || v < 0) fail(path, "expected a finite number >= 0, found " + j.dump());
+    if (!std::isfinite(v) || v < 0 || v > hi) {
+      std::ostringstream range;
+      range << "expected a finite number from 0 to " << hi << ", found " << j.dump();
+      fail(path, range.str());
+    }
     return v;
   }
   DType dtype(const Json& j, const std::string& path) const {
@@ -209,6 +223,7 @@ ParsedArg read_arg(const Reader& r, const Json& j, const std::string& p, const D
 
 void read_tasks(const Reader& r, const Json& j, Document& doc) {
   r.array(j, "tasks");
+  std::int64_t total_blocks = 0;
   for (std::size_t i = 0; i < j.size(); ++i) {
     const auto p = at("tasks", i);
     const Json& o = r.object(j[i], p, {"id", "name", "kind", "block_num", "scope", "sync_start", "mix_slots", "args", "cost", "after"});
@@ -223,6 +238,13 @@ void read_tasks(const Reader& r, const Json& j, Document& doc) {
     t.kind = *parsed_kind;
     if (const Json* b = r.optional(o, "block_num"))
       t.block_num = static_cast<int>(r.integer(*b, dot(p, "block_num"), 1, std::numeric_limits<int>::max()));
+    total_blocks += t.block_num;
+    if (total_blocks > kMaxScopeBlocks)
+      r.fail(dot(p, "block_num"), "the tasks up to here add up to " + std::to_string(total_blocks) +
+                                      " SPMD blocks; a run keeps about " + std::to_string(kBytesPerBlock) +
+                                      " bytes per block (" + std::to_string(total_blocks * kBytesPerBlock >> 20) +
+                                      " MiB), so a scope may have at most " + std::to_string(kMaxScopeBlocks) +
+                                      " blocks in all");
     t.scope = scope_index(r, o, p, doc);
     if (const Json* s = r.optional(o, "sync_start")) t.sync_start = r.boolean(*s, dot(p, "sync_start"));
     if (const Json* m = r.optional(o, "mix_slots")) {
@@ -235,8 +257,8 @@ void read_tasks(const Reader& r, const Json& j, Document& doc) {
       const auto cp = dot(p, "cost");
       const Json& co = r.object(*c, cp, {"flops", "bytes", "working_set_bytes", "int8"});
       CostHint hint;
-      if (const Json* v = r.optional(co, "flops")) hint.flops = r.non_negative(*v, dot(cp, "flops"));
-      if (const Json* v = r.optional(co, "bytes")) hint.bytes = r.non_negative(*v, dot(cp, "bytes"));
+      if (const Json* v = r.optional(co, "flops")) hint.flops = r.non_negative(*v, dot(cp, "flops"), kMaxCostFigure);
+      if (const Json* v = r.optional(co, "bytes")) hint.bytes = r.non_negative(*v, dot(cp, "bytes"), kMaxCostFigure);
       if (const Json* v = r.optional(co, "working_set_bytes"))
         hint.working_set_bytes = static_cast<std::uint64_t>(r.integer(*v, dot(cp, "working_set_bytes"), 0, std::numeric_limits<std::int64_t>::max()));
       if (const Json* v = r.optional(co, "int8")) hint.int8 = r.boolean(*v, dot(cp, "int8"));
@@ -300,12 +322,7 @@ void fail(std::string_view origin, const std::string& path, const std::string& w
 
 Graph parse_scope_json(std::string_view text, std::string_view origin, const FinalizeOptions& options) {
   const Reader r(origin);
-  Json doc_json;
-  try {
-    doc_json = Json::parse(text.begin(), text.end());
-  } catch (const Json::exception& e) {
-    throw ConfigError(std::string(origin) + ": not valid JSON: " + e.what());
-  }
+  const Json doc_json = json_checked::parse(text, origin, json_checked::PathStyle::Dotted);
   const Json& top = r.object(doc_json, "", {"format", "version", "name", "comment", "scopes", "buffers", "tasks", "edges"});
   if (const Json* f = r.optional(top, "format"))
     if (r.string(*f, "format") != kScopeJsonFormat) r.fail("format", "expected \"" + std::string(kScopeJsonFormat) + "\"");
@@ -328,12 +345,7 @@ Graph parse_scope_json(std::string_view text, std::string_view origin, const Fin
 }
 
 Graph read_scope_json(const std::string& path, const FinalizeOptions& options) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw IoError("cannot open JSON scope '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  if (in.bad()) throw IoError("reading JSON scope '" + path + "' failed");
-  return parse_scope_json(text.str(), path, options);
+  return parse_scope_json(read_text_file(path, "JSON scope"), path, options);
 }
 
 }  // namespace tg

@@ -8,6 +8,7 @@
 
 #include "models/deepseek_v3_2/scope1_run.hpp"
 #include "runtime/topology.hpp"
+#include "scheduler/strategy.hpp"
 #include "tools/command.hpp"
 #include "tools/run_model.hpp"
 
@@ -42,12 +43,18 @@ int run_demo(const DemoOptions& o) {
 tg::cli::CommandRegistration demo_command{"demo", [](CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("demo", "Run DeepSeek V3.2 decode scope 1 on the host (golden-checked), then on the modelled a2a3 with traces");
   auto o = std::make_shared<DemoOptions>();
-  cmd->add_option("--threads", o->threads, "host threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--threads", o->threads, "host threads (0 = all cores)")->check(tg::cli::threads_in_range());
   cmd->add_option("--config", o->config, "small | full")->capture_default_str();
-  cmd->add_option("--seed", o->seed, "seed of the generated inputs")->capture_default_str();
-  cmd->add_option("--out", o->out_dir, "folder for the HTML swimlane and the Perfetto trace")->capture_default_str();
+  cmd->add_option("--seed", o->seed, "seed of the generated inputs")
+      ->check(tg::cli::integer_in(0, UINT64_MAX, "a 64-bit unsigned seed"))
+      ->capture_default_str();
+  cmd->add_option("--out", o->out_dir, "folder for the HTML swimlane and the Perfetto trace")
+      ->check(tg::cli::non_empty_path("a folder name"))
+      ->capture_default_str();
   cmd->add_option("--machine", o->machine, "modelled chip")->capture_default_str();
-  cmd->add_option("--strategy", o->strategy, "simulator dispatch strategy")->capture_default_str();
+  cmd->add_option("--strategy", o->strategy, "simulator dispatch strategy")
+      ->check(CLI::IsMember(tg::strategy_names()))
+      ->capture_default_str();
   cmd->callback([&exit_code, o] { exit_code = run_demo(*o); });
 }};
 

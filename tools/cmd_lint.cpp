@@ -1,12 +1,11 @@
 // tilegraph lint FILE.json: the alias analysis of tasks/lint.hpp on a JSON scope file.
 // Exit code 0 when clean, 1 on errors (or warnings with --werror), 2 when the file cannot
-// be read or parsed (main reports the tg::Error).
-#include <fstream>
+// be read or parsed (main reports the tg::Error; docs/cli.md).
 #include <iostream>
 #include <memory>
-#include <sstream>
 
 #include "runtime/machine.hpp"
+#include "runtime/text_file.hpp"
 #include "tasks/lint.hpp"
 #include "tasks/scope_json.hpp"
 #include "tools/command.hpp"
@@ -21,14 +20,6 @@ struct LintArgs {
   bool no_hints = false;
   std::vector<std::string> disabled;
 };
-
-std::string read_text(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  if (!in) throw tg::IoError("lint: cannot open JSON scope '" + path + "'");
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
 
 void print(const std::vector<tg::Diagnostic>& diagnostics, const std::string& format, const std::string& subject) {
   if (format == "json") {
@@ -45,7 +36,7 @@ void print(const std::vector<tg::Diagnostic>& diagnostics, const std::string& fo
 }
 
 int run_lint(const LintArgs& args) {
-  const std::string text = read_text(args.file);
+  const std::string text = tg::read_text_file(args.file, "JSON scope");
   // Boxes outside their buffers stop the reader, so they are reported first, all of them.
   auto bounds = tg::lint_scope_json_bounds(text, args.file);
   if (!bounds.empty()) {

@@ -5,10 +5,15 @@
 #include <memory>
 
 #include "models/common/registry.hpp"
+#include "scheduler/strategy.hpp"
 #include "tools/command.hpp"
 #include "tools/run_model.hpp"
 
 namespace {
+
+// Decode batches beyond this are not what the model scopes are for; their tensors would
+// take gigabytes before the first task runs (docs/cli.md).
+constexpr std::uint64_t kMaxBatch = 4096;
 
 std::string model_list() {
   std::string text;
@@ -27,23 +32,33 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
   auto* cmd = app.add_subcommand("run", "Run a model scope on the host and check it against its golden, stage by stage");
   cmd->footer("models:" + model_list() +
               "\nexit code: 0 when every stage's local check is within tolerance and lint found no error, 1 otherwise, "
-              "2 for bad options, configs or files");
+              "2 for bad options, configs or files, 3 for a failure while running (docs/cli.md)");
   auto request = std::make_shared<tg::cli::ModelRunRequest>();
   cmd->add_option("model", request->model, "model name (see the list below)")->required();
   cmd->add_option("--config", request->options.config, "small | full")->capture_default_str();
-  cmd->add_option("--batch", request->options.batch, "batch (decode tokens); 0 = the config's")->check(CLI::NonNegativeNumber);
-  cmd->add_option("--seed", request->seed, "seed of the generated inputs")->capture_default_str();
-  cmd->add_option("--inputs", request->inputs_dir, "read DIR/inputs/NAME.npy instead of generating inputs");
-  cmd->add_option("--dump", request->dump_dir, "write DIR/{inputs,staging,outputs}/NAME.npy");
-  cmd->add_option("--threads", request->threads, "host threads (0 = all cores)")->check(CLI::NonNegativeNumber);
+  cmd->add_option("--batch", request->options.batch, "batch (decode tokens); 0 = the config's")
+      ->check(tg::cli::integer_in(0, kMaxBatch, "0 = the config's batch"));
+  cmd->add_option("--seed", request->seed, "seed of the generated inputs")
+      ->check(tg::cli::integer_in(0, UINT64_MAX, "a 64-bit unsigned seed"))
+      ->capture_default_str();
+  cmd->add_option("--inputs", request->inputs_dir, "read DIR/inputs/NAME.npy instead of generating inputs")
+      ->check(tg::cli::non_empty_path("a folder holding inputs/NAME.npy"));
+  cmd->add_option("--dump", request->dump_dir, "write DIR/{inputs,staging,outputs}/NAME.npy")
+      ->check(tg::cli::non_empty_path("a folder to write the tensors into"));
+  cmd->add_option("--threads", request->threads, "host threads (0 = all cores)")->check(tg::cli::threads_in_range());
   cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
   cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V4 qkv: decode | prefill)");
   cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below); implies --allow-hazards, exits 1");
+  auto* machine = cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)");
+  cmd->add_option("--strategy", request->strategy, "simulator dispatch strategy (with --machine)")
+      ->check(CLI::IsMember(tg::strategy_names()))
+      ->needs(machine)
+      ->capture_default_str();
+  cmd->add_option("--trace", request->trace_file, "Perfetto JSON of the simulated run")
+      ->check(tg::cli::output_file("a file name for the Perfetto JSON"));
+  cmd->add_option("--html", request->html_file, "HTML swimlane of the simulated run")
+      ->check(tg::cli::output_file("a file name for the HTML swimlane"));
   cmd->add_flag("--allow-hazards", request->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
-  cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)");
-  cmd->add_option("--strategy", request->strategy, "simulator dispatch strategy")->capture_default_str();
-  cmd->add_option("--trace", request->trace_file, "Perfetto JSON of the simulated run");
-  cmd->add_option("--html", request->html_file, "HTML swimlane of the simulated run");
   cmd->callback([&exit_code, request] { exit_code = tg::cli::run_model(*request, std::cout); });
 }};
 

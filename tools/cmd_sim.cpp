@@ -5,6 +5,7 @@
 #include <filesystem>
 #include <iostream>
 
+#include "runtime/atomic_file.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
 #include "scheduler/schedule_analysis.hpp"
@@ -18,6 +19,8 @@
 #include "tools/command.hpp"
 
 namespace {
+
+constexpr std::uint64_t kMaxRingKib = std::uint64_t{1} << 32;  // 4 TiB: ring_kib * 1024 cannot wrap
 
 struct SimArgs {
   std::string file;
@@ -68,11 +71,11 @@ int run_sim(const SimArgs& a) {
     events.push_back(std::to_string(result.events));
     without_cost = result.tasks_without_cost;
     if (const auto path = per_strategy_path(a.trace, name, several); !path.empty()) {
-      tg::write_perfetto_trace(graph, result.timeline, path);
+      tg::write_stream_atomically(path, [&](std::ostream& out) { tg::write_perfetto_trace(graph, result.timeline, out); });
       std::cerr << "wrote " << path << "\n";
     }
     if (const auto path = per_strategy_path(a.html, name, several); !path.empty()) {
-      tg::write_html_swimlane(graph, result.timeline, path);
+      tg::write_stream_atomically(path, [&](std::ostream& out) { tg::write_html_swimlane(graph, result.timeline, out); });
       std::cerr << "wrote " << path << "\n";
     }
     if (!several) {
@@ -113,9 +116,12 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
   cmd->add_option("--staging", args->staging, "staging release: at last use, or at scope exit from FIFO rings")
       ->check(CLI::IsMember({"last-use", "scope-exit"}))
       ->capture_default_str();
-  cmd->add_option("--ring-kib", args->ring_kib, "size of each scope depth's ring in KiB (scope-exit; 0 = unbounded)");
-  cmd->add_option("--trace", args->trace, "write a Perfetto / Chrome trace JSON (per strategy with --strategy all)");
-  cmd->add_option("--html", args->html, "write a self-contained HTML swimlane (per strategy with --strategy all)");
+  cmd->add_option("--ring-kib", args->ring_kib, "size of each scope depth's ring in KiB (scope-exit; 0 = unbounded)")
+      ->check(tg::cli::integer_in(0, kMaxRingKib, "KiB; 0 = unbounded, at most 4 TiB"));
+  cmd->add_option("--trace", args->trace, "write a Perfetto / Chrome trace JSON (per strategy with --strategy all)")
+      ->check(tg::cli::output_file("a file name for the Perfetto JSON"));
+  cmd->add_option("--html", args->html, "write a self-contained HTML swimlane (per strategy with --strategy all)")
+      ->check(tg::cli::output_file("a file name for the HTML swimlane"));
   cmd->add_flag("--allow-hazards", args->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->add_flag("--show-machine", args->show_machine, "print the machine's figures first");
   cmd->callback([&exit_code, args] { exit_code = run_sim(*args); });

@@ -11,10 +11,12 @@
 #include <optional>
 #include <random>
 
+#include "runtime/atomic_file.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
+#include "scheduler/strategy.hpp"
 #include "scheduler/trace_dot.hpp"
 #include "scheduler/trace_html.hpp"
 #include "scheduler/trace_perfetto.hpp"
@@ -134,19 +136,15 @@ int run_trace(const TraceArgs& a) {
   std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << timeline.rows.size()
             << " rows on " << timeline.source << ", makespan " << static_cast<double>(timeline.makespan_ns) / 1000.0 << " us\n";
   if (!a.html.empty()) {
-    tg::write_html_swimlane(graph, timeline, a.html);
+    tg::write_stream_atomically(a.html, [&](std::ostream& out) { tg::write_html_swimlane(graph, timeline, out); });
     report_file("swimlane", a.html);
   }
   if (!a.perfetto.empty()) {
-    tg::write_perfetto_trace(graph, timeline, a.perfetto);
+    tg::write_stream_atomically(a.perfetto, [&](std::ostream& out) { tg::write_perfetto_trace(graph, timeline, out); });
     report_file("Perfetto trace (open in ui.perfetto.dev)", a.perfetto);
   }
   if (!a.dot.empty()) {
-    std::ofstream out(a.dot);
-    if (!out) throw tg::IoError("cannot open '" + a.dot + "' to write the DOT graph; check that the directory exists");
-    tg::write_dot(graph, out);
-    out.close();
-    if (!out) throw tg::IoError("writing the DOT graph '" + a.dot + "' failed");
+    tg::write_stream_atomically(a.dot, [&](std::ostream& out) { tg::write_dot(graph, out); });
     report_file("DOT graph", a.dot);
   }
   return 0;
@@ -156,12 +154,20 @@ tg::cli::CommandRegistration trace_command{"trace", [](CLI::App& app, int& exit_
   auto* cmd = app.add_subcommand("trace", "Run a scope (host executor, or --machine to simulate) and write its swimlane / trace / graph");
   auto args = std::make_shared<TraceArgs>();
   cmd->add_option("scope", args->scope, "`demo` (built-in scope) or a JSON scope file")->required();
-  cmd->add_option("--html", args->html, "self-contained HTML swimlane to write");
-  cmd->add_option("--perfetto", args->perfetto, "Chrome/Perfetto trace JSON to write");
-  cmd->add_option("--dot", args->dot, "Graphviz DOT of the graph to write");
-  cmd->add_option("--threads", args->threads, "host executor threads (0 = all cores)");
-  cmd->add_option("--machine", args->machine, "simulate on this machine preset or JSON file instead of running on the host");
-  cmd->add_option("--strategy", args->strategy, "dispatch strategy for --machine")->capture_default_str();
+  cmd->add_option("--html", args->html, "self-contained HTML swimlane to write")
+      ->check(tg::cli::output_file("a file name for the HTML swimlane"));
+  cmd->add_option("--perfetto", args->perfetto, "Chrome/Perfetto trace JSON to write")
+      ->check(tg::cli::output_file("a file name for the Perfetto JSON"));
+  cmd->add_option("--dot", args->dot, "Graphviz DOT of the graph to write")
+      ->check(tg::cli::output_file("a file name for the DOT graph"));
+  auto* threads = cmd->add_option("--threads", args->threads, "host executor threads (0 = all cores)")
+                      ->check(tg::cli::threads_in_range());
+  auto* machine = cmd->add_option("--machine", args->machine, "simulate on this machine preset or JSON file instead of running on the host");
+  cmd->add_option("--strategy", args->strategy, "dispatch strategy for --machine")
+      ->check(CLI::IsMember(tg::strategy_names()))
+      ->needs(machine)
+      ->capture_default_str();
+  threads->excludes(machine);
   cmd->add_flag("--allow-hazards", args->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->callback([&exit_code, args] { exit_code = run_trace(*args); });
 }};

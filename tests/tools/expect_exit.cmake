@@ -1,0 +1,32 @@
+# Runs one command line and checks its exit code and a fragment of its output, e.g.
+#   cmake -DCOMMAND=tilegraph;sim;x.json -DEXPECT_CODE=2 -DEXPECT_TEXT=duplicate -P expect_exit.cmake
+# EMPTY_LAST=1 appends an empty argument (CMake lists cannot hold one reliably).
+# NO_CONTROL_CHARS=1 also fails when the output holds a raw control character other than
+# tab and newline (the DOT escaping check).
+if(EMPTY_LAST)
+  execute_process(COMMAND ${COMMAND} "" RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+else()
+  execute_process(COMMAND ${COMMAND} RESULT_VARIABLE code OUTPUT_VARIABLE out ERROR_VARIABLE err)
+endif()
+set(all "${out}${err}")
+string(REPLACE ";" " " shown "${COMMAND}")
+if(NOT "${code}" STREQUAL "${EXPECT_CODE}")
+  message(FATAL_ERROR "`${shown}` exited with ${code}, expected ${EXPECT_CODE}; its output:\n${all}")
+endif()
+string(FIND "${all}" "${EXPECT_TEXT}" at)
+if(at EQUAL -1)
+  message(FATAL_ERROR "`${shown}` did not print \"${EXPECT_TEXT}\"; its output:\n${all}")
+endif()
+if(NO_CONTROL_CHARS)
+  foreach(c RANGE 1 31)
+    if(c EQUAL 9 OR c EQUAL 10)
+      continue()
+    endif()
+    string(ASCII ${c} ch)
+    string(FIND "${all}" "${ch}" raw)
+    if(NOT raw EQUAL -1)
+      message(FATAL_ERROR "`${shown}` printed a raw control character ${c}:\n${all}")
+    endif()
+  endforeach()
+endif()
+message(STATUS "exit ${code}, printed \"${EXPECT_TEXT}\"")

@@ -1,0 +1,38 @@
+// tilegraph internal-throw KIND: throws an exception of the named kind out of a command, so
+// the tests can check that main turns each one into its documented exit code and message
+// (docs/cli.md) instead of an abort. Hidden from --help.
+#include <new>
+#include <stdexcept>
+
+#include "runtime/error.hpp"
+#include "tools/command.hpp"
+
+namespace {
+
+[[noreturn]] void throw_kind(const std::string& kind) {
+  if (kind == "config") throw tg::ConfigError("internal-throw: a ConfigError");
+  if (kind == "io") throw tg::IoError("internal-throw: an IoError");
+  if (kind == "shape") throw tg::ShapeError("internal-throw: a ShapeError");
+  if (kind == "graph") throw tg::GraphError("internal-throw: a GraphError");
+  if (kind == "capacity") throw tg::CapacityError("internal-throw: a CapacityError");
+  if (kind == "kernel") throw tg::KernelError("internal_task", 3, "internal-throw: a KernelError");
+  if (kind == "error") throw tg::Error("internal-throw: a tg::Error");
+  if (kind == "bad-alloc") throw std::bad_alloc();
+  if (kind == "std") throw std::out_of_range("internal-throw: a std::out_of_range");
+  throw 42;  // "other": not even a std::exception
+}
+
+tg::cli::CommandRegistration internal_throw_command{"internal-throw", [](CLI::App& app, int& exit_code) {
+  auto* cmd = app.add_subcommand("internal-throw", "test hook: throw an exception of KIND");
+  cmd->group("");  // hidden
+  auto kind = std::make_shared<std::string>();
+  cmd->add_option("kind", *kind, "exception kind")
+      ->required()
+      ->check(CLI::IsMember({"config", "io", "shape", "graph", "capacity", "kernel", "error", "bad-alloc", "std", "other"}));
+  cmd->callback([&exit_code, kind] {
+    exit_code = 0;
+    throw_kind(*kind);
+  });
+}};
+
+}  // namespace
