@@ -28,7 +28,7 @@ std::string ErrorContext::location() const {
     out += part;
   };
   std::string where = file;
-  if (!json_path.empty()) where += (where.empty() ? "" : " ") + json_path;
+  if (!json_path.empty()) where += (where.empty() ? "" : ": ") + json_path;
   add(where);
   if (!option.empty()) add("option " + option);
   // The task says which scope in the message when both are known; the scope alone otherwise.

@@ -21,12 +21,12 @@ struct ErrorContext {
   std::string buffer{};
   std::string region{};     // "[0:16, 0:64]", buffer coordinates
   std::string file{};
-  std::string json_path{};  // "/tasks/3/args/1/box"
+  std::string json_path{};  // "tasks[3].args[1].box"
   std::string option{};     // CLI option, "--threads"
 
   // Fields of `more` fill the ones this context leaves empty.
   ErrorContext merged(const ErrorContext& more) const;
-  // "file.json /tasks/3: task 'x#3': arg 2 (b)" (empty when no field is set)
+  // "file.json: tasks[3].args[1]: task 'x#3': arg 2 (b)" (empty when no field is set)
   std::string location() const;
 };
 
@@ -57,6 +57,9 @@ class Error : public std::runtime_error {
    public:                                                                                  \
     explicit Name(const std::string& message) : Error(message) {}                           \
     Name(ErrorContext context, const std::string& detail) : Error(std::move(context), detail) {} \
+    /* fields for tools, and a message already written in full */                         \
+    Name(ErrorContext context, const std::string& detail, const std::string& what_text)     \
+        : Error(std::move(context), detail, what_text) {}                                   \
     [[noreturn]] void rethrow_with(const ErrorContext& more) const override {               \
       throw Name(context().merged(more), detail());                                         \
     }                                                                                       \

@@ -90,7 +90,7 @@ std::string without_tag(const char* what) {
 Json parse(std::string_view text, std::string_view origin, PathStyle style) {
   PathTracker tracker(style);
   auto fail = [&](const std::string& path, const std::string& what) {
-    throw ConfigError(std::string(origin) + ": " + path + ": " + what);
+    throw ConfigError(ErrorContext{.file = std::string(origin), .json_path = path}, what);
   };
   Json::parser_callback_t callback = [&](int, Json::parse_event_t event, Json& parsed) {
     tracker.on_event(event, parsed, fail);
@@ -102,7 +102,7 @@ Json parse(std::string_view text, std::string_view origin, PathStyle style) {
     // 406: a number literal beyond a double's range; the tracker is at its key.
     fail(tracker.path(), without_tag(e.what()) + "; numbers must fit a double (magnitude below 1.8e308)");
   } catch (const Json::exception& e) {
-    throw ConfigError(std::string(origin) + ": not valid JSON: " + e.what());
+    throw ConfigError(ErrorContext{.file = std::string(origin)}, std::string("not valid JSON: ") + e.what());
   }
   return {};
 }

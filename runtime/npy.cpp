@@ -22,7 +22,7 @@ constexpr std::size_t kMaxRank = 8;
 constexpr std::int64_t kMaxElements = std::int64_t{1} << 48;
 
 [[noreturn]] void fail(const std::filesystem::path& file, const std::string& what) {
-  throw IoError(".npy file '" + file.string() + "': " + what);
+  throw IoError(ErrorContext{.file = file.string()}, what, ".npy file '" + file.string() + "': " + what);
 }
 
 std::optional<DType> dtype_of_descr(const std::string& descr) {

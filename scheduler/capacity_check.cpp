@@ -40,7 +40,8 @@ void check_capacity(const Graph& graph, const Machine& machine) {
   if (found.empty()) return;
   std::string msg = found.front().message;
   if (found.size() > 1) msg += " (and " + std::to_string(found.size() - 1) + " more tasks over capacity)";
-  throw CapacityError(msg);
+  const Task& task = graph.task(found.front().task);
+  throw CapacityError(ErrorContext{.scope = graph.name(), .task_id = task.id, .task = task.label()}, msg, msg);
 }
 
 }  // namespace tg

@@ -10,23 +10,31 @@ namespace tg {
 
 Task& TaskRef::task() const { return scope_->tasks_.at(id_); }
 
+namespace {
+
+ErrorContext about(const Scope& scope, const Task& task) {
+  return ErrorContext{.scope = scope.name(), .task_id = task.id, .task = task.label()};
+}
+
+}  // namespace
+
 TaskRef& TaskRef::blocks(int block_num) {
   if (block_num < 1)
-    throw GraphError("task '" + task().label() + "': block_num " + std::to_string(block_num) + " must be >= 1");
+    throw GraphError(about(*scope_, task()), "block_num " + std::to_string(block_num) + " must be >= 1");
   task().block_num = block_num;
   return *this;
 }
 
 TaskRef& TaskRef::cost(const CostHint& hint) {
   if (hint.flops < 0 || hint.bytes < 0)
-    throw GraphError("task '" + task().label() + "': cost hint flops and bytes must be >= 0");
+    throw GraphError(about(*scope_, task()), "cost hint flops and bytes must be >= 0");
   task().cost = hint;
   return *this;
 }
 
 TaskRef& TaskRef::after(TaskId predecessor) {
   if (predecessor >= scope_->tasks_.size())
-    throw GraphError("task '" + task().label() + "': after() names task id " + std::to_string(predecessor) +
+    throw GraphError(about(*scope_, task()), "after() names task id " + std::to_string(predecessor) +
                      ", which does not exist");
   task().after.push_back(predecessor);
   return *this;
@@ -39,14 +47,14 @@ TaskRef& TaskRef::sync_start(bool on) {
 
 TaskRef& TaskRef::mix_slots(std::uint8_t slots) {
   if (task().kind != TaskKind::Mix || slots == 0 || slots > kSlotAll)
-    throw GraphError("task '" + task().label() + "': mix_slots applies to MIX tasks, with a non-empty subset of AIC|AIV0|AIV1");
+    throw GraphError(about(*scope_, task()), "mix_slots applies to MIX tasks, with a non-empty subset of AIC|AIV0|AIV1");
   task().mix_slots = slots;
   return *this;
 }
 
 TaskRef& TaskRef::expect_dtypes(std::vector<std::optional<DType>> dtypes) {
   if (dtypes.size() != task().args.size())
-    throw GraphError("task '" + task().label() + "': expect_dtypes got " + std::to_string(dtypes.size()) +
+    throw GraphError(about(*scope_, task()), "expect_dtypes got " + std::to_string(dtypes.size()) +
                      " entries for " + std::to_string(task().args.size()) + " args; give one per arg (nullopt = any)");
   task().expected_dtypes = std::move(dtypes);
   return *this;
@@ -69,6 +77,7 @@ View Scope::buffer(std::string name, Shape shape, DType dtype, Role role) {
   } catch (const Error& e) {
     e.rethrow_with(ErrorContext{.scope = name_});
   }
+  buffer_ids_.emplace(b->name(), b->id());
   buffers_.push_back(b);
   buffer_scopes_.push_back(scope_stack_.back());
   return View(*b);
@@ -82,8 +91,7 @@ StagingRing Scope::staging_ring(const std::string& name, int stages, const Shape
 }
 
 const Buffer* Scope::find_buffer(std::string_view name) const {
-  for (const auto& b : buffers_)
-    if (b->name() == name) return b.get();
+  if (const auto it = buffer_ids_.find(std::string(name)); it != buffer_ids_.end()) return buffers_[it->second].get();
   return nullptr;
 }
 
@@ -141,6 +149,7 @@ Graph Scope::finalize(const FinalizeOptions& options) {
   Graph g = Graph::assemble(name_, std::move(buffers_), std::move(buffer_scopes_), std::move(tasks_),
                             std::move(edges_), std::move(scopes_));
   buffers_.clear();
+  buffer_ids_.clear();
   buffer_scopes_.clear();
   tasks_.clear();
   edges_.clear();

@@ -4,6 +4,7 @@
 // read and write. finalize() hands back an immutable Graph.
 #include <functional>
 #include <memory>
+#include <unordered_map>
 #include <string>
 #include <vector>
 
@@ -125,6 +126,7 @@ class Scope {
   friend class TaskRef;
   std::string name_;
   std::vector<std::shared_ptr<const Buffer>> buffers_;
+  std::unordered_map<std::string, std::uint32_t> buffer_ids_;  // name -> id: O(1) duplicate check
   std::vector<std::uint32_t> buffer_scopes_;
   std::vector<Task> tasks_;
   std::vector<Edge> edges_;

@@ -316,7 +316,7 @@ void read_edges(const Reader& r, const Json& j, Document& doc) {
 
 namespace scope_json {
 void fail(std::string_view origin, const std::string& path, const std::string& what) {
-  throw ConfigError(std::string(origin) + ": " + (path.empty() ? "(top level)" : path) + ": " + what);
+  throw ConfigError(ErrorContext{.file = std::string(origin), .json_path = path.empty() ? "(top level)" : path}, what);
 }
 }  // namespace scope_json
 
