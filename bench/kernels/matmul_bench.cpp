@@ -1,5 +1,7 @@
 // matmul on the shapes, 1 and 2 threads (2 = the caller splits N in two column
-// tiles, one per TBB task), each as a fraction of its roofline bound.
+// tiles, one per TBB task), on every path this CPU has, each as a fraction of its roofline
+// bound: max(flops at the probed peak of the path's instructions, compulsory bytes (A, B and
+// C once each) at the probed STREAM bandwidth).
 #include <benchmark/benchmark.h>
 
 #include <oneapi/tbb/global_control.h>
@@ -21,7 +23,7 @@ void matmul_bench(benchmark::State& state) {
   const auto path = static_cast<CpuPath>(state.range(4));
   const bool int8 = state.range(5) != 0;
   if (!kernels::cpu_path_supported(path)) {
-    state.SkipWithError("path not supported on this CPU");
+    state.SkipWithError(("skipped: this CPU cannot run the " + std::string(kernels::name_of(path)) + " path").c_str());
     return;
   }
   kernels::ScopedCpuPath scoped(path);
@@ -31,7 +33,7 @@ void matmul_bench(benchmark::State& state) {
   auto c = random_buffer("c", out, {m, n}, 3);
   const View av(*a), bv(*b), cv(*c);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  const std::int64_t half = (n / 2 + 31) / 32 * 32;  // a 32-column boundary
+  const std::int64_t half = (n / 2 + 47) / 48 * 48;  // a boundary of every path's column tiles
   for (auto _ : state) {
     if (threads == 1) {
       kernels::matmul(av, bv, cv);
@@ -46,10 +48,8 @@ void matmul_bench(benchmark::State& state) {
   const auto& lim = machine_limits();
   const double ops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   const double bytes = static_cast<double>(a->bytes() + b->bytes() + c->bytes());
-  const double peak = (int8 ? lim.int8_dot_gops : lim.bf16_dot_gflops) * threads;
-  const double bw = threads == 1 ? lim.triad_gbs_1 : lim.triad_gbs_2;
-  report_roofline(state, ops, bytes, path == CpuPath::avx512 ? peak : lim.fp32_fma_gflops * threads, bw,
-                  path == CpuPath::avx512 ? (int8 ? "int8_vnni_peak" : "bf16_dot_peak") : "fp32_fma_peak");
+  report_roofline(state, ops, bytes, lim.matmul_peak_gops(path, int8) * threads, lim.triad_gbs(threads),
+                  lim.matmul_peak_name(path, int8));
 }
 
 void register_shapes() {
@@ -57,29 +57,32 @@ void register_shapes() {
     std::int64_t m, k, n;
     bool int8;
   };
+  // Decode shapes (M 8-16, K 1024-7168, N 512-24576) and GEMM 1024^3.
   const Shape shapes[] = {
-      {16, 7168, 1536, false},  {16, 1536, 24576, false}, {16, 7168, 576, false}, {1024, 1024, 1024, false},
-      {8, 1024, 32768, true},   {128, 1024, 32768, true},
+      {16, 1536, 1536, false}, {16, 7168, 1536, false}, {16, 1536, 24576, false}, {16, 7168, 576, false},
+      {8, 1024, 512, false},   {8, 7168, 2048, false},  {1024, 1024, 1024, false},
+      {16, 1536, 1536, true},  {8, 1024, 32768, true},  {16, 7168, 1536, true},   {128, 1024, 32768, true},
+      {1024, 1024, 1024, true},
   };
-  for (const Shape& s : shapes)
-    for (int threads : {1, 2}) {
-      const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/avx512/M" +
-                               std::to_string(s.m) + "_K" + std::to_string(s.k) + "_N" + std::to_string(s.n) +
-                               "/threads:" + std::to_string(threads);
-      auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-                    ->Args({s.m, s.k, s.n, threads, static_cast<int>(CpuPath::avx512), s.int8})
-                    ->Unit(benchmark::kMicrosecond);
-      if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
-    }
-  // The fallback paths on one decode shape, for the ratio between paths.
-  for (CpuPath p : {CpuPath::avx2, CpuPath::scalar})
-    for (bool int8 : {false, true}) {
-      const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/" +
-                               std::string(kernels::name_of(p)) + "/M16_K1536_N1536/threads:1";
-      benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-          ->Args({16, 1536, 1536, 1, static_cast<int>(p), int8})
-          ->Unit(benchmark::kMicrosecond);
-    }
+  for (CpuPath p : {CpuPath::avx512, CpuPath::avx2})
+    for (const Shape& s : shapes)
+      for (int threads : {1, 2}) {
+        const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/" +
+                                 std::string(kernels::name_of(p)) + "/M" + std::to_string(s.m) + "_K" +
+                                 std::to_string(s.k) + "_N" + std::to_string(s.n) + "/threads:" +
+                                 std::to_string(threads);
+        auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+                      ->Args({s.m, s.k, s.n, threads, static_cast<int>(p), s.int8})
+                      ->Unit(benchmark::kMicrosecond);
+        if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
+      }
+  // The scalar path on one decode shape, for the ratio between paths.
+  for (bool int8 : {false, true}) {
+    const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/scalar/M16_K1536_N1536/threads:1";
+    benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+        ->Args({16, 1536, 1536, 1, static_cast<int>(CpuPath::scalar), int8})
+        ->Unit(benchmark::kMicrosecond);
+  }
 }
 
 const bool registered = (register_shapes(), true);

@@ -1,13 +1,307 @@
-// The AVX2 matmul path: the portable loops (matmul_loops_body.hpp) compiled with AVX2 + FMA,
-// vectorized by the compiler along N in the documented summation order (so bit-identical to
-// the scalar path). Not register-tiled: C rows stay in L1 and are re-read per k-pair; about
-// 4x slower than a hand-tiled kernel would be, and the path only runs on CPUs without
-// AVX512_BF16 / VNNI.
+// The AVX2 matmul path (AVX2 + FMA, 16 ymm registers), row-major B: a 4 x 24 register tile
+// (12 fp32 accumulators: FMA latency 4 x 2 pipes needs >= 8) over B panels widened once per
+// K chunk into an L1 buffer that every row block of A reads.
+//   bf16: B widened to fp32 (exact), A widened to fp32; each C element is one FMA chain over
+//     k in the documented order (matmul.hpp: per pair, odd element first), so the result is
+//     the scalar path's bit for bit (a bf16 product is exact in fp32, so fma(a, b, c) rounds
+//     once like c + a * b; they differ only if a product is below 2^-126 or overflows).
+//   int8: B widened to int16 pairs (B[k, n], B[k+1, n]) per 32-bit lane, A broadcast as int16
+//     pairs, vpmaddwd + vpaddd: exact for every int8 input (vpmaddubsw would saturate at
+//     -128 * -128 * 2), sums wrap modulo 2^32 like the scalar path.
+// Transposed B keeps the portable loops (matmul_loops_body.hpp) compiled with AVX2.
+// Cost: O(M*N*K); B is read once per call from memory (K chunks outer, 24-column tiles inner,
+// the next tile's lines prefetched while the current one is widened), A once per K chunk.
+#include <immintrin.h>
+
+#include <cstdint>
+#include <cstdlib>
+#include <type_traits>
+#include <utility>
+
 #include "kernels/detail/matmul_loops_body.hpp"
 
 namespace tg::kernels::detail {
+namespace {
 
-void matmul_bf16_avx2(const MatmulArgs& args) { bf16_matmul(args); }
-void matmul_int8_avx2(const MatmulArgs& args) { int8_matmul(args); }
+inline std::int64_t min_of(std::int64_t a, std::int64_t b) { return a < b ? a : b; }
+
+// Calls f(0) ... f(N-1) with compile-time indices, so GCC keeps accumulator arrays indexed
+// through it in registers (with loop indices GCC 12 kept them on the stack).
+template <int N, class F>
+[[gnu::always_inline]] inline void unroll(F&& f) {
+  [&]<int... I>(std::integer_sequence<int, I...>) { (f(std::integral_constant<int, I>{}), ...); }(
+      std::make_integer_sequence<int, N>{});
+}
+
+constexpr int kRows = 4;                   // rows of A per register tile
+constexpr int kVectors = 3;                // ymm vectors of 8 columns per tile row
+constexpr int kCols = 8 * kVectors;        // 24 columns of B per tile
+constexpr std::int64_t kKChunk = 256;      // K rows per panel; even, so pairs never straddle chunks
+
+// Lane mask for the first n of 8 (maskload / maskstore of column tails).
+inline __m256i lane_mask(int n) {
+  const __m256i index = _mm256_setr_epi32(0, 1, 2, 3, 4, 5, 6, 7);
+  return _mm256_cmpgt_epi32(_mm256_set1_epi32(n), index);
+}
+
+// ---- bf16 --------------------------------------------------------------------------------
+// Panel row i of a K chunk holds the B row that is added i-th: rows come in pairs (2p+1, 2p)
+// (odd first, as vdpbf16ps adds them); an odd K's last pair is (zero row, K-1), which adds
+// +0 first exactly as the scalar path's (c + 0) does. A is packed in the same order.
+inline std::int64_t panel_source_row(std::int64_t i, std::int64_t k) {
+  const std::int64_t pair = i / 2, odd = 2 * pair + 1;
+  if (i % 2 == 0) return odd < k ? odd : -1;  // -1: the zero row
+  return 2 * pair;
+}
+
+inline __m256 widen8(const std::uint16_t* p) {
+  const __m128i h = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p));
+  return _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(h), 16));
+}
+
+// Widens a kc x nb tile of B (row stride ldb) into panel[kc_padded][24] fp32 in added order,
+// zero past nb columns; prefetches the same rows of the next tile (the DRAM stream).
+void widen_b_panel(const std::uint16_t* b, std::int64_t ldb, std::int64_t kc, int nb, const std::uint16_t* next,
+                   float* panel) {
+  const std::int64_t rows = (kc + 1) / 2 * 2;
+  for (std::int64_t i = 0; i < rows; ++i) {
+    float* out = panel + i * kCols;
+    const std::int64_t src = panel_source_row(i, kc);
+    if (src < 0) {
+      unroll<kVectors>([&](auto j) { _mm256_store_ps(out + 8 * j, _mm256_setzero_ps()); });
+      continue;
+    }
+    const std::uint16_t* row = b + src * ldb;
+    if (next) {
+      _mm_prefetch(reinterpret_cast<const char*>(next + src * ldb), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(next + src * ldb + kCols - 1), _MM_HINT_T0);
+    }
+    if (nb == kCols) {
+      unroll<kVectors>([&](auto j) { _mm256_store_ps(out + 8 * j, widen8(row + 8 * j)); });
+    } else {
+      for (int j = 0; j < kCols; ++j) out[j] = j < nb ? widen(row[j]) : 0.0f;
+    }
+  }
+}
+
+// Packs rows [m0, m0 + mr) of an A K-chunk as fp32 blocks of 4 rows: a_pack[i][r] = A[r, k(i)]
+// in added order (rows past mr and the zero row are 0).
+void pack_a_bf16(const std::uint16_t* a, std::int64_t lda, std::int64_t m, std::int64_t kc, float* a_pack) {
+  const std::int64_t rows = (kc + 1) / 2 * 2;
+  for (std::int64_t m0 = 0; m0 < m; m0 += kRows) {
+    float* block = a_pack + (m0 / kRows) * rows * kRows;
+    const std::int64_t mr = min_of(kRows, m - m0);
+    for (std::int64_t i = 0; i < rows; ++i) {
+      const std::int64_t src = panel_source_row(i, kc);
+      for (std::int64_t r = 0; r < kRows; ++r)
+        block[i * kRows + r] = (src >= 0 && r < mr) ? widen(a[(m0 + r) * lda + src]) : 0.0f;
+    }
+  }
+}
+
+// C[MR x nb] (+)= A block . panel over `rows` panel rows; one FMA chain per C element.
+template <int MR>
+void tile_bf16(const float* a_block, const float* panel, std::int64_t rows, float* c, std::int64_t ldc, int nb,
+               bool load_c) {
+  __m256 acc[MR][kVectors];
+  __m256i mask[kVectors];
+  unroll<kVectors>([&](auto j) { mask[j] = lane_mask(nb - 8 * j); });
+  const bool full = nb == kCols;
+  unroll<MR>([&](auto r) {
+    unroll<kVectors>([&](auto j) {
+      if (!load_c) acc[r][j] = _mm256_setzero_ps();
+      else if (full) acc[r][j] = _mm256_loadu_ps(c + r * ldc + 8 * j);
+      else acc[r][j] = _mm256_maskload_ps(c + r * ldc + 8 * j, mask[j]);
+    });
+  });
+  for (std::int64_t i = 0; i < rows; ++i) {
+    const float* b = panel + i * kCols;
+    const __m256 b0 = _mm256_load_ps(b), b1 = _mm256_load_ps(b + 8), b2 = _mm256_load_ps(b + 16);
+    unroll<MR>([&](auto r) {
+      const __m256 av = _mm256_broadcast_ss(a_block + i * kRows + r);
+      acc[r][0] = _mm256_fmadd_ps(av, b0, acc[r][0]);
+      acc[r][1] = _mm256_fmadd_ps(av, b1, acc[r][1]);
+      acc[r][2] = _mm256_fmadd_ps(av, b2, acc[r][2]);
+    });
+  }
+  unroll<MR>([&](auto r) {
+    unroll<kVectors>([&](auto j) {
+      if (full) _mm256_storeu_ps(c + r * ldc + 8 * j, acc[r][j]);
+      else _mm256_maskstore_ps(c + r * ldc + 8 * j, mask[j], acc[r][j]);
+    });
+  });
+}
+
+using Bf16Tile = void (*)(const float*, const float*, std::int64_t, float*, std::int64_t, int, bool);
+constexpr Bf16Tile kBf16Tiles[] = {tile_bf16<1>, tile_bf16<2>, tile_bf16<3>, tile_bf16<4>};
+
+// Per-thread scratch, 32-byte aligned, grown on demand.
+template <class T>
+T* scratch(int slot, std::int64_t count) {
+  struct Block {
+    void* p = nullptr;
+    std::int64_t bytes = 0;
+    ~Block() { std::free(p); }
+  };
+  thread_local Block blocks[2];
+  Block& blk = blocks[slot];
+  const std::int64_t bytes = (count * static_cast<std::int64_t>(sizeof(T)) + 63) / 64 * 64;
+  if (blk.bytes < bytes) {
+    std::free(blk.p);
+    blk.p = std::aligned_alloc(64, static_cast<std::size_t>(bytes));
+    blk.bytes = bytes;
+  }
+  return static_cast<T*>(blk.p);
+}
+
+void bf16_row_major_tiled(const MatmulArgs& g) {
+  const auto* a = static_cast<const std::uint16_t*>(g.a);
+  const auto* b = static_cast<const std::uint16_t*>(g.b);
+  auto* c = static_cast<float*>(g.c);
+  const std::int64_t row_blocks = (g.m + kRows - 1) / kRows;
+  alignas(32) static thread_local float panel[kKChunk * kCols];
+  float* a_pack = scratch<float>(0, row_blocks * kRows * kKChunk);
+  for (std::int64_t k0 = 0; k0 < g.k; k0 += kKChunk) {
+    const std::int64_t kc = min_of(kKChunk, g.k - k0), rows = (kc + 1) / 2 * 2;
+    const bool load_c = g.accumulate || k0 > 0;
+    pack_a_bf16(a + k0, g.lda, g.m, kc, a_pack);
+    for (std::int64_t n0 = 0; n0 < g.n; n0 += kCols) {
+      const int nb = static_cast<int>(min_of(kCols, g.n - n0));
+      const std::uint16_t* tile_b = b + k0 * g.ldb + n0;
+      widen_b_panel(tile_b, g.ldb, kc, nb, n0 + kCols < g.n ? tile_b + kCols : nullptr, panel);
+      for (std::int64_t m0 = 0; m0 < g.m; m0 += kRows) {
+        const int mr = static_cast<int>(min_of(kRows, g.m - m0));
+        kBf16Tiles[mr - 1](a_pack + (m0 / kRows) * rows * kRows, panel, rows, c + m0 * g.ldc + n0, g.ldc, nb,
+                           load_c);
+      }
+    }
+  }
+}
+
+// ---- int8 --------------------------------------------------------------------------------
+// Panel: per k-pair p, 24 columns of int16 pairs (B[2p, n], B[2p+1, n]) (an odd K pairs its
+// last row with 0), 3 ymm per pair. A: per k-pair and row, the int16 pair (A[r, 2p], A[r, 2p+1]).
+constexpr int kInt8Rows = 4;
+constexpr int kInt8Vectors = 2;                 // 4 x 16 tile: 8 accumulators + 2 B + 4 A + 1 product
+constexpr int kInt8Cols = 8 * kInt8Vectors;
+constexpr std::int64_t kInt8KChunk = 512;       // 256 pairs x 16 columns x 4 bytes = 16 KB
+
+void widen_b_int8(const std::int8_t* b, std::int64_t ldb, std::int64_t kc, int nb, const std::int8_t* next,
+                  std::int32_t* panel) {
+  for (std::int64_t kk = 0; kk < kc; kk += 2) {
+    const std::int8_t* r0 = b + kk * ldb;
+    const std::int8_t* r1 = kk + 1 < kc ? r0 + ldb : nullptr;
+    if (next) {
+      _mm_prefetch(reinterpret_cast<const char*>(next + kk * ldb), _MM_HINT_T0);
+      if (r1) _mm_prefetch(reinterpret_cast<const char*>(next + (kk + 1) * ldb), _MM_HINT_T0);
+    }
+    std::int32_t* out = panel + (kk / 2) * kInt8Cols;
+    if (nb == kInt8Cols && r1) {
+      const __m256i lo = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r0)));
+      const __m256i hi = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r1)));
+      // unpack works within 128-bit lanes: columns 0-3 | 8-11 and 4-7 | 12-15; permute back.
+      const __m256i p0 = _mm256_unpacklo_epi16(lo, hi), p1 = _mm256_unpackhi_epi16(lo, hi);
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out), _mm256_permute2x128_si256(p0, p1, 0x20));
+      _mm256_store_si256(reinterpret_cast<__m256i*>(out + 8), _mm256_permute2x128_si256(p0, p1, 0x31));
+    } else {
+      for (int j = 0; j < kInt8Cols; ++j) {
+        const std::uint32_t even = j < nb ? static_cast<std::uint16_t>(static_cast<std::int16_t>(r0[j])) : 0u;
+        const std::uint32_t odd = (j < nb && r1) ? static_cast<std::uint16_t>(static_cast<std::int16_t>(r1[j])) : 0u;
+        out[j] = static_cast<std::int32_t>(even | (odd << 16));
+      }
+    }
+  }
+}
+
+void pack_a_int8(const std::int8_t* a, std::int64_t lda, std::int64_t m, std::int64_t kc, std::int32_t* a_pack) {
+  const std::int64_t pairs = (kc + 1) / 2;
+  for (std::int64_t m0 = 0; m0 < m; m0 += kInt8Rows) {
+    std::int32_t* block = a_pack + (m0 / kInt8Rows) * pairs * kInt8Rows;
+    const std::int64_t mr = min_of(kInt8Rows, m - m0);
+    for (std::int64_t p = 0; p < pairs; ++p)
+      for (std::int64_t r = 0; r < kInt8Rows; ++r) {
+        std::uint32_t v = 0;
+        if (r < mr) {
+          const std::int8_t* row = a + (m0 + r) * lda;
+          v = static_cast<std::uint16_t>(static_cast<std::int16_t>(row[2 * p]));
+          if (2 * p + 1 < kc) v |= static_cast<std::uint32_t>(static_cast<std::uint16_t>(row[2 * p + 1])) << 16;
+        }
+        block[p * kInt8Rows + r] = static_cast<std::int32_t>(v);
+      }
+  }
+}
+
+template <int MR>
+void tile_int8(const std::int32_t* a_block, const std::int32_t* panel, std::int64_t pairs, std::int32_t* c,
+               std::int64_t ldc, int nb, bool load_c) {
+  __m256i acc[MR][kInt8Vectors];
+  __m256i mask[kInt8Vectors];
+  unroll<kInt8Vectors>([&](auto j) { mask[j] = lane_mask(nb - 8 * j); });
+  const bool full = nb == kInt8Cols;
+  unroll<MR>([&](auto r) {
+    unroll<kInt8Vectors>([&](auto j) {
+      int* p = reinterpret_cast<int*>(c + r * ldc + 8 * j);
+      if (!load_c) acc[r][j] = _mm256_setzero_si256();
+      else if (full) acc[r][j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+      else acc[r][j] = _mm256_maskload_epi32(p, mask[j]);
+    });
+  });
+  for (std::int64_t p = 0; p < pairs; ++p) {
+    const __m256i* b = reinterpret_cast<const __m256i*>(panel + p * kInt8Cols);
+    const __m256i b0 = _mm256_load_si256(b), b1 = _mm256_load_si256(b + 1);
+    unroll<MR>([&](auto r) {
+      const __m256i av = _mm256_set1_epi32(a_block[p * kInt8Rows + r]);
+      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(av, b0));
+      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(av, b1));
+    });
+  }
+  unroll<MR>([&](auto r) {
+    unroll<kInt8Vectors>([&](auto j) {
+      int* p = reinterpret_cast<int*>(c + r * ldc + 8 * j);
+      if (full) _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), acc[r][j]);
+      else _mm256_maskstore_epi32(p, mask[j], acc[r][j]);
+    });
+  });
+}
+
+using Int8Tile = void (*)(const std::int32_t*, const std::int32_t*, std::int64_t, std::int32_t*, std::int64_t, int,
+                          bool);
+constexpr Int8Tile kInt8Tiles[] = {tile_int8<1>, tile_int8<2>, tile_int8<3>, tile_int8<4>};
+
+void int8_row_major_tiled(const MatmulArgs& g) {
+  const auto* a = static_cast<const std::int8_t*>(g.a);
+  const auto* b = static_cast<const std::int8_t*>(g.b);
+  auto* c = static_cast<std::int32_t*>(g.c);
+  const std::int64_t row_blocks = (g.m + kInt8Rows - 1) / kInt8Rows;
+  alignas(32) static thread_local std::int32_t panel[kInt8KChunk / 2 * kInt8Cols];
+  std::int32_t* a_pack = scratch<std::int32_t>(1, row_blocks * kInt8Rows * (kInt8KChunk / 2));
+  for (std::int64_t k0 = 0; k0 < g.k; k0 += kInt8KChunk) {
+    const std::int64_t kc = min_of(kInt8KChunk, g.k - k0), pairs = (kc + 1) / 2;
+    const bool load_c = g.accumulate || k0 > 0;
+    pack_a_int8(a + k0, g.lda, g.m, kc, a_pack);
+    for (std::int64_t n0 = 0; n0 < g.n; n0 += kInt8Cols) {
+      const int nb = static_cast<int>(min_of(kInt8Cols, g.n - n0));
+      const std::int8_t* tile_b = b + k0 * g.ldb + n0;
+      widen_b_int8(tile_b, g.ldb, kc, nb, n0 + kInt8Cols < g.n ? tile_b + kInt8Cols : nullptr, panel);
+      for (std::int64_t m0 = 0; m0 < g.m; m0 += kInt8Rows) {
+        const int mr = static_cast<int>(min_of(kInt8Rows, g.m - m0));
+        kInt8Tiles[mr - 1](a_pack + (m0 / kInt8Rows) * pairs * kInt8Rows, panel, pairs, c + m0 * g.ldc + n0, g.ldc,
+                           nb, load_c);
+      }
+    }
+  }
+}
+
+}  // namespace
+
+void matmul_bf16_avx2(const MatmulArgs& args) {
+  if (args.b_transposed) bf16_matmul(args);
+  else bf16_row_major_tiled(args);
+}
+
+void matmul_int8_avx2(const MatmulArgs& args) {
+  if (args.b_transposed) int8_matmul(args);
+  else int8_row_major_tiled(args);
+}
 
 }  // namespace tg::kernels::detail
