@@ -7,21 +7,28 @@
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include <chrono>
+#include <memory>
+#include <vector>
+
 #include "bench_support.hpp"
 #include "kernels/cpu_path.hpp"
 #include "kernels/matmul.hpp"
+#include "kernels/packed_weights.hpp"
 
 namespace tg::bench {
 namespace {
 
 using kernels::CpuPath;
 
-// args: M, K, N, threads, path, int8 (0/1)
+// args: M, K, N, threads, path, int8 (0/1), packed weights (0/1: B packed once before the
+// timed loop, the packing time reported apart as pack_ms)
 void matmul_bench(benchmark::State& state) {
   const std::int64_t m = state.range(0), k = state.range(1), n = state.range(2);
   const int threads = static_cast<int>(state.range(3));
   const auto path = static_cast<CpuPath>(state.range(4));
   const bool int8 = state.range(5) != 0;
+  const bool packed = state.range(6) != 0;
   if (!kernels::cpu_path_supported(path)) {
     state.SkipWithError(("skipped: this CPU cannot run the " + std::string(kernels::name_of(path)) + " path").c_str());
     return;
@@ -34,13 +41,25 @@ void matmul_bench(benchmark::State& state) {
   const View av(*a), bv(*b), cv(*c);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
   const std::int64_t half = (n / 2 + 47) / 48 * 48;  // a boundary of every path's column tiles
+  // Packed: one PackedWeights per thread's column half, as a caller binding weights would.
+  std::vector<std::unique_ptr<kernels::PackedWeights>> weights;
+  if (packed) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (threads == 1) weights.push_back(std::make_unique<kernels::PackedWeights>(bv));
+    else
+      for (int t = 0; t < 2; ++t)
+        weights.push_back(std::make_unique<kernels::PackedWeights>(t == 0 ? bv.cols(0, half) : bv.cols(half, n - half)));
+    state.counters["pack_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
   for (auto _ : state) {
     if (threads == 1) {
-      kernels::matmul(av, bv, cv);
+      if (packed) kernels::matmul(av, *weights[0], cv);
+      else kernels::matmul(av, bv, cv);
     } else {
       tbb::parallel_for(0, 2, [&](int t) {
         const std::int64_t c0 = t == 0 ? 0 : half, cn = t == 0 ? half : n - half;
-        kernels::matmul(av, bv.cols(c0, cn), cv.cols(c0, cn));
+        if (packed) kernels::matmul(av, *weights[static_cast<std::size_t>(t)], cv.cols(c0, cn));
+        else kernels::matmul(av, bv.cols(c0, cn), cv.cols(c0, cn));
       });
     }
     benchmark::ClobberMemory();
@@ -65,22 +84,23 @@ void register_shapes() {
       {1024, 1024, 1024, true},
   };
   for (CpuPath p : {CpuPath::avx512, CpuPath::avx2})
-    for (const Shape& s : shapes)
-      for (int threads : {1, 2}) {
-        const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/" +
-                                 std::string(kernels::name_of(p)) + "/M" + std::to_string(s.m) + "_K" +
-                                 std::to_string(s.k) + "_N" + std::to_string(s.n) + "/threads:" +
-                                 std::to_string(threads);
-        auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-                      ->Args({s.m, s.k, s.n, threads, static_cast<int>(p), s.int8})
-                      ->Unit(benchmark::kMicrosecond);
-        if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
-      }
+    for (bool packed : {false, true})
+      for (const Shape& s : shapes)
+        for (int threads : {1, 2}) {
+          const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/" +
+                                   std::string(kernels::name_of(p)) + (packed ? "/packed" : "/view") + "/M" +
+                                   std::to_string(s.m) + "_K" + std::to_string(s.k) + "_N" + std::to_string(s.n) +
+                                   "/threads:" + std::to_string(threads);
+          auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+                        ->Args({s.m, s.k, s.n, threads, static_cast<int>(p), s.int8, packed})
+                        ->Unit(benchmark::kMicrosecond);
+          if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
+        }
   // The scalar path on one decode shape, for the ratio between paths.
   for (bool int8 : {false, true}) {
-    const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/scalar/M16_K1536_N1536/threads:1";
+    const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/scalar/view/M16_K1536_N1536/threads:1";
     benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-        ->Args({16, 1536, 1536, 1, static_cast<int>(CpuPath::scalar), int8})
+        ->Args({16, 1536, 1536, 1, static_cast<int>(CpuPath::scalar), int8, 0})
         ->Unit(benchmark::kMicrosecond);
   }
 }

@@ -37,6 +37,7 @@ constexpr int kRows = 4;                   // rows of A per register tile
 constexpr int kVectors = 3;                // ymm vectors of 8 columns per tile row
 constexpr int kCols = 8 * kVectors;        // 24 columns of B per tile
 constexpr std::int64_t kKChunk = 256;      // K rows per panel; even, so pairs never straddle chunks
+static_assert(kCols == kPackedColsBf16);
 
 // Lane mask for the first n of 8 (maskload / maskstore of column tails).
 inline __m256i lane_mask(int n) {
@@ -167,8 +168,12 @@ void bf16_row_major_tiled(const MatmulArgs& g) {
     pack_a_bf16(a + k0, g.lda, g.m, kc, a_pack);
     for (std::int64_t n0 = 0; n0 < g.n; n0 += kCols) {
       const int nb = static_cast<int>(min_of(kCols, g.n - n0));
-      const std::uint16_t* tile_b = b + k0 * g.ldb + n0;
-      widen_b_panel(tile_b, g.ldb, kc, nb, n0 + kCols < g.n ? tile_b + kCols : nullptr, panel);
+      // Plain B: the tile's rows at the row stride; packed B: its own contiguous block
+      // (sequential reads; the next tile's block is prefetched while this one is widened).
+      const std::int64_t next_tile = g.b_tile_stride ? g.b_tile_stride : kCols;
+      const std::uint16_t* tile_b = g.b_tile_stride ? b + (n0 / kCols) * g.b_tile_stride + k0 * kCols
+                                                    : b + k0 * g.ldb + n0;
+      widen_b_panel(tile_b, g.ldb, kc, nb, n0 + kCols < g.n ? tile_b + next_tile : nullptr, panel);
       for (std::int64_t m0 = 0; m0 < g.m; m0 += kRows) {
         const int mr = static_cast<int>(min_of(kRows, g.m - m0));
         kBf16Tiles[mr - 1](a_pack + (m0 / kRows) * rows * kRows, panel, rows, c + m0 * g.ldc + n0, g.ldc, nb,
@@ -185,6 +190,7 @@ constexpr int kInt8Rows = 4;
 constexpr int kInt8Vectors = 2;                 // 4 x 16 tile: 8 accumulators + 2 B + 4 A + 1 product
 constexpr int kInt8Cols = 8 * kInt8Vectors;
 constexpr std::int64_t kInt8KChunk = 512;       // 256 pairs x 16 columns x 4 bytes = 16 KB
+static_assert(kInt8Cols == kPackedColsInt8);
 
 void widen_b_int8(const std::int8_t* b, std::int64_t ldb, std::int64_t kc, int nb, const std::int8_t* next,
                   std::int32_t* panel) {
@@ -281,8 +287,10 @@ void int8_row_major_tiled(const MatmulArgs& g) {
     pack_a_int8(a + k0, g.lda, g.m, kc, a_pack);
     for (std::int64_t n0 = 0; n0 < g.n; n0 += kInt8Cols) {
       const int nb = static_cast<int>(min_of(kInt8Cols, g.n - n0));
-      const std::int8_t* tile_b = b + k0 * g.ldb + n0;
-      widen_b_int8(tile_b, g.ldb, kc, nb, n0 + kInt8Cols < g.n ? tile_b + kInt8Cols : nullptr, panel);
+      const std::int64_t next_tile = g.b_tile_stride ? g.b_tile_stride : kInt8Cols;
+      const std::int8_t* tile_b = g.b_tile_stride ? b + (n0 / kInt8Cols) * g.b_tile_stride + k0 * kInt8Cols
+                                                  : b + k0 * g.ldb + n0;
+      widen_b_int8(tile_b, g.ldb, kc, nb, n0 + kInt8Cols < g.n ? tile_b + next_tile : nullptr, panel);
       for (std::int64_t m0 = 0; m0 < g.m; m0 += kInt8Rows) {
         const int mr = static_cast<int>(min_of(kInt8Rows, g.m - m0));
         kInt8Tiles[mr - 1](a_pack + (m0 / kInt8Rows) * pairs * kInt8Rows, panel, pairs, c + m0 * g.ldc + n0, g.ldc,

@@ -15,7 +15,16 @@ struct MatmulArgs {
   std::int64_t m = 0, n = 0, k = 0;
   bool b_transposed = false;
   bool accumulate = false;
+  // Packed B (kernels/packed_weights.hpp): tile t of the packed width starts at
+  // b + t * b_tile_stride elements, its K rows ldb = the tile width apart (zero past N);
+  // 0 = B is a plain matrix. Only the AVX2 path reads packed B directly; the others get one
+  // tile at a time as a plain [K, width] matrix.
+  std::int64_t b_tile_stride = 0;
 };
+
+// Column tiles of packed B: the AVX2 register tiles' widths.
+inline constexpr std::int64_t kPackedColsBf16 = 24;
+inline constexpr std::int64_t kPackedColsInt8 = 16;
 
 void matmul_bf16_scalar(const MatmulArgs& args);
 void matmul_int8_scalar(const MatmulArgs& args);

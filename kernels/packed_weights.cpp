@@ -1,0 +1,92 @@
+#include "kernels/packed_weights.hpp"
+
+#include <algorithm>
+#include <cstdlib>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "kernels/cpu_path.hpp"
+#include "kernels/detail/args.hpp"
+#include "kernels/detail/matmul_paths.hpp"
+
+namespace tg::kernels {
+
+void PackedWeights::Free::operator()(std::byte* p) const { std::free(p); }
+
+PackedWeights::PackedWeights(const View& b) {
+  const auto mb = detail::matrix_arg("PackedWeights", "b", b, {DType::BF16, DType::INT8});
+  dtype_ = mb.dtype;
+  k_ = mb.rows;
+  n_ = mb.cols;
+  tile_cols_ = dtype_ == DType::BF16 ? detail::kPackedColsBf16 : detail::kPackedColsInt8;
+  const std::int64_t tiles = (n_ + tile_cols_ - 1) / tile_cols_;
+  const std::size_t element = size_of(dtype_);
+  tile_stride_ = k_ * tile_cols_;
+  bytes_ = static_cast<std::size_t>(tiles * tile_stride()) * element;
+  const std::size_t alloc = (bytes_ + 63) / 64 * 64;
+  data_.reset(static_cast<std::byte*>(std::aligned_alloc(64, alloc == 0 ? 64 : alloc)));
+  std::memset(data_.get(), 0, alloc == 0 ? 64 : alloc);
+  for (std::int64_t t = 0; t < tiles; ++t) {
+    const std::int64_t c0 = t * tile_cols_, cols = std::min(tile_cols_, n_ - c0);
+    std::byte* tile = data_.get() + static_cast<std::size_t>(t * tile_stride()) * element;
+    for (std::int64_t r = 0; r < k_; ++r)
+      std::memcpy(tile + static_cast<std::size_t>(r * tile_cols_) * element,
+                  mb.row_bytes(r) + static_cast<std::size_t>(c0) * element, static_cast<std::size_t>(cols) * element);
+  }
+}
+
+// Tile t as a plain row-major [K, tile_cols] matrix (the layout the non-AVX2 paths read).
+void PackedWeights::unpack_tile(std::int64_t t, void* out) const {
+  const std::size_t element = size_of(dtype_);
+  std::memcpy(out, data_.get() + static_cast<std::size_t>(t * tile_stride()) * element,
+              static_cast<std::size_t>(k_ * tile_cols_) * element);
+}
+
+void matmul(const View& a, const PackedWeights& b, const View& c, bool accumulate) {
+  constexpr const char* kernel = "matmul (packed weights)";
+  const auto ma = detail::matrix_arg(kernel, "a", a, {b.dtype()});
+  const DType want_c = b.dtype() == DType::BF16 ? DType::FP32 : DType::INT32;
+  const auto mc = detail::matrix_arg(kernel, "c", c, {want_c});
+  if (ma.cols != b.k())
+    detail::fail(kernel, "a (" + a.describe() + ") has K = " + std::to_string(ma.cols) + " but the packed weights have K = " +
+                             std::to_string(b.k()) + "; pack the same K range of the weights");
+  if (mc.rows != ma.rows || mc.cols != b.n())
+    detail::fail(kernel, "c (" + c.describe() + ") is [" + std::to_string(mc.rows) + ", " + std::to_string(mc.cols) +
+                             "] but a @ b is [" + std::to_string(ma.rows) + ", " + std::to_string(b.n()) + "]");
+  if (overlaps(c, a)) detail::fail(kernel, "c (" + c.describe() + ") overlaps a; write the product to its own buffer");
+  if (ma.rows == 0 || b.n() == 0) return;
+
+  detail::MatmulArgs args;
+  args.a = ma.data;
+  args.lda = ma.row_stride;
+  args.b = b.data();
+  args.ldb = b.tile_cols();
+  args.c = mc.data;
+  args.ldc = mc.row_stride;
+  args.m = ma.rows;
+  args.n = b.n();
+  args.k = b.k();
+  args.accumulate = accumulate;
+  const bool bf16 = b.dtype() == DType::BF16;
+  const CpuPath path = active_cpu_path();
+  if (path == CpuPath::avx2) {
+    args.b_tile_stride = b.tile_stride();
+    bf16 ? detail::matmul_bf16_avx2(args) : detail::matmul_int8_avx2(args);
+    return;
+  }
+  // Other paths: one [K, tile] matrix per tile (each C element's sum is independent of N tiling).
+  const std::size_t element = size_of(b.dtype()), c_element = 4;
+  std::vector<std::byte> rows(static_cast<std::size_t>(b.k() * b.tile_cols()) * element);
+  for (std::int64_t c0 = 0; c0 < b.n(); c0 += b.tile_cols()) {
+    detail::MatmulArgs tile = args;
+    b.unpack_tile(c0 / b.tile_cols(), rows.data());
+    tile.b = rows.data();
+    tile.n = std::min(b.tile_cols(), b.n() - c0);
+    tile.c = static_cast<std::byte*>(args.c) + static_cast<std::size_t>(c0) * c_element;
+    if (path == CpuPath::avx512) bf16 ? detail::matmul_bf16_avx512(tile) : detail::matmul_int8_avx512(tile);
+    else bf16 ? detail::matmul_bf16_scalar(tile) : detail::matmul_int8_scalar(tile);
+  }
+}
+
+}  // namespace tg::kernels
