@@ -22,7 +22,7 @@ PackedWeights::PackedWeights(const View& b) {
   tile_cols_ = dtype_ == DType::BF16 ? detail::kPackedColsBf16 : detail::kPackedColsInt8;
   const std::int64_t tiles = (n_ + tile_cols_ - 1) / tile_cols_;
   const std::size_t element = size_of(dtype_);
-  tile_stride_ = k_ * tile_cols_;
+  tile_stride_ = dtype_ == DType::BF16 ? (k_ + 1) / 2 * 2 * tile_cols_ : k_ * tile_cols_;
   bytes_ = static_cast<std::size_t>(tiles * tile_stride()) * element;
   const std::size_t alloc = (bytes_ + 63) / 64 * 64;
   data_.reset(static_cast<std::byte*>(std::aligned_alloc(64, alloc == 0 ? 64 : alloc)));
@@ -30,17 +30,37 @@ PackedWeights::PackedWeights(const View& b) {
   for (std::int64_t t = 0; t < tiles; ++t) {
     const std::int64_t c0 = t * tile_cols_, cols = std::min(tile_cols_, n_ - c0);
     std::byte* tile = data_.get() + static_cast<std::size_t>(t * tile_stride()) * element;
-    for (std::int64_t r = 0; r < k_; ++r)
-      std::memcpy(tile + static_cast<std::size_t>(r * tile_cols_) * element,
-                  mb.row_bytes(r) + static_cast<std::size_t>(c0) * element, static_cast<std::size_t>(cols) * element);
+    if (dtype_ == DType::INT8) {
+      for (std::int64_t r = 0; r < k_; ++r)
+        std::memcpy(tile + static_cast<std::size_t>(r * tile_cols_), mb.row_bytes(r) + c0, static_cast<std::size_t>(cols));
+      continue;
+    }
+    auto* pairs = reinterpret_cast<std::uint16_t*>(tile);  // (added first, added second) per column
+    for (std::int64_t p = 0; p < (k_ + 1) / 2; ++p) {
+      const auto* even = reinterpret_cast<const std::uint16_t*>(mb.row_bytes(2 * p)) + c0;
+      const auto* odd = 2 * p + 1 < k_ ? reinterpret_cast<const std::uint16_t*>(mb.row_bytes(2 * p + 1)) + c0 : nullptr;
+      for (std::int64_t j = 0; j < cols; ++j) {
+        pairs[(p * tile_cols_ + j) * 2] = odd ? odd[j] : 0;
+        pairs[(p * tile_cols_ + j) * 2 + 1] = even[j];
+      }
+    }
   }
 }
 
 // Tile t as a plain row-major [K, tile_cols] matrix (the layout the non-AVX2 paths read).
 void PackedWeights::unpack_tile(std::int64_t t, void* out) const {
-  const std::size_t element = size_of(dtype_);
-  std::memcpy(out, data_.get() + static_cast<std::size_t>(t * tile_stride()) * element,
-              static_cast<std::size_t>(k_ * tile_cols_) * element);
+  const std::byte* tile = data_.get() + static_cast<std::size_t>(t * tile_stride()) * size_of(dtype_);
+  if (dtype_ == DType::INT8) {
+    std::memcpy(out, tile, static_cast<std::size_t>(k_ * tile_cols_));
+    return;
+  }
+  const auto* pairs = reinterpret_cast<const std::uint16_t*>(tile);
+  auto* rows = static_cast<std::uint16_t*>(out);
+  for (std::int64_t p = 0; p < (k_ + 1) / 2; ++p)
+    for (std::int64_t j = 0; j < tile_cols_; ++j) {
+      if (2 * p + 1 < k_) rows[(2 * p + 1) * tile_cols_ + j] = pairs[(p * tile_cols_ + j) * 2];
+      rows[2 * p * tile_cols_ + j] = pairs[(p * tile_cols_ + j) * 2 + 1];
+    }
 }
 
 void matmul(const View& a, const PackedWeights& b, const View& c, bool accumulate) {

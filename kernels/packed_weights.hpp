@@ -1,7 +1,8 @@
 #pragma once
 // Weights packed once for matmul, as inference engines pack them when they are bound: B [K, N]
 // (row-major bf16 or int8) re-laid as column tiles (24 columns for bf16, 16 for int8: the
-// AVX2 register tiles), each tile's K rows contiguous, zero past N. A call then streams B in
+// AVX2 register tiles), each tile's K rows contiguous, zero past N; bf16 rows interleaved in
+// k-pairs so the AVX2 kernel widens them in registers (layout: detail/matmul_paths.hpp). A call then streams B in
 // long sequential runs instead of reading a tile's 48-byte pieces of K rows at the row stride
 // (on the Zen 3 host that pattern read B at 5-10 GB/s against 14-17 GB/s sequential).
 // matmul on a PackedWeights gives the same bits as matmul on the view, on every path (the

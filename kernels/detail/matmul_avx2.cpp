@@ -168,16 +168,146 @@ void bf16_row_major_tiled(const MatmulArgs& g) {
     pack_a_bf16(a + k0, g.lda, g.m, kc, a_pack);
     for (std::int64_t n0 = 0; n0 < g.n; n0 += kCols) {
       const int nb = static_cast<int>(min_of(kCols, g.n - n0));
-      // Plain B: the tile's rows at the row stride; packed B: its own contiguous block
-      // (sequential reads; the next tile's block is prefetched while this one is widened).
-      const std::int64_t next_tile = g.b_tile_stride ? g.b_tile_stride : kCols;
-      const std::uint16_t* tile_b = g.b_tile_stride ? b + (n0 / kCols) * g.b_tile_stride + k0 * kCols
-                                                    : b + k0 * g.ldb + n0;
-      widen_b_panel(tile_b, g.ldb, kc, nb, n0 + kCols < g.n ? tile_b + next_tile : nullptr, panel);
+      const std::uint16_t* tile_b = b + k0 * g.ldb + n0;
+      widen_b_panel(tile_b, g.ldb, kc, nb, n0 + kCols < g.n ? tile_b + kCols : nullptr, panel);
       for (std::int64_t m0 = 0; m0 < g.m; m0 += kRows) {
         const int mr = static_cast<int>(min_of(kRows, g.m - m0));
         kBf16Tiles[mr - 1](a_pack + (m0 / kRows) * rows * kRows, panel, rows, c + m0 * g.ldc + n0, g.ldc, nb,
                            load_c);
+      }
+    }
+  }
+}
+
+// Packed B (PackedWeights, layout in matmul_paths.hpp): per tile and k-pair 24 dwords, each
+// (lo: the row added first, hi: the row added second), so widening is one shift (lo) and one
+// and (hi) in registers, with no panel pass. Without a separate widening phase the loads of B
+// interleave with the FMAs, and B streams once from memory in one run per tile.
+constexpr std::int64_t kPairChunk = 128;  // k-pairs per C reload: 128 x 24 x 4 bytes = 12 KB of B
+
+alignas(32) const std::uint32_t kHighHalves[8] = {0xffff0000u, 0xffff0000u, 0xffff0000u, 0xffff0000u,
+                                                  0xffff0000u, 0xffff0000u, 0xffff0000u, 0xffff0000u};
+
+template <int MR>
+void load_c_tile(__m256 (&acc)[MR][kVectors], const float* c, std::int64_t ldc, int nb, bool load_c) {
+  unroll<MR>([&](auto r) {
+    unroll<kVectors>([&](auto j) {
+      const __m256i mask = lane_mask(nb - 8 * j);
+      if (!load_c) acc[r][j] = _mm256_setzero_ps();
+      else if (nb == kCols) acc[r][j] = _mm256_loadu_ps(c + r * ldc + 8 * j);
+      else acc[r][j] = _mm256_maskload_ps(c + r * ldc + 8 * j, mask);
+    });
+  });
+}
+
+template <int MR>
+void store_c_tile(const __m256 (&acc)[MR][kVectors], float* c, std::int64_t ldc, int nb) {
+  unroll<MR>([&](auto r) {
+    unroll<kVectors>([&](auto j) {
+      if (nb == kCols) _mm256_storeu_ps(c + r * ldc + 8 * j, acc[r][j]);
+      else _mm256_maskstore_ps(c + r * ldc + 8 * j, lane_mask(nb - 8 * j), acc[r][j]);
+    });
+  });
+}
+
+// Row-block tails (fewer than 4 rows): intrinsics (GCC allocates these smaller tiles well).
+template <int MR>
+void tile_bf16_pairs(const float* a_block, const std::uint32_t* pairs, std::int64_t count, float* c,
+                     std::int64_t ldc, int nb, bool load_c) {
+  __m256 acc[MR][kVectors];
+  load_c_tile<MR>(acc, c, ldc, nb, load_c);
+  const __m256i high = _mm256_load_si256(reinterpret_cast<const __m256i*>(kHighHalves));
+  for (std::int64_t p = 0; p < count; ++p) {
+    const __m256i* v = reinterpret_cast<const __m256i*>(pairs + p * kCols);
+    const float* a_first = a_block + 2 * p * kRows;
+    __m256 b[kVectors];
+    unroll<kVectors>([&](auto j) { b[j] = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_load_si256(v + j), 16)); });
+    unroll<MR>([&](auto r) {
+      const __m256 av = _mm256_broadcast_ss(a_first + r);
+      unroll<kVectors>([&](auto j) { acc[r][j] = _mm256_fmadd_ps(av, b[j], acc[r][j]); });
+    });
+    unroll<kVectors>([&](auto j) { b[j] = _mm256_castsi256_ps(_mm256_and_si256(_mm256_load_si256(v + j), high)); });
+    unroll<MR>([&](auto r) {
+      const __m256 av = _mm256_broadcast_ss(a_first + kRows + r);
+      unroll<kVectors>([&](auto j) { acc[r][j] = _mm256_fmadd_ps(av, b[j], acc[r][j]); });
+    });
+  }
+  store_c_tile<MR>(acc, c, ldc, nb);
+}
+
+// The full 4-row tile needs all 16 ymm registers (12 accumulators, 3 B, 1 A) with the mask
+// read from memory; GCC 12 spilled three accumulators per k-pair when written with
+// intrinsics (0.42 of peak), so the k-pair loop is written out. Per k-pair: 3 loads + 3
+// vpslld, 3 loads + 3 vpand (mask from memory), 8 broadcasts, 24 FMAs (each C element one
+// chain: first row, then second row, as matmul.hpp says).
+template <>
+void tile_bf16_pairs<4>(const float* a_block, const std::uint32_t* pairs, std::int64_t count, float* c,
+                        std::int64_t ldc, int nb, bool load_c) {
+  __m256 acc[4][kVectors];
+  load_c_tile<4>(acc, c, ldc, nb, load_c);
+  if (count > 0) {
+    const float* a = a_block;
+    const float* const a_end = a_block + 2 * kRows * count;  // (30 asm operands at most: no counter)
+    const std::uint32_t* b = pairs;
+#define TG_ROW(off, r)                                  \
+  "vbroadcastss " #off "(%[a]), %%ymm15\n\t"            \
+  "vfmadd231ps %%ymm12, %%ymm15, %[c" #r "0]\n\t"       \
+  "vfmadd231ps %%ymm13, %%ymm15, %[c" #r "1]\n\t"       \
+  "vfmadd231ps %%ymm14, %%ymm15, %[c" #r "2]\n\t"
+    asm volatile(
+        "1:\n\t"
+        "vmovdqa (%[b]), %%ymm12\n\t"
+        "vmovdqa 32(%[b]), %%ymm13\n\t"
+        "vmovdqa 64(%[b]), %%ymm14\n\t"
+        "prefetcht0 1024(%[b])\n\t"
+        "vpslld $16, %%ymm12, %%ymm12\n\t"
+        "vpslld $16, %%ymm13, %%ymm13\n\t"
+        "vpslld $16, %%ymm14, %%ymm14\n\t"
+        TG_ROW(0, 0) TG_ROW(4, 1) TG_ROW(8, 2) TG_ROW(12, 3)
+        "vmovdqa (%[b]), %%ymm12\n\t"
+        "vmovdqa 32(%[b]), %%ymm13\n\t"
+        "vmovdqa 64(%[b]), %%ymm14\n\t"
+        "vpand %[high], %%ymm12, %%ymm12\n\t"
+        "vpand %[high], %%ymm13, %%ymm13\n\t"
+        "vpand %[high], %%ymm14, %%ymm14\n\t"
+        TG_ROW(16, 0) TG_ROW(20, 1) TG_ROW(24, 2) TG_ROW(28, 3)
+        "add $96, %[b]\n\t"
+        "add $32, %[a]\n\t"
+        "cmp %[a_end], %[a]\n\t"
+        "jne 1b\n\t"
+        : [c00] "+x"(acc[0][0]), [c01] "+x"(acc[0][1]), [c02] "+x"(acc[0][2]), [c10] "+x"(acc[1][0]),
+          [c11] "+x"(acc[1][1]), [c12] "+x"(acc[1][2]), [c20] "+x"(acc[2][0]), [c21] "+x"(acc[2][1]),
+          [c22] "+x"(acc[2][2]), [c30] "+x"(acc[3][0]), [c31] "+x"(acc[3][1]), [c32] "+x"(acc[3][2]), [a] "+r"(a),
+          [b] "+r"(b)
+        : [a_end] "r"(a_end), [high] "m"(*reinterpret_cast<const __m256i*>(kHighHalves))
+        : "xmm12", "xmm13", "xmm14", "xmm15", "cc", "memory");
+#undef TG_ROW
+  }
+  store_c_tile<4>(acc, c, ldc, nb);
+}
+
+using Bf16PairTile = void (*)(const float*, const std::uint32_t*, std::int64_t, float*, std::int64_t, int, bool);
+constexpr Bf16PairTile kBf16PairTiles[] = {tile_bf16_pairs<1>, tile_bf16_pairs<2>, tile_bf16_pairs<3>,
+                                           tile_bf16_pairs<4>};
+
+// Tiles outer (a tile's C block stays in L1 across K), K chunks, then the row blocks (the
+// first reads the chunk from memory, the others from L1); A packed once for the whole K.
+void bf16_row_major_packed(const MatmulArgs& g) {
+  const auto* a = static_cast<const std::uint16_t*>(g.a);
+  const auto* b = static_cast<const std::uint32_t*>(g.b);  // dword pairs
+  auto* c = static_cast<float*>(g.c);
+  const std::int64_t row_blocks = (g.m + kRows - 1) / kRows, pairs = (g.k + 1) / 2, k_rows = 2 * pairs;
+  float* a_pack = scratch<float>(0, row_blocks * kRows * k_rows);
+  pack_a_bf16(a, g.lda, g.m, g.k, a_pack);  // chunks are even: the same added order as per chunk
+  for (std::int64_t n0 = 0; n0 < g.n; n0 += kCols) {
+    const int nb = static_cast<int>(min_of(kCols, g.n - n0));
+    const std::uint32_t* tile = b + (n0 / kCols) * (g.b_tile_stride / 2);
+    for (std::int64_t p0 = 0; p0 < pairs; p0 += kPairChunk) {
+      const std::int64_t count = min_of(kPairChunk, pairs - p0);
+      for (std::int64_t m0 = 0; m0 < g.m; m0 += kRows) {
+        const int mr = static_cast<int>(min_of(kRows, g.m - m0));
+        kBf16PairTiles[mr - 1](a_pack + (m0 / kRows) * k_rows * kRows + 2 * p0 * kRows, tile + p0 * kCols, count,
+                               c + m0 * g.ldc + n0, g.ldc, nb, g.accumulate || p0 > 0);
       }
     }
   }
@@ -304,6 +434,7 @@ void int8_row_major_tiled(const MatmulArgs& g) {
 
 void matmul_bf16_avx2(const MatmulArgs& args) {
   if (args.b_transposed) bf16_matmul(args);
+  else if (args.b_tile_stride) bf16_row_major_packed(args);
   else bf16_row_major_tiled(args);
 }
 

@@ -15,10 +15,13 @@ struct MatmulArgs {
   std::int64_t m = 0, n = 0, k = 0;
   bool b_transposed = false;
   bool accumulate = false;
-  // Packed B (kernels/packed_weights.hpp): tile t of the packed width starts at
-  // b + t * b_tile_stride elements, its K rows ldb = the tile width apart (zero past N);
-  // 0 = B is a plain matrix. Only the AVX2 path reads packed B directly; the others get one
-  // tile at a time as a plain [K, width] matrix.
+  // Packed B (kernels/packed_weights.hpp): tile t starts at b + t * b_tile_stride elements
+  // (zero past N); 0 = B is a plain matrix. Within a tile:
+  //   bf16 (24 columns): per k-pair p, 24 dwords (lo16 = B[2p+1, n], or 0 past K; hi16 =
+  //     B[2p, n]): the row added first in the low half (matmul.hpp's order);
+  //   int8 (16 columns): the K rows of the tile, 16 bytes each (ldb = 16).
+  // Only the AVX2 path reads packed B directly; the others get one tile at a time unpacked
+  // to a plain [K, width] matrix.
   std::int64_t b_tile_stride = 0;
 };
 
