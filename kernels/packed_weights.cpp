@@ -22,7 +22,7 @@ PackedWeights::PackedWeights(const View& b) {
   tile_cols_ = dtype_ == DType::BF16 ? detail::kPackedColsBf16 : detail::kPackedColsInt8;
   const std::int64_t tiles = (n_ + tile_cols_ - 1) / tile_cols_;
   const std::size_t element = size_of(dtype_);
-  tile_stride_ = dtype_ == DType::BF16 ? (k_ + 1) / 2 * 2 * tile_cols_ : k_ * tile_cols_;
+  tile_stride_ = (k_ + 1) / 2 * 2 * tile_cols_;  // k-pairs, an odd K's last one padded
   bytes_ = static_cast<std::size_t>(tiles * tile_stride()) * element;
   const std::size_t alloc = (bytes_ + 63) / 64 * 64;
   data_.reset(static_cast<std::byte*>(std::aligned_alloc(64, alloc == 0 ? 64 : alloc)));
@@ -30,9 +30,16 @@ PackedWeights::PackedWeights(const View& b) {
   for (std::int64_t t = 0; t < tiles; ++t) {
     const std::int64_t c0 = t * tile_cols_, cols = std::min(tile_cols_, n_ - c0);
     std::byte* tile = data_.get() + static_cast<std::size_t>(t * tile_stride()) * element;
-    if (dtype_ == DType::INT8) {
-      for (std::int64_t r = 0; r < k_; ++r)
-        std::memcpy(tile + static_cast<std::size_t>(r * tile_cols_), mb.row_bytes(r) + c0, static_cast<std::size_t>(cols));
+    if (dtype_ == DType::INT8) {  // (B[2p, n], B[2p+1, n]) per column
+      auto* bytes = reinterpret_cast<std::int8_t*>(tile);
+      for (std::int64_t p = 0; p < (k_ + 1) / 2; ++p) {
+        const auto* even = reinterpret_cast<const std::int8_t*>(mb.row_bytes(2 * p)) + c0;
+        const auto* odd = 2 * p + 1 < k_ ? reinterpret_cast<const std::int8_t*>(mb.row_bytes(2 * p + 1)) + c0 : nullptr;
+        for (std::int64_t j = 0; j < cols; ++j) {
+          bytes[(p * tile_cols_ + j) * 2] = even[j];
+          bytes[(p * tile_cols_ + j) * 2 + 1] = odd ? odd[j] : 0;
+        }
+      }
       continue;
     }
     auto* pairs = reinterpret_cast<std::uint16_t*>(tile);  // (added first, added second) per column
@@ -51,7 +58,13 @@ PackedWeights::PackedWeights(const View& b) {
 void PackedWeights::unpack_tile(std::int64_t t, void* out) const {
   const std::byte* tile = data_.get() + static_cast<std::size_t>(t * tile_stride()) * size_of(dtype_);
   if (dtype_ == DType::INT8) {
-    std::memcpy(out, tile, static_cast<std::size_t>(k_ * tile_cols_));
+    const auto* bytes = reinterpret_cast<const std::int8_t*>(tile);
+    auto* rows = static_cast<std::int8_t*>(out);
+    for (std::int64_t p = 0; p < (k_ + 1) / 2; ++p)
+      for (std::int64_t j = 0; j < tile_cols_; ++j) {
+        rows[2 * p * tile_cols_ + j] = bytes[(p * tile_cols_ + j) * 2];
+        if (2 * p + 1 < k_) rows[(2 * p + 1) * tile_cols_ + j] = bytes[(p * tile_cols_ + j) * 2 + 1];
+      }
     return;
   }
   const auto* pairs = reinterpret_cast<const std::uint16_t*>(tile);

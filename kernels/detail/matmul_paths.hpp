@@ -19,7 +19,7 @@ struct MatmulArgs {
   // (zero past N); 0 = B is a plain matrix. Within a tile:
   //   bf16 (24 columns): per k-pair p, 24 dwords (lo16 = B[2p+1, n], or 0 past K; hi16 =
   //     B[2p, n]): the row added first in the low half (matmul.hpp's order);
-  //   int8 (16 columns): the K rows of the tile, 16 bytes each (ldb = 16).
+  //   int8 (16 columns): per k-pair p, 32 bytes (B[2p, n], B[2p+1, n] or 0 past K) per column.
   // Only the AVX2 path reads packed B directly; the others get one tile at a time unpacked
   // to a plain [K, width] matrix.
   std::int64_t b_tile_stride = 0;
