@@ -314,16 +314,20 @@ void bf16_row_major_packed(const MatmulArgs& g) {
 }
 
 // ---- int8 --------------------------------------------------------------------------------
-// Panel: per k-pair p, 24 columns of int16 pairs (B[2p, n], B[2p+1, n]) (an odd K pairs its
-// last row with 0), 3 ymm per pair. A: per k-pair and row, the int16 pair (A[r, 2p], A[r, 2p+1]).
+// B (packed, or a view's K chunk interleaved into an L1 panel): per k-pair p, 16 columns of
+// byte pairs (B[2p, n], B[2p+1, n]) (an odd K pairs its last row with 0), widened to int16
+// pairs by vpmovsxbw in the tile. A: per k-pair and row, the int16 pair (A[r, 2p], A[r, 2p+1]).
 constexpr int kInt8Rows = 4;
 constexpr int kInt8Vectors = 2;                 // 4 x 16 tile: 8 accumulators + 2 B + 4 A + 1 product
 constexpr int kInt8Cols = 8 * kInt8Vectors;
-constexpr std::int64_t kInt8KChunk = 512;       // 256 pairs x 16 columns x 4 bytes = 16 KB
+constexpr std::int64_t kInt8KChunk = 256;       // 128 pairs x 16 columns x 2 bytes = 4 KB; 64-1024 measured
 static_assert(kInt8Cols == kPackedColsInt8);
 
-void widen_b_int8(const std::int8_t* b, std::int64_t ldb, std::int64_t kc, int nb, const std::int8_t* next,
-                  std::int32_t* panel) {
+// Interleaves kc rows of a 16-column int8 B tile into byte pairs (B[k, n], B[k+1, n]) per
+// column and k-pair (an odd kc pairs its last row with 0): the packed layout, so the view
+// form shares tile_int8_packed. Prefetches the next tile's rows on the way.
+void pair_b_int8(const std::int8_t* b, std::int64_t ldb, std::int64_t kc, int nb, const std::int8_t* next,
+                 std::int8_t* panel) {
   for (std::int64_t kk = 0; kk < kc; kk += 2) {
     const std::int8_t* r0 = b + kk * ldb;
     const std::int8_t* r1 = kk + 1 < kc ? r0 + ldb : nullptr;
@@ -331,19 +335,16 @@ void widen_b_int8(const std::int8_t* b, std::int64_t ldb, std::int64_t kc, int n
       _mm_prefetch(reinterpret_cast<const char*>(next + kk * ldb), _MM_HINT_T0);
       if (r1) _mm_prefetch(reinterpret_cast<const char*>(next + (kk + 1) * ldb), _MM_HINT_T0);
     }
-    std::int32_t* out = panel + (kk / 2) * kInt8Cols;
+    std::int8_t* out = panel + kk * kInt8Cols;  // 32 bytes per k-pair
     if (nb == kInt8Cols && r1) {
-      const __m256i lo = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r0)));
-      const __m256i hi = _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r1)));
-      // unpack works within 128-bit lanes: columns 0-3 | 8-11 and 4-7 | 12-15; permute back.
-      const __m256i p0 = _mm256_unpacklo_epi16(lo, hi), p1 = _mm256_unpackhi_epi16(lo, hi);
-      _mm256_store_si256(reinterpret_cast<__m256i*>(out), _mm256_permute2x128_si256(p0, p1, 0x20));
-      _mm256_store_si256(reinterpret_cast<__m256i*>(out + 8), _mm256_permute2x128_si256(p0, p1, 0x31));
+      const __m128i lo = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r0));
+      const __m128i hi = _mm_loadu_si128(reinterpret_cast<const __m128i*>(r1));
+      _mm_store_si128(reinterpret_cast<__m128i*>(out), _mm_unpacklo_epi8(lo, hi));
+      _mm_store_si128(reinterpret_cast<__m128i*>(out + 16), _mm_unpackhi_epi8(lo, hi));
     } else {
       for (int j = 0; j < kInt8Cols; ++j) {
-        const std::uint32_t even = j < nb ? static_cast<std::uint16_t>(static_cast<std::int16_t>(r0[j])) : 0u;
-        const std::uint32_t odd = (j < nb && r1) ? static_cast<std::uint16_t>(static_cast<std::int16_t>(r1[j])) : 0u;
-        out[j] = static_cast<std::int32_t>(even | (odd << 16));
+        out[2 * j] = j < nb ? r0[j] : 0;
+        out[2 * j + 1] = (j < nb && r1) ? r1[j] : 0;
       }
     }
   }
@@ -364,67 +365,6 @@ void pack_a_int8(const std::int8_t* a, std::int64_t lda, std::int64_t m, std::in
         }
         block[p * kInt8Rows + r] = static_cast<std::int32_t>(v);
       }
-  }
-}
-
-template <int MR>
-void tile_int8(const std::int32_t* a_block, const std::int32_t* panel, std::int64_t pairs, std::int32_t* c,
-               std::int64_t ldc, int nb, bool load_c) {
-  __m256i acc[MR][kInt8Vectors];
-  __m256i mask[kInt8Vectors];
-  unroll<kInt8Vectors>([&](auto j) { mask[j] = lane_mask(nb - 8 * j); });
-  const bool full = nb == kInt8Cols;
-  unroll<MR>([&](auto r) {
-    unroll<kInt8Vectors>([&](auto j) {
-      int* p = reinterpret_cast<int*>(c + r * ldc + 8 * j);
-      if (!load_c) acc[r][j] = _mm256_setzero_si256();
-      else if (full) acc[r][j] = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
-      else acc[r][j] = _mm256_maskload_epi32(p, mask[j]);
-    });
-  });
-  for (std::int64_t p = 0; p < pairs; ++p) {
-    const __m256i* b = reinterpret_cast<const __m256i*>(panel + p * kInt8Cols);
-    const __m256i b0 = _mm256_load_si256(b), b1 = _mm256_load_si256(b + 1);
-    unroll<MR>([&](auto r) {
-      const __m256i av = _mm256_set1_epi32(a_block[p * kInt8Rows + r]);
-      acc[r][0] = _mm256_add_epi32(acc[r][0], _mm256_madd_epi16(av, b0));
-      acc[r][1] = _mm256_add_epi32(acc[r][1], _mm256_madd_epi16(av, b1));
-    });
-  }
-  unroll<MR>([&](auto r) {
-    unroll<kInt8Vectors>([&](auto j) {
-      int* p = reinterpret_cast<int*>(c + r * ldc + 8 * j);
-      if (full) _mm256_storeu_si256(reinterpret_cast<__m256i*>(p), acc[r][j]);
-      else _mm256_maskstore_epi32(p, mask[j], acc[r][j]);
-    });
-  });
-}
-
-using Int8Tile = void (*)(const std::int32_t*, const std::int32_t*, std::int64_t, std::int32_t*, std::int64_t, int,
-                          bool);
-constexpr Int8Tile kInt8Tiles[] = {tile_int8<1>, tile_int8<2>, tile_int8<3>, tile_int8<4>};
-
-void int8_row_major_tiled(const MatmulArgs& g) {
-  const auto* a = static_cast<const std::int8_t*>(g.a);
-  const auto* b = static_cast<const std::int8_t*>(g.b);
-  auto* c = static_cast<std::int32_t*>(g.c);
-  const std::int64_t row_blocks = (g.m + kInt8Rows - 1) / kInt8Rows;
-  alignas(32) static thread_local std::int32_t panel[kInt8KChunk / 2 * kInt8Cols];
-  std::int32_t* a_pack = scratch<std::int32_t>(1, row_blocks * kInt8Rows * (kInt8KChunk / 2));
-  for (std::int64_t k0 = 0; k0 < g.k; k0 += kInt8KChunk) {
-    const std::int64_t kc = min_of(kInt8KChunk, g.k - k0), pairs = (kc + 1) / 2;
-    const bool load_c = g.accumulate || k0 > 0;
-    pack_a_int8(a + k0, g.lda, g.m, kc, a_pack);
-    for (std::int64_t n0 = 0; n0 < g.n; n0 += kInt8Cols) {
-      const int nb = static_cast<int>(min_of(kInt8Cols, g.n - n0));
-      const std::int8_t* tile_b = b + k0 * g.ldb + n0;
-      widen_b_int8(tile_b, g.ldb, kc, nb, n0 + kInt8Cols < g.n ? tile_b + kInt8Cols : nullptr, panel);
-      for (std::int64_t m0 = 0; m0 < g.m; m0 += kInt8Rows) {
-        const int mr = static_cast<int>(min_of(kInt8Rows, g.m - m0));
-        kInt8Tiles[mr - 1](a_pack + (m0 / kInt8Rows) * pairs * kInt8Rows, panel, pairs, c + m0 * g.ldc + n0, g.ldc,
-                           nb, load_c);
-      }
-    }
   }
 }
 
@@ -470,6 +410,30 @@ using Int8PackedTile = void (*)(const std::int32_t*, const std::int8_t*, std::in
                                 int, bool);
 constexpr Int8PackedTile kInt8PackedTiles[] = {tile_int8_packed<1>, tile_int8_packed<2>, tile_int8_packed<3>,
                                                tile_int8_packed<4>};
+
+void int8_row_major_tiled(const MatmulArgs& g) {
+  const auto* a = static_cast<const std::int8_t*>(g.a);
+  const auto* b = static_cast<const std::int8_t*>(g.b);
+  auto* c = static_cast<std::int32_t*>(g.c);
+  const std::int64_t row_blocks = (g.m + kInt8Rows - 1) / kInt8Rows;
+  alignas(32) static thread_local std::int8_t panel[kInt8KChunk * kInt8Cols];
+  std::int32_t* a_pack = scratch<std::int32_t>(1, row_blocks * kInt8Rows * (kInt8KChunk / 2));
+  for (std::int64_t k0 = 0; k0 < g.k; k0 += kInt8KChunk) {
+    const std::int64_t kc = min_of(kInt8KChunk, g.k - k0), pairs = (kc + 1) / 2;
+    const bool load_c = g.accumulate || k0 > 0;
+    pack_a_int8(a + k0, g.lda, g.m, kc, a_pack);
+    for (std::int64_t n0 = 0; n0 < g.n; n0 += kInt8Cols) {
+      const int nb = static_cast<int>(min_of(kInt8Cols, g.n - n0));
+      const std::int8_t* tile_b = b + k0 * g.ldb + n0;
+      pair_b_int8(tile_b, g.ldb, kc, nb, n0 + kInt8Cols < g.n ? tile_b + kInt8Cols : nullptr, panel);
+      for (std::int64_t m0 = 0; m0 < g.m; m0 += kInt8Rows) {
+        const int mr = static_cast<int>(min_of(kInt8Rows, g.m - m0));
+        kInt8PackedTiles[mr - 1](a_pack + (m0 / kInt8Rows) * pairs * kInt8Rows, panel, pairs, c + m0 * g.ldc + n0,
+                                 g.ldc, nb, load_c);
+      }
+    }
+  }
+}
 
 // The order of bf16_row_major_packed: tiles outer, pair chunks, row blocks; A packed once.
 void int8_row_major_packed(const MatmulArgs& g) {
