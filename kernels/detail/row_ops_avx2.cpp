@@ -1,10 +1,84 @@
-// RowOps compiled for the avx2 path (ISA flags set per file in kernels/CMakeLists.txt).
+// RowOps compiled for the avx2 path (ISA flags set per file in kernels/CMakeLists.txt), with
+// two loops GCC 12 does not vectorize from the shared body written out with intrinsics:
+// exp_sub (the exp's int conversions and selects) and quantize (the narrowing to int8). They
+// perform the body's fp32 operations one by one, in its order (mul and add apart, no FMA),
+// so the bits are the scalar path's; tails use the body's own functions.
+#include <immintrin.h>
+
 #include "kernels/detail/row_ops_body.hpp"
 
 namespace tg::kernels::detail {
+namespace {
+
+// exp_body of 8 values (row_ops_body.hpp), operation for operation.
+inline __m256 exp8(__m256 x) {
+  const __m256 hi_limit = _mm256_set1_ps(88.7228394f), lo_limit = _mm256_set1_ps(-87.3365479f);
+  const __m256 magic = _mm256_set1_ps(12582912.0f);
+  // max_of(x, lo) = x > lo ? x : lo: maxps returns its second operand for a NaN x, as that does.
+  const __m256 xc = _mm256_min_ps(_mm256_max_ps(x, lo_limit), hi_limit);
+  const __m256 n = _mm256_sub_ps(_mm256_add_ps(_mm256_mul_ps(xc, _mm256_set1_ps(1.44269502f)), magic), magic);
+  __m256 r = _mm256_sub_ps(xc, _mm256_mul_ps(n, _mm256_set1_ps(0.693359375f)));
+  r = _mm256_add_ps(r, _mm256_mul_ps(n, _mm256_set1_ps(2.12194440e-4f)));
+  __m256 p = _mm256_set1_ps(1.9875691500e-4f);
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.3981999507e-3f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(8.3334519073e-3f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(4.1665795894e-2f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(1.6666665459e-1f));
+  p = _mm256_add_ps(_mm256_mul_ps(p, r), _mm256_set1_ps(5.0000001201e-1f));
+  __m256 y = _mm256_add_ps(_mm256_add_ps(_mm256_mul_ps(p, _mm256_mul_ps(r, r)), r), _mm256_set1_ps(1.0f));
+  const __m256i ni = _mm256_cvtps_epi32(n);  // n is an integer: exact
+  const __m256i n1 = _mm256_srai_epi32(_mm256_add_epi32(ni, _mm256_srli_epi32(ni, 31)), 1);  // ni / 2 (C)
+  const __m256i n2 = _mm256_sub_epi32(ni, n1);
+  const __m256i bias = _mm256_set1_epi32(127);
+  y = _mm256_mul_ps(y, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n1, bias), 23)));
+  y = _mm256_mul_ps(y, _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_add_epi32(n2, bias), 23)));
+  y = _mm256_blendv_ps(y, _mm256_set1_ps(__builtin_inff()), _mm256_cmp_ps(x, hi_limit, _CMP_GT_OQ));
+  y = _mm256_blendv_ps(y, _mm256_setzero_ps(), _mm256_cmp_ps(x, lo_limit, _CMP_LT_OQ));
+  return _mm256_blendv_ps(y, x, _mm256_cmp_ps(x, x, _CMP_UNORD_Q));
+}
+
+void exp_sub_avx2(const float* x, float m, float* p, std::int64_t n, float masked_at_or_below) {
+  const __m256 mv = _mm256_set1_ps(m), masked = _mm256_set1_ps(masked_at_or_below);
+  std::int64_t i = 0;
+  for (; i + 8 <= n; i += 8) {
+    const __m256 xv = _mm256_loadu_ps(x + i);
+    const __m256 e = exp8(_mm256_sub_ps(xv, mv));
+    _mm256_storeu_ps(p + i, _mm256_blendv_ps(e, _mm256_setzero_ps(), _mm256_cmp_ps(xv, masked, _CMP_LE_OQ)));
+  }
+  if (i < n) exp_sub(x + i, m, p + i, n - i, masked_at_or_below);
+}
+
+// to_int8(x * s, rint) of 8 values: NaN -> 0, clamp to +-127, rint by the 1.5 * 2^23 trick.
+inline __m256i quantize8(__m256 x, __m256 s) {
+  const __m256 v = _mm256_mul_ps(x, s);
+  const __m256 c0 = _mm256_andnot_ps(_mm256_cmp_ps(v, v, _CMP_UNORD_Q), v);
+  const __m256 c = _mm256_min_ps(_mm256_max_ps(c0, _mm256_set1_ps(-127.0f)), _mm256_set1_ps(127.0f));
+  const __m256 magic = _mm256_set1_ps(12582912.0f);
+  return _mm256_cvttps_epi32(_mm256_sub_ps(_mm256_add_ps(c, magic), magic));
+}
+
+void quantize_avx2(const float* x, float s, std::int8_t* q, std::int64_t n) {
+  const __m256 sv = _mm256_set1_ps(s);
+  const __m256i order = _mm256_setr_epi32(0, 4, 1, 5, 2, 6, 3, 7);  // undo the packs' lane interleave
+  std::int64_t i = 0;
+  for (; i + 32 <= n; i += 32) {
+    const __m256i a = quantize8(_mm256_loadu_ps(x + i), sv), b = quantize8(_mm256_loadu_ps(x + i + 8), sv);
+    const __m256i c = quantize8(_mm256_loadu_ps(x + i + 16), sv), d = quantize8(_mm256_loadu_ps(x + i + 24), sv);
+    const __m256i packed = _mm256_packs_epi16(_mm256_packs_epi32(a, b), _mm256_packs_epi32(c, d));
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(q + i), _mm256_permutevar8x32_epi32(packed, order));
+  }
+  if (i < n) quantize(x + i, s, q + i, n - i);
+}
+
+}  // namespace
 
 const RowOps& row_ops_avx2() {
-  static const RowOps ops = make_row_ops();
+  static const RowOps ops = [] {
+    RowOps o = make_row_ops();
+    o.exp_sub = exp_sub_avx2;
+    o.quantize = quantize_avx2;
+    return o;
+  }();
   return ops;
 }
 
