@@ -1,8 +1,10 @@
 // RowOps compiled for the avx2 path (ISA flags set per file in kernels/CMakeLists.txt), with
-// two loops GCC 12 does not vectorize from the shared body written out with intrinsics:
-// exp_sub (the exp's int conversions and selects) and quantize (the narrowing to int8). They
-// perform the body's fp32 operations one by one, in its order (mul and add apart, no FMA),
-// so the bits are the scalar path's; tails use the body's own functions.
+// three loops GCC 12 does not vectorize from the shared body written out with intrinsics:
+// exp_sub (the exp's int conversions and selects), quantize (the narrowing to int8) and
+// abs_max (-fopt-info-vec names none of them; callgrind: abs_max 4.5 instructions per
+// element). They perform the body's fp32 operations one by one, in its order (mul and add
+// apart, no FMA, the same 16 lanes and tree), so the bits are the scalar path's; tails use
+// the body's own functions.
 #include <immintrin.h>
 
 #include "kernels/detail/row_ops_body.hpp"
@@ -70,6 +72,24 @@ void quantize_avx2(const float* x, float s, std::int8_t* q, std::int64_t n) {
   if (i < n) quantize(x + i, s, q + i, n - i);
 }
 
+// abs_max in the body's 16 lanes: maxps(a, b) is a > b ? a : b, the body's max_of.
+float abs_max_avx2(const float* x, std::int64_t n) {
+  const __m256 magnitude = _mm256_castsi256_ps(_mm256_set1_epi32(0x7fffffff));
+  __m256 lo = _mm256_setzero_ps(), hi = _mm256_setzero_ps();  // lanes 0-7, 8-15
+  std::int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    lo = _mm256_max_ps(lo, _mm256_and_ps(_mm256_loadu_ps(x + i), magnitude));
+    hi = _mm256_max_ps(hi, _mm256_and_ps(_mm256_loadu_ps(x + i + 8), magnitude));
+  }
+  float lanes[kLanes];
+  _mm256_storeu_ps(lanes, lo);
+  _mm256_storeu_ps(lanes + 8, hi);
+  for (int l = 0; i + l < n; ++l) lanes[l] = max_of(lanes[l], abs_of(x[i + l]));
+  for (int w = kLanes / 2; w >= 1; w /= 2)
+    for (int l = 0; l < w; ++l) lanes[l] = max_of(lanes[l], lanes[l + w]);
+  return lanes[0];
+}
+
 }  // namespace
 
 const RowOps& row_ops_avx2() {
@@ -77,6 +97,7 @@ const RowOps& row_ops_avx2() {
     RowOps o = make_row_ops();
     o.exp_sub = exp_sub_avx2;
     o.quantize = quantize_avx2;
+    o.abs_max = abs_max_avx2;
     return o;
   }();
   return ops;
