@@ -15,6 +15,7 @@
 
 #include <cstdint>
 #include <cstdlib>
+#include <cstring>
 #include <type_traits>
 #include <utility>
 
@@ -79,8 +80,10 @@ void widen_b_panel(const std::uint16_t* b, std::int64_t ldb, std::int64_t kc, in
     }
     if (nb == kCols) {
       unroll<kVectors>([&](auto j) { _mm256_store_ps(out + 8 * j, widen8(row + 8 * j)); });
-    } else {
-      for (int j = 0; j < kCols; ++j) out[j] = j < nb ? widen(row[j]) : 0.0f;
+    } else {  // column tail (e.g. 16 of a 64-column model tile): through a zero-padded copy
+      alignas(16) std::uint16_t padded[kCols] = {};
+      std::memcpy(padded, row, static_cast<std::size_t>(nb) * sizeof(std::uint16_t));
+      unroll<kVectors>([&](auto j) { _mm256_store_ps(out + 8 * j, widen8(padded + 8 * j)); });
     }
   }
 }
@@ -92,7 +95,27 @@ void pack_a_bf16(const std::uint16_t* a, std::int64_t lda, std::int64_t m, std::
   for (std::int64_t m0 = 0; m0 < m; m0 += kRows) {
     float* block = a_pack + (m0 / kRows) * rows * kRows;
     const std::int64_t mr = min_of(kRows, m - m0);
-    for (std::int64_t i = 0; i < rows; ++i) {
+    std::int64_t i = 0;
+    if (mr == kRows) {  // full pairs of a full block: 8 k of 4 rows per step, pairs swapped
+      const std::uint16_t* r0 = a + m0 * lda;
+      const __m128i swap_pairs = _mm_setr_epi8(2, 3, 0, 1, 6, 7, 4, 5, 10, 11, 8, 9, 14, 15, 12, 13);
+      for (; i + 8 <= kc; i += 8) {
+        __m128i v[kRows];
+        unroll<kRows>([&](auto r) {
+          v[r] = _mm_shuffle_epi8(_mm_loadu_si128(reinterpret_cast<const __m128i*>(r0 + r * lda + i)), swap_pairs);
+        });
+        // 4 x 8 transpose of 16-bit values: out[i][r] for the 8 added-order indices i.
+        const __m128i t01lo = _mm_unpacklo_epi16(v[0], v[1]), t01hi = _mm_unpackhi_epi16(v[0], v[1]);
+        const __m128i t23lo = _mm_unpacklo_epi16(v[2], v[3]), t23hi = _mm_unpackhi_epi16(v[2], v[3]);
+        const __m128i q[4] = {_mm_unpacklo_epi32(t01lo, t23lo), _mm_unpackhi_epi32(t01lo, t23lo),
+                              _mm_unpacklo_epi32(t01hi, t23hi), _mm_unpackhi_epi32(t01hi, t23hi)};
+        unroll<4>([&](auto j) {
+          _mm256_storeu_ps(block + (i + 2 * j) * kRows,
+                           _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(q[j]), 16)));
+        });
+      }
+    }
+    for (; i < rows; ++i) {
       const std::int64_t src = panel_source_row(i, kc);
       for (std::int64_t r = 0; r < kRows; ++r)
         block[i * kRows + r] = (src >= 0 && r < mr) ? widen(a[(m0 + r) * lda + src]) : 0.0f;
