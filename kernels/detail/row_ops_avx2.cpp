@@ -1,8 +1,9 @@
 // RowOps compiled for the avx2 path (ISA flags set per file in kernels/CMakeLists.txt), with
-// three loops GCC 12 does not vectorize from the shared body written out with intrinsics:
+// the loops GCC 12 does not vectorize (or not well) from the shared body written out with
+// intrinsics:
 // exp_sub (the exp's int conversions and selects), quantize (the narrowing to int8) and
 // abs_max (-fopt-info-vec names none of them; callgrind: abs_max 4.5 instructions per
-// element). They perform the body's fp32 operations one by one, in its order (mul and add
+// element), and the fused bf16 rmsnorm passes. They perform the body's fp32 operations one by one, in its order (mul and add
 // apart, no FMA, the same 16 lanes and tree), so the bits are the scalar path's; tails use
 // the body's own functions.
 #include <immintrin.h>
@@ -90,6 +91,68 @@ float abs_max_avx2(const float* x, std::int64_t n) {
   return lanes[0];
 }
 
+// to_bf16_rint of 8 values, as 32-bit lanes holding the 16-bit results.
+inline __m256i to_bf16_rint8(__m256 v) {
+  const __m256i u = _mm256_castps_si256(v);
+  const __m256i high = _mm256_srli_epi32(u, 16);
+  const __m256i rounded =
+      _mm256_srli_epi32(_mm256_add_epi32(_mm256_add_epi32(u, _mm256_set1_epi32(0x7fff)),
+                                         _mm256_and_si256(high, _mm256_set1_epi32(1))), 16);
+  const __m256i nan = _mm256_cmpgt_epi32(_mm256_and_si256(u, _mm256_set1_epi32(0x7fffffff)), _mm256_set1_epi32(0x7f800000));
+  return _mm256_blendv_epi8(rounded, _mm256_or_si256(high, _mm256_set1_epi32(0x40)), nan);
+}
+
+inline void widen16(const std::uint16_t* p, __m256& lo, __m256& hi) {
+  const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p));
+  lo = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_castsi256_si128(v)), 16));
+  hi = _mm256_castsi256_ps(_mm256_slli_epi32(_mm256_cvtepu16_epi32(_mm256_extracti128_si256(v, 1)), 16));
+}
+
+// chunk_sum_squares_bf16 in the body's 16 lanes (lanes 0-7 and 8-15 in two ymm).
+float chunk_sum_squares_bf16_avx2(const std::uint16_t* x, std::int64_t n) {
+  __m256 lo_acc = _mm256_setzero_ps(), hi_acc = _mm256_setzero_ps();
+  std::int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes) {
+    __m256 lo, hi;
+    widen16(x + i, lo, hi);
+    lo_acc = _mm256_add_ps(lo_acc, _mm256_mul_ps(lo, lo));
+    hi_acc = _mm256_add_ps(hi_acc, _mm256_mul_ps(hi, hi));
+  }
+  float lanes[kLanes];
+  _mm256_storeu_ps(lanes, lo_acc);
+  _mm256_storeu_ps(lanes + 8, hi_acc);
+  for (int l = 0; i + l < n; ++l) lanes[l] = lanes[l] + widen_bf16(x[i + l]) * widen_bf16(x[i + l]);
+  return lane_tree(lanes);
+}
+
+float sum_squares_bf16_avx2(const std::uint16_t* x, std::int64_t n, std::int64_t chunk_cols) {
+  if (chunk_cols <= 0 || chunk_cols > n) chunk_cols = n;
+  float total = 0.0f;
+  for (std::int64_t c0 = 0; c0 < n; c0 += chunk_cols)
+    total = total + chunk_sum_squares_bf16_avx2(x + c0, n - c0 < chunk_cols ? n - c0 : chunk_cols);
+  return total;
+}
+
+void scale_bf16_to_bf16_avx2(const std::uint16_t* x, float inv, const float* col, std::uint16_t* y, std::int64_t n,
+                             bool round_operand) {
+  const __m256 one = _mm256_set1_ps(1.0f), inv_v = _mm256_set1_ps(inv);
+  std::int64_t i = 0;
+  for (; i + 16 <= n; i += 16) {
+    __m256 v[2];
+    widen16(x + i, v[0], v[1]);
+    __m256i out[2];
+    for (int h = 0; h < 2; ++h) {
+      if (round_operand) v[h] = _mm256_castsi256_ps(_mm256_slli_epi32(to_bf16_rint8(v[h]), 16));
+      __m256 t = _mm256_mul_ps(_mm256_mul_ps(v[h], one), inv_v);
+      if (col) t = _mm256_mul_ps(t, _mm256_loadu_ps(col + i + 8 * h));
+      out[h] = to_bf16_rint8(t);
+    }
+    const __m256i packed = _mm256_permute4x64_epi64(_mm256_packus_epi32(out[0], out[1]), 0xd8);
+    _mm256_storeu_si256(reinterpret_cast<__m256i*>(y + i), packed);
+  }
+  if (i < n) scale_bf16_to_bf16(x + i, inv, col ? col + i : nullptr, y + i, n - i, round_operand);
+}
+
 }  // namespace
 
 const RowOps& row_ops_avx2() {
@@ -98,6 +161,8 @@ const RowOps& row_ops_avx2() {
     o.exp_sub = exp_sub_avx2;
     o.quantize = quantize_avx2;
     o.abs_max = abs_max_avx2;
+    o.sum_squares_bf16 = sum_squares_bf16_avx2;
+    o.scale_bf16_to_bf16 = scale_bf16_to_bf16_avx2;
     return o;
   }();
   return ops;
