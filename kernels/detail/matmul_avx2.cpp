@@ -343,6 +343,66 @@ void bf16_row_major_packed(const MatmulArgs& g) {
   }
 }
 
+// Decode on a view (M <= 32): each 256-row K chunk of a 24-column tile is interleaved into
+// the packed pair layout (2 loads, 2 unpacks, 2 stores per 8 columns and k-pair: half the
+// bytes and ops of the fp32 panel) and the pair kernel widens it in registers. With few row
+// blocks per tile that is cheaper than widening once into fp32; GEMM keeps the fp32 panel.
+void pair_tile_bf16(const std::uint16_t* b, std::int64_t ldb, std::int64_t kc, int nb, const std::uint16_t* next,
+                    std::uint32_t* panel) {
+  alignas(16) static const std::uint16_t zeros[kCols] = {};
+  for (std::int64_t p = 0; p < (kc + 1) / 2; ++p) {
+    const std::uint16_t* second = b + 2 * p * ldb;
+    const std::uint16_t* first = 2 * p + 1 < kc ? second + ldb : zeros;
+    if (next) {
+      _mm_prefetch(reinterpret_cast<const char*>(next + 2 * p * ldb), _MM_HINT_T0);
+      _mm_prefetch(reinterpret_cast<const char*>(next + 2 * p * ldb + kCols - 1), _MM_HINT_T0);
+      if (2 * p + 1 < kc) {
+        _mm_prefetch(reinterpret_cast<const char*>(next + (2 * p + 1) * ldb), _MM_HINT_T0);
+        _mm_prefetch(reinterpret_cast<const char*>(next + (2 * p + 1) * ldb + kCols - 1), _MM_HINT_T0);
+      }
+    }
+    alignas(16) std::uint16_t first_padded[kCols], second_padded[kCols];
+    if (nb < kCols) {  // column tail: through zero-padded copies
+      std::memset(first_padded, 0, sizeof first_padded);
+      std::memset(second_padded, 0, sizeof second_padded);
+      std::memcpy(first_padded, first, static_cast<std::size_t>(nb) * 2);
+      std::memcpy(second_padded, second, static_cast<std::size_t>(nb) * 2);
+      first = first_padded;
+      second = second_padded;
+    }
+    std::uint32_t* out = panel + p * kCols;
+    unroll<kVectors>([&](auto j) {
+      const __m128i f = _mm_loadu_si128(reinterpret_cast<const __m128i*>(first + 8 * j));
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(second + 8 * j));
+      _mm_store_si128(reinterpret_cast<__m128i*>(out + 8 * j), _mm_unpacklo_epi16(f, v));
+      _mm_store_si128(reinterpret_cast<__m128i*>(out + 8 * j + 4), _mm_unpackhi_epi16(f, v));
+    });
+  }
+}
+
+void bf16_row_major_decode(const MatmulArgs& g) {
+  const auto* a = static_cast<const std::uint16_t*>(g.a);
+  const auto* b = static_cast<const std::uint16_t*>(g.b);
+  auto* c = static_cast<float*>(g.c);
+  const std::int64_t row_blocks = (g.m + kRows - 1) / kRows, k_rows = (g.k + 1) / 2 * 2;
+  alignas(32) static thread_local std::uint32_t panel[kKChunk / 2 * kCols];
+  float* a_pack = scratch<float>(0, row_blocks * kRows * k_rows);
+  pack_a_bf16(a, g.lda, g.m, g.k, a_pack);  // chunks are even: the same added order as per chunk
+  for (std::int64_t k0 = 0; k0 < g.k; k0 += kKChunk) {
+    const std::int64_t kc = min_of(kKChunk, g.k - k0), pairs = (kc + 1) / 2;
+    for (std::int64_t n0 = 0; n0 < g.n; n0 += kCols) {
+      const int nb = static_cast<int>(min_of(kCols, g.n - n0));
+      const std::uint16_t* tile_b = b + k0 * g.ldb + n0;
+      pair_tile_bf16(tile_b, g.ldb, kc, nb, n0 + kCols < g.n ? tile_b + kCols : nullptr, panel);
+      for (std::int64_t m0 = 0; m0 < g.m; m0 += kRows) {
+        const int mr = static_cast<int>(min_of(kRows, g.m - m0));
+        kBf16PairTiles[mr - 1](a_pack + (m0 / kRows) * k_rows * kRows + k0 * kRows, panel, pairs,
+                               c + m0 * g.ldc + n0, g.ldc, nb, g.accumulate || k0 > 0);
+      }
+    }
+  }
+}
+
 // ---- int8 --------------------------------------------------------------------------------
 // B (packed, or a view's K chunk interleaved into an L1 panel): per k-pair p, 16 columns of
 // byte pairs (B[2p, n], B[2p+1, n]) (an odd K pairs its last row with 0), widened to int16
@@ -497,6 +557,7 @@ void int8_row_major_packed(const MatmulArgs& g) {
 void matmul_bf16_avx2(const MatmulArgs& args) {
   if (args.b_transposed) bf16_matmul(args);
   else if (args.b_tile_stride) bf16_row_major_packed(args);
+  else if (args.m <= 32) bf16_row_major_decode(args);
   else bf16_row_major_tiled(args);
 }
 
