@@ -279,7 +279,7 @@ constexpr Bf16PairTile kBf16PairTiles[] = {tile_bf16_pairs<1>, tile_bf16_pairs<2
 // the others from L1); A packed once for the whole K. The span keeps the A rows every tile
 // re-reads in L2: with all 1024 rows of a GEMM (4 MB of packed A) per tile, 1024^3 ran at
 // 0.61-0.77 of the peak against 0.85 for the view form.
-constexpr std::int64_t kPackedRowSpan = 64;  // a multiple of kRows
+constexpr std::int64_t kPackedRowSpan = 64;  // at most about this many rows per span
 void bf16_row_major_packed(const MatmulArgs& g) {
   const auto* a = static_cast<const std::uint16_t*>(g.a);
   const auto* b = static_cast<const std::uint32_t*>(g.b);  // dword pairs
@@ -287,8 +287,11 @@ void bf16_row_major_packed(const MatmulArgs& g) {
   const std::int64_t row_blocks = (g.m + kRows - 1) / kRows, pairs = (g.k + 1) / 2, k_rows = 2 * pairs;
   float* a_pack = scratch<float>(0, row_blocks * kRows * k_rows);
   pack_a_bf16(a, g.lda, g.m, g.k, a_pack);  // chunks are even: the same added order as per chunk
-  for (std::int64_t m_lo = 0; m_lo < g.m; m_lo += kPackedRowSpan) {
-    const std::int64_t m_hi = min_of(g.m, m_lo + kPackedRowSpan);
+  // Equal spans of whole row blocks (M 65: 36 + 29 rows, not 64 + 1: a pass over B per span).
+  const std::int64_t spans = (g.m + kPackedRowSpan - 1) / kPackedRowSpan;
+  const std::int64_t span = ((g.m + spans - 1) / spans + kRows - 1) / kRows * kRows;
+  for (std::int64_t m_lo = 0; m_lo < g.m; m_lo += span) {
+    const std::int64_t m_hi = min_of(g.m, m_lo + span);
     for (std::int64_t n0 = 0; n0 < g.n; n0 += kCols) {
       const int nb = static_cast<int>(min_of(kCols, g.n - n0));
       const std::uint32_t* tile = b + (n0 / kCols) * (g.b_tile_stride / 2);
