@@ -4,6 +4,7 @@
 #include "kernels/cpu_path.hpp"
 #include "kernels/inv_sqrt.hpp"
 #include "kernels/matmul.hpp"
+#include "kernels/packed_weights.hpp"
 #include "kernels/quant.hpp"
 #include "kernels/rmsnorm.hpp"
 #include "kernels/rope.hpp"

@@ -15,9 +15,12 @@ void check_options(const char* kernel, const RmsNormOptions& options) {
     detail::fail(kernel, "chunk_cols = " + std::to_string(options.chunk_cols) + " must be >= 0 (0 = whole row)");
 }
 
-float row_inv_rms(const detail::RowOps& ops, const float* x, std::int64_t cols, const RmsNormOptions& options) {
-  const float ss = ops.sum_squares(x, cols, options.chunk_cols);
+float inv_rms_of(float ss, std::int64_t cols, const RmsNormOptions& options) {
   return inv_sqrt(ss / static_cast<float>(cols) + options.eps, options.inv_sqrt);
+}
+
+float row_inv_rms(const detail::RowOps& ops, const float* x, std::int64_t cols, const RmsNormOptions& options) {
+  return inv_rms_of(ops.sum_squares(x, cols, options.chunk_cols), cols, options);
 }
 
 }  // namespace
@@ -43,6 +46,15 @@ void rmsnorm(const View& x, const View& gamma, const View& y, const RmsNormOptio
   const auto inv = detail::row_vector_arg(kernel, "inv_rms_out", inv_rms_out, mx.rows, {DType::FP32}, Optional::yes);
   const auto& ops = detail::row_ops();
   const float* gamma_row = detail::fp32_cols(ops, g, 2);
+  if (mx.dtype == DType::BF16 && my.dtype == DType::BF16) {  // bf16 -> bf16: two passes, no scratch rows
+    for (std::int64_t r = 0; r < mx.rows; ++r) {
+      const auto* xr = mx.row<std::uint16_t>(r);
+      const float inv_rms = inv_rms_of(ops.sum_squares_bf16(xr, mx.cols, options.chunk_cols), mx.cols, options);
+      if (inv.present()) *inv.fp32_at(r) = inv_rms;
+      ops.scale_bf16_to_bf16(xr, inv_rms, gamma_row, my.row<std::uint16_t>(r), mx.cols, options.round_operand_to_bf16);
+    }
+    return;
+  }
   for (std::int64_t r = 0; r < mx.rows; ++r) {
     const float* xr = detail::fp32_row(ops, mx, r, 0);
     const float inv_rms = row_inv_rms(ops, xr, mx.cols, options);

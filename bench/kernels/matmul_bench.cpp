@@ -1,27 +1,37 @@
 // matmul on the shapes, 1 and 2 threads (2 = the caller splits N in two column
-// tiles, one per TBB task), each as a fraction of its roofline bound.
+// tiles, one per TBB task), on every path this CPU has, each as a fraction of its roofline
+// bound: max(flops at the probed peak of the path's instructions, compulsory bytes (A, B and
+// C once each) at the probed STREAM bandwidth).
 #include <benchmark/benchmark.h>
 
 #include <oneapi/tbb/global_control.h>
 #include <oneapi/tbb/parallel_for.h>
 
+#include <chrono>
+#include <ctime>
+#include <memory>
+#include <vector>
+
 #include "bench_support.hpp"
 #include "kernels/cpu_path.hpp"
 #include "kernels/matmul.hpp"
+#include "kernels/packed_weights.hpp"
 
 namespace tg::bench {
 namespace {
 
 using kernels::CpuPath;
 
-// args: M, K, N, threads, path, int8 (0/1)
+// args: M, K, N, threads, path, int8 (0/1), packed weights (0/1: B packed once before the
+// timed loop, the packing time reported apart as pack_ms)
 void matmul_bench(benchmark::State& state) {
   const std::int64_t m = state.range(0), k = state.range(1), n = state.range(2);
   const int threads = static_cast<int>(state.range(3));
   const auto path = static_cast<CpuPath>(state.range(4));
   const bool int8 = state.range(5) != 0;
+  const bool packed = state.range(6) != 0;
   if (!kernels::cpu_path_supported(path)) {
-    state.SkipWithError("path not supported on this CPU");
+    state.SkipWithError(("skipped: this CPU cannot run the " + std::string(kernels::name_of(path)) + " path").c_str());
     return;
   }
   kernels::ScopedCpuPath scoped(path);
@@ -31,25 +41,48 @@ void matmul_bench(benchmark::State& state) {
   auto c = random_buffer("c", out, {m, n}, 3);
   const View av(*a), bv(*b), cv(*c);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
-  const std::int64_t half = (n / 2 + 31) / 32 * 32;  // a 32-column boundary
+  const std::int64_t half = (n / 2 + 47) / 48 * 48;  // a boundary of every path's column tiles
+  // Packed: one PackedWeights per thread's column half, as a caller binding weights would.
+  std::vector<std::unique_ptr<kernels::PackedWeights>> weights;
+  if (packed) {
+    const auto t0 = std::chrono::steady_clock::now();
+    if (threads == 1) weights.push_back(std::make_unique<kernels::PackedWeights>(bv));
+    else
+      for (int t = 0; t < 2; ++t)
+        weights.push_back(std::make_unique<kernels::PackedWeights>(t == 0 ? bv.cols(0, half) : bv.cols(half, n - half)));
+    state.counters["pack_ms"] = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  }
+  timespec cpu0{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu0);
   for (auto _ : state) {
     if (threads == 1) {
-      kernels::matmul(av, bv, cv);
+      if (packed) kernels::matmul(av, *weights[0], cv);
+      else kernels::matmul(av, bv, cv);
     } else {
       tbb::parallel_for(0, 2, [&](int t) {
         const std::int64_t c0 = t == 0 ? 0 : half, cn = t == 0 ? half : n - half;
-        kernels::matmul(av, bv.cols(c0, cn), cv.cols(c0, cn));
+        if (packed) kernels::matmul(av, *weights[static_cast<std::size_t>(t)], cv.cols(c0, cn));
+        else kernels::matmul(av, bv.cols(c0, cn), cv.cols(c0, cn));
       });
     }
     benchmark::ClobberMemory();
   }
+  timespec cpu1{};
+  clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu1);
   const auto& lim = machine_limits();
   const double ops = 2.0 * static_cast<double>(m) * static_cast<double>(n) * static_cast<double>(k);
   const double bytes = static_cast<double>(a->bytes() + b->bytes() + c->bytes());
-  const double peak = (int8 ? lim.int8_dot_gops : lim.bf16_dot_gflops) * threads;
-  const double bw = threads == 1 ? lim.triad_gbs_1 : lim.triad_gbs_2;
-  report_roofline(state, ops, bytes, path == CpuPath::avx512 ? peak : lim.fp32_fma_gflops * threads, bw,
-                  path == CpuPath::avx512 ? (int8 ? "int8_vnni_peak" : "bf16_dot_peak") : "fp32_fma_peak");
+  report_roofline(state, ops, bytes, lim.matmul_peak_gops(path, int8) * threads, lim.triad_gbs(threads),
+                  lim.matmul_peak_name(path, int8));
+  if (threads > 1) {
+    // On a shared machine the wall time of 2 threads includes slices other processes took;
+    // the bound over (process CPU time / threads) is the fraction with ours never descheduled
+    // (pessimistic: TBB workers spinning between calls count as busy).
+    const double cpu_s = static_cast<double>(cpu1.tv_sec - cpu0.tv_sec) + 1e-9 * static_cast<double>(cpu1.tv_nsec - cpu0.tv_nsec);
+    const Roofline bound = roofline(1.0, ops, bytes, lim.matmul_peak_gops(path, int8) * threads, lim.triad_gbs(threads));
+    state.counters["cpu_roofline"] =
+        bound.fraction * static_cast<double>(state.iterations()) / (cpu_s / static_cast<double>(threads));
+  }
 }
 
 void register_shapes() {
@@ -57,29 +90,33 @@ void register_shapes() {
     std::int64_t m, k, n;
     bool int8;
   };
+  // Decode shapes (M 8-16, K 1024-7168, N 512-24576) and GEMM 1024^3.
   const Shape shapes[] = {
-      {16, 7168, 1536, false},  {16, 1536, 24576, false}, {16, 7168, 576, false}, {1024, 1024, 1024, false},
-      {8, 1024, 32768, true},   {128, 1024, 32768, true},
+      {16, 1536, 1536, false}, {16, 7168, 1536, false}, {16, 1536, 24576, false}, {16, 7168, 576, false},
+      {8, 1024, 512, false},   {8, 7168, 2048, false},  {1024, 1024, 1024, false},
+      {16, 1536, 1536, true},  {8, 1024, 32768, true},  {16, 7168, 1536, true},   {128, 1024, 32768, true},
+      {1024, 1024, 1024, true},
   };
-  for (const Shape& s : shapes)
-    for (int threads : {1, 2}) {
-      const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/avx512/M" +
-                               std::to_string(s.m) + "_K" + std::to_string(s.k) + "_N" + std::to_string(s.n) +
-                               "/threads:" + std::to_string(threads);
-      auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-                    ->Args({s.m, s.k, s.n, threads, static_cast<int>(CpuPath::avx512), s.int8})
-                    ->Unit(benchmark::kMicrosecond);
-      if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
-    }
-  // The fallback paths on one decode shape, for the ratio between paths.
-  for (CpuPath p : {CpuPath::avx2, CpuPath::scalar})
-    for (bool int8 : {false, true}) {
-      const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/" +
-                               std::string(kernels::name_of(p)) + "/M16_K1536_N1536/threads:1";
-      benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-          ->Args({16, 1536, 1536, 1, static_cast<int>(p), int8})
-          ->Unit(benchmark::kMicrosecond);
-    }
+  for (CpuPath p : {CpuPath::avx512, CpuPath::avx2})
+    for (bool packed : {false, true})
+      for (const Shape& s : shapes)
+        for (int threads : {1, 2}) {
+          const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/" +
+                                   std::string(kernels::name_of(p)) + (packed ? "/packed" : "/view") + "/M" +
+                                   std::to_string(s.m) + "_K" + std::to_string(s.k) + "_N" + std::to_string(s.n) +
+                                   "/threads:" + std::to_string(threads);
+          auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+                        ->Args({s.m, s.k, s.n, threads, static_cast<int>(p), s.int8, packed})
+                        ->Unit(benchmark::kMicrosecond);
+          if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
+        }
+  // The scalar path on one decode shape, for the ratio between paths.
+  for (bool int8 : {false, true}) {
+    const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/scalar/view/M16_K1536_N1536/threads:1";
+    benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+        ->Args({16, 1536, 1536, 1, static_cast<int>(CpuPath::scalar), int8, 0})
+        ->Unit(benchmark::kMicrosecond);
+  }
 }
 
 const bool registered = (register_shapes(), true);

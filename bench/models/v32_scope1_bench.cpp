@@ -1,8 +1,10 @@
 // DeepSeek V3.2 decode scope 1 (full dims, B = 16) end to end on the HostExecutor, 1 and 2
 // threads, against its roofline bound on this host:
-//   bound = max(matmul flops / (bf16 matmul peak * threads), weight bytes / stream bandwidth)
-// with the peak and the bandwidth measured in this binary (BM_Bf16MatmulPeak on an
-// L1-resident tile, BM_WeightStream reading the scope's weight bytes once). Counters:
+//   bound = max(matmul flops / (matmul peak * threads), weight bytes / STREAM bandwidth)
+// with the machine's limits probed in this binary (bench/kernels/machine_limits.hpp: the
+// peak of the instructions the active kernel path uses, e.g. fp32 FMA on AVX2 or vdpbf16ps
+// on AVX-512, and STREAM triad on 1 / 2 threads), never a kernel's own speed
+// (BM_Bf16MatmulPeak and BM_WeightStream are kept for information). Counters:
 //   scope_ms            wall time of one scope run
 //   roofline_fraction   bound / scope time (1 = at the bound)
 //   sched_overhead_pct  (scope time - sum of kernel times / threads) / scope time
@@ -18,6 +20,8 @@
 #include <ctime>
 #include <numeric>
 
+#include "../kernels/machine_limits.hpp"
+#include "kernels/cpu_path.hpp"
 #include "kernels/matmul.hpp"
 #include "models/deepseek_v3_2/scope1_run.hpp"
 #include "scheduler/host_executor.hpp"
@@ -99,9 +103,9 @@ double measure_stream(std::size_t bytes, int threads) {
 const HostLimits& host_limits() {
   static const HostLimits limits = [] {
     HostLimits l;
-    l.matmul_flops_per_s_per_thread = measure_matmul_peak();
-    const auto bytes = static_cast<std::size_t>(scope_weight_bytes(Scope1Config::full()));
-    for (int t : {1, 2}) l.stream_bytes_per_s[t] = measure_stream(bytes, t);
+    const auto& probed = tg::bench::machine_limits();
+    l.matmul_flops_per_s_per_thread = probed.matmul_peak_gops(tg::kernels::active_cpu_path(), false) * 1e9;
+    for (int t : {1, 2}) l.stream_bytes_per_s[t] = probed.triad_gbs(t) * 1e9;
     return l;
   }();
   return limits;

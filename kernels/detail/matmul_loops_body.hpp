@@ -1,8 +1,8 @@
 // Portable matmul loops: the reference for the summation order every path follows
-// (matmul.hpp). Compiled twice: plain (matmul_scalar.cpp) and with AVX2 + FMA
-// (matmul_avx2.cpp), where the compiler vectorizes the inner loops along N in the same order.
+// (matmul.hpp). Compiled plain (matmul_scalar.cpp) and with AVX2 + FMA
+// (the AVX2 files, for transposed B), where the compiler vectorizes them in the same order.
 // Cost: O(M * N * K); row-major B is walked row by row so the inner loop runs along N.
-// Included only by those two files; no std templates here (an instantiation compiled with
+// Included only by those files; no std templates here (an instantiation compiled with
 // AVX2 could be picked by the linker for the scalar path).
 #include <cstdint>
 
@@ -65,14 +65,14 @@ void bf16_transposed(const MatmulArgs& g) {
   }
 }
 
-void bf16_matmul(const MatmulArgs& g) {
+[[maybe_unused]] void bf16_matmul(const MatmulArgs& g) {
   if (g.b_transposed) bf16_transposed(g);
   else bf16_row_major(g);
 }
 
 // int32 sums wrap modulo 2^32 (as the hardware does): computed in uint32 to stay defined.
 // Columns go in blocks so the accumulators fit a small stack array.
-void int8_matmul(const MatmulArgs& g) {
+[[maybe_unused]] void int8_matmul(const MatmulArgs& g) {
   constexpr std::int64_t kBlock = 256;
   const auto* a = static_cast<const std::int8_t*>(g.a);
   const auto* b = static_cast<const std::int8_t*>(g.b);

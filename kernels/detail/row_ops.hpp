@@ -46,6 +46,13 @@ struct RowOps {
   void (*divide)(const float* x, float d, float* y, std::int64_t n);
   // The kernels' exp of one value.
   float (*exp1)(float x);
+
+  // rmsnorm of a bf16 row into a bf16 row without fp32 scratch rows: sum_squares of the
+  // widened row, and y = bf16_rint(((x' * 1) * inv) * col[i]) (scale, then fp32_to_bf16 rint);
+  // the same operations in the same order as the unfused passes. y may be x.
+  float (*sum_squares_bf16)(const std::uint16_t* x, std::int64_t n, std::int64_t chunk_cols);
+  void (*scale_bf16_to_bf16)(const std::uint16_t* x, float inv, const float* col, std::uint16_t* y, std::int64_t n,
+                             bool round_operand);
 };
 
 const RowOps& row_ops_scalar();

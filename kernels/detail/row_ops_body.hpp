@@ -264,6 +264,35 @@ void divide(const float* x, float d, float* y, std::int64_t n) {
 
 float exp1(float x) { return exp_body(x); }
 
+inline float widen_bf16(std::uint16_t bits) { return float_of(static_cast<std::uint32_t>(bits) << 16); }
+
+float chunk_sum_squares_bf16(const std::uint16_t* x, std::int64_t n) {
+  float lanes[kLanes] = {};
+  std::int64_t i = 0;
+  for (; i + kLanes <= n; i += kLanes)
+    for (int l = 0; l < kLanes; ++l) lanes[l] = lanes[l] + widen_bf16(x[i + l]) * widen_bf16(x[i + l]);
+  for (int l = 0; i + l < n; ++l) lanes[l] = lanes[l] + widen_bf16(x[i + l]) * widen_bf16(x[i + l]);
+  return lane_tree(lanes);
+}
+
+float sum_squares_bf16(const std::uint16_t* x, std::int64_t n, std::int64_t chunk_cols) {
+  if (chunk_cols <= 0 || chunk_cols > n) chunk_cols = n;
+  float total = 0.0f;
+  for (std::int64_t c0 = 0; c0 < n; c0 += chunk_cols)
+    total = total + chunk_sum_squares_bf16(x + c0, n - c0 < chunk_cols ? n - c0 : chunk_cols);
+  return total;
+}
+
+void scale_bf16_to_bf16(const std::uint16_t* x, float inv, const float* col, std::uint16_t* y, std::int64_t n,
+                        bool round_operand) {
+  for (std::int64_t i = 0; i < n; ++i) {
+    const float v = widen_bf16(x[i]);
+    float t = ((round_operand ? round_to_bf16(v) : v) * 1.0f) * inv;
+    if (col) t = t * col[i];
+    y[i] = to_bf16_rint(t);
+  }
+}
+
 RowOps make_row_ops() {
   RowOps ops{};
   ops.bf16_to_fp32 = bf16_to_fp32;
@@ -282,6 +311,8 @@ RowOps make_row_ops() {
   ops.axpby = axpby;
   ops.divide = divide;
   ops.exp1 = exp1;
+  ops.sum_squares_bf16 = sum_squares_bf16;
+  ops.scale_bf16_to_bf16 = scale_bf16_to_bf16;
   return ops;
 }
 

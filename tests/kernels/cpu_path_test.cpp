@@ -45,4 +45,21 @@ TEST(CpuPath, UnsupportedPathIsAConfigError) {
   EXPECT_EQ(active_cpu_path(), default_cpu_path());
 }
 
+// One row per path in the test report: the kernel tests run every supported path
+// (kernel_test_support.hpp all_paths()); a path this CPU lacks shows here as SKIPPED with
+// the reason, so a run on a machine without AVX-512 says so instead of passing silently.
+class KernelPath : public ::testing::TestWithParam<CpuPath> {};
+
+TEST_P(KernelPath, IsRunByTheKernelTestsOrSkipped) {
+  const CpuPath path = GetParam();
+  if (!cpu_path_supported(path))
+    GTEST_SKIP() << "this CPU lacks the " << name_of(path)
+                 << " path (avx512: AVX-512 F/BW/VL/DQ + BF16 + VNNI; avx2: AVX2 + FMA); the kernel tests skip it";
+  ScopedCpuPath scoped(path);
+  EXPECT_EQ(active_cpu_path(), path);
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, KernelPath, ::testing::Values(CpuPath::scalar, CpuPath::avx2, CpuPath::avx512),
+                         [](const auto& info) { return std::string(name_of(info.param)); });
+
 }  // namespace

@@ -1,6 +1,7 @@
 // matmul against a plain fp64 loop, on ragged shapes and sub-views, on every CPU path;
 // paths must agree bit for bit.
 #include "kernels/matmul.hpp"
+#include "kernels/packed_weights.hpp"
 
 #include <gtest/gtest.h>
 
@@ -176,3 +177,65 @@ TEST(Matmul, BadShapesAndDtypesNameTheViews) {
 }
 
 }  // namespace
+
+// ---- one test per CPU path: a path this CPU lacks is skipped, never silently dropped ----
+class MatmulPath : public ::testing::TestWithParam<CpuPath> {};
+
+// Shapes around every path's unrolls: K odd and not a multiple of 4, 256 or 512 (chunks);
+// N tails of the 16/24/48/64-column tiles; M = 1 and 17 (row-block tails), 65 and 130 (GEMM
+// forms, several row spans).
+const Shape3 kEdgeShapes[] = {{1, 1, 1},     {1, 3, 25},     {17, 257, 49},  {17, 513, 23}, {4, 2, 24},
+                              {16, 1030, 100}, {8, 515, 16}, {5, 64, 65},   {17, 7, 130},
+                              {65, 40, 30},  {130, 9, 50}};  // several spans of packed A rows
+
+TEST_P(MatmulPath, AgreesWithScalarBitwiseAndPackedWeightsToo) {
+  const CpuPath path = GetParam();
+  if (!cpu_path_supported(path))
+    GTEST_SKIP() << "this CPU cannot run the " << name_of(path) << " path (supported: "
+                 << [] { std::string s; for (CpuPath p : supported_cpu_paths()) s += std::string(name_of(p)) + " "; return s; }()
+                 << ")";
+  std::uint64_t seed = 900;
+  for (const Shape3& s : kEdgeShapes)
+    for (bool int8 : {false, true})
+      for (bool accumulate : {false, true}) {
+        SCOPED_TRACE(std::string(int8 ? "int8" : "bf16") + " m=" + std::to_string(s.m) + " k=" + std::to_string(s.k) +
+                     " n=" + std::to_string(s.n) + (accumulate ? " accumulate" : ""));
+        const tg::DType in = int8 ? tg::INT8 : tg::BF16, out = int8 ? tg::INT32 : tg::FP32;
+        Operands o = make_operands(s, in, out, false, seed++);
+        if (int8) o.b.at<std::int8_t>({0, 0}) = -128;
+        auto c_ref = make_buffer("c_ref", out, {s.m, s.n});
+        auto c_packed = make_buffer("c_packed", out, {s.m, s.n});
+        const View ref(*c_ref), packed(*c_packed);
+        for (std::int64_t i = 0; i < s.m; ++i)
+          for (std::int64_t j = 0; j < s.n; ++j) {
+            set(ref, i, j, get(o.c, i, j));
+            set(packed, i, j, get(o.c, i, j));
+          }
+        {
+          ScopedCpuPath scalar(CpuPath::scalar);
+          matmul(o.a, o.b, ref, {BLayout::row_major, accumulate});
+        }
+        ScopedCpuPath scoped(path);
+        matmul(o.a, o.b, o.c, {BLayout::row_major, accumulate});
+        EXPECT_TRUE(bytes_of(o.c) == bytes_of(ref)) << name_of(path) << " differs bitwise from scalar";
+        const PackedWeights weights(o.b);
+        matmul(o.a, weights, packed, accumulate);
+        EXPECT_TRUE(bytes_of(packed) == bytes_of(ref)) << name_of(path) << " packed differs bitwise from scalar";
+      }
+}
+
+INSTANTIATE_TEST_SUITE_P(Paths, MatmulPath, ::testing::Values(CpuPath::scalar, CpuPath::avx2, CpuPath::avx512),
+                         [](const auto& info) { return std::string(name_of(info.param)); });
+
+TEST(Matmul, PackedWeightsCheckShapes) {
+  auto a = make_buffer("x", tg::BF16, {4, 64});
+  auto b = make_buffer("w", tg::BF16, {32, 48});
+  auto c = make_buffer("y", tg::FP32, {4, 48});
+  const PackedWeights w{View(*b)};
+  EXPECT_EQ(w.k(), 32);
+  EXPECT_EQ(w.n(), 48);
+  EXPECT_THROW(matmul(View(*a), w, View(*c)), tg::ShapeError);  // K 64 vs 32
+  EXPECT_THROW(matmul(View(*a).cols(0, 32), w, View(*c).cols(0, 24)), tg::ShapeError);
+  auto ci = make_buffer("yi", tg::INT32, {4, 48});
+  EXPECT_THROW(matmul(View(*a).cols(0, 32), w, View(*ci)), tg::ShapeError);
+}
