@@ -60,6 +60,26 @@ TaskRef& TaskRef::expect_dtypes(std::vector<std::optional<DType>> dtypes) {
   return *this;
 }
 
+TaskRef& TaskRef::kernel_name(std::string name) {
+  if (name.empty()) throw GraphError(about(*scope_, task()), "kernel_name: the name must not be empty");
+  task().kernel_name = std::move(name);
+  return *this;
+}
+
+TaskRef& TaskRef::param_names(std::vector<std::string> names) {
+  if (names.size() != task().args.size())
+    throw GraphError(about(*scope_, task()), "param_names got " + std::to_string(names.size()) + " names for " +
+                                                  std::to_string(task().args.size()) + " args; give one per arg");
+  for (std::size_t i = 0; i < names.size(); ++i)
+    for (std::size_t k = 0; k < i; ++k)
+      if (names[i].empty() || names[i] == names[k])
+        throw GraphError(about(*scope_, task()), "param_names: arg " + std::to_string(i) + " has " +
+                                                      (names[i].empty() ? "an empty name" : "the name '" + names[i] + "' of arg " + std::to_string(k)));
+  if (!names.empty() && names[0].empty()) throw GraphError(about(*scope_, task()), "param_names: arg 0 has an empty name");
+  task().params = std::move(names);
+  return *this;
+}
+
 Scope::Scope(std::string name) : name_(std::move(name)) {
   scopes_.push_back(ScopeInfo{name_, -1});
   scope_stack_.push_back(0);

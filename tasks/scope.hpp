@@ -37,6 +37,10 @@ class TaskRef {
   TaskRef& mix_slots(std::uint8_t slots);
   // The kernel's expected dtype per arg (nullopt = any); one entry per arg.
   TaskRef& expect_dtypes(std::vector<std::optional<DType>> dtypes);
+  // The kernel descriptor's name and each argument's parameter name (JSON v2; the kernel
+  // descriptors fill in contracts and costs by these names). One unique name per arg.
+  TaskRef& kernel_name(std::string name);
+  TaskRef& param_names(std::vector<std::string> names);
 
  private:
   Task& task() const;

@@ -38,6 +38,7 @@ Json arg_json(const Task& task, std::size_t index) {
     j["frame"] = Json{{"offset", frame->offset}, {"shape", frame->shape}};
     j["box"] = box_json(frame->box);
   }
+  if (index < task.params.size()) j["param"] = task.params[index];
   if (!arg.infer) j["infer"] = false;
   if (index < task.expected_dtypes.size() && task.expected_dtypes[index])
     j["expect_dtype"] = std::string(name_of(*task.expected_dtypes[index]));
@@ -49,6 +50,7 @@ Json task_json(const Task& task) {
   j["id"] = task.id;
   j["name"] = task.name;
   j["kind"] = std::string(name_of(task.kind));
+  if (!task.kernel_name.empty()) j["kernel"] = task.kernel_name;
   j["block_num"] = task.block_num;
   if (task.scope != 0) j["scope"] = task.scope;
   if (task.sync_start) j["sync_start"] = true;

@@ -30,6 +30,7 @@ struct ParsedArg {
   Box box;
   bool infer = true;
   std::optional<DType> expect;
+  std::string param;  // v2: the kernel parameter this argument binds, "" when unnamed
 };
 
 struct ParsedTask {
@@ -42,6 +43,7 @@ struct ParsedTask {
   std::vector<ParsedArg> args;
   std::optional<CostHint> cost;
   std::vector<TaskId> after;
+  std::string kernel;  // v2: the kernel descriptor's name, "" when unnamed
 };
 
 struct ParsedBuffer {
@@ -54,6 +56,7 @@ struct ParsedBuffer {
 
 // Every field checked: names resolved to ids, boxes inside their buffers or frames.
 struct Document {
+  int version = kScopeJsonVersion;
   std::string name;
   std::vector<ScopeInfo> scopes;
   std::vector<ParsedBuffer> buffers;

@@ -184,8 +184,13 @@ void read_buffers(const Reader& r, const Json& j, Document& doc) {
 }
 
 ParsedArg read_arg(const Reader& r, const Json& j, const std::string& p, const Document& doc) {
-  const Json& o = r.object(j, p, {"buffer", "access", "box", "frame", "infer", "expect_dtype"});
+  const Json& o = r.object(j, p, {"buffer", "access", "box", "frame", "infer", "expect_dtype", "param"});
   ParsedArg a;
+  if (const Json* param = r.optional(o, "param")) {
+    if (doc.version < 2) r.fail(dot(p, "param"), "parameter names need \"version\": 2 (this file says 1)");
+    a.param = r.string(*param, dot(p, "param"));
+    if (a.param.empty()) r.fail(dot(p, "param"), "a parameter name must not be empty");
+  }
   const auto name = r.string(r.required(o, p, "buffer"), dot(p, "buffer"));
   auto it = doc.buffer_ids.find(name);
   if (it == doc.buffer_ids.end()) r.fail(dot(p, "buffer"), "no buffer is named '" + name + "'; declare it in buffers");
@@ -226,7 +231,8 @@ void read_tasks(const Reader& r, const Json& j, Document& doc) {
   std::int64_t total_blocks = 0;
   for (std::size_t i = 0; i < j.size(); ++i) {
     const auto p = at("tasks", i);
-    const Json& o = r.object(j[i], p, {"id", "name", "kind", "block_num", "scope", "sync_start", "mix_slots", "args", "cost", "after"});
+    const Json& o =
+        r.object(j[i], p, {"id", "name", "kind", "kernel", "block_num", "scope", "sync_start", "mix_slots", "args", "cost", "after"});
     if (const Json* id = r.optional(o, "id"))
       if (r.integer(*id, dot(p, "id"), 0, std::numeric_limits<TaskId>::max()) != static_cast<std::int64_t>(i))
         r.fail(dot(p, "id"), "task ids are positions in tasks; this one is " + std::to_string(i));
@@ -236,6 +242,11 @@ void read_tasks(const Reader& r, const Json& j, Document& doc) {
     const auto parsed_kind = parse_task_kind(kind);
     if (!parsed_kind) r.fail(dot(p, "kind"), "unknown kind '" + kind + "'; use cube, vector, mix or host");
     t.kind = *parsed_kind;
+    if (const Json* k = r.optional(o, "kernel")) {
+      if (doc.version < 2) r.fail(dot(p, "kernel"), "kernel descriptor names need \"version\": 2 (this file says 1)");
+      t.kernel = r.string(*k, dot(p, "kernel"));
+      if (t.kernel.empty()) r.fail(dot(p, "kernel"), "a kernel name must not be empty");
+    }
     if (const Json* b = r.optional(o, "block_num"))
       t.block_num = static_cast<int>(r.integer(*b, dot(p, "block_num"), 1, std::numeric_limits<int>::max()));
     total_blocks += t.block_num;
@@ -253,6 +264,15 @@ void read_tasks(const Reader& r, const Json& j, Document& doc) {
     }
     const Json& args = r.array(r.required(o, p, "args"), dot(p, "args"));
     for (std::size_t k = 0; k < args.size(); ++k) t.args.push_back(read_arg(r, args[k], at(dot(p, "args"), k), doc));
+    // Parameters are named for every argument or for none, each name once.
+    for (std::size_t k = 0; k < t.args.size(); ++k) {
+      if (t.args[k].param.empty() != t.args[0].param.empty())
+        r.fail(at(dot(p, "args"), k), "name the parameter of every argument of a task, or of none");
+      for (std::size_t m = 0; m < k; ++m)
+        if (!t.args[k].param.empty() && t.args[k].param == t.args[m].param)
+          r.fail(dot(at(dot(p, "args"), k), "param"), "parameter '" + t.args[k].param + "' is bound twice (also args[" +
+                                                          std::to_string(m) + "])");
+    }
     if (const Json* c = r.optional(o, "cost")) {
       const auto cp = dot(p, "cost");
       const Json& co = r.object(*c, cp, {"flops", "bytes", "working_set_bytes", "int8"});
@@ -324,12 +344,13 @@ Graph parse_scope_json(std::string_view text, std::string_view origin, const Fin
   const Reader r(origin);
   const Json doc_json = json_checked::parse(text, origin, json_checked::PathStyle::Dotted);
   const Json& top = r.object(doc_json, "", {"format", "version", "name", "comment", "scopes", "buffers", "tasks", "edges"});
+  Document doc;
+  doc.version = kScopeJsonOldestVersion;  // a file without "version" is read as version 1
   if (const Json* f = r.optional(top, "format"))
     if (r.string(*f, "format") != kScopeJsonFormat) r.fail("format", "expected \"" + std::string(kScopeJsonFormat) + "\"");
   if (const Json* v = r.optional(top, "version"))
-    r.integer(*v, "version", kScopeJsonVersion, kScopeJsonVersion);
+    doc.version = static_cast<int>(r.integer(*v, "version", kScopeJsonOldestVersion, kScopeJsonVersion));
   if (const Json* c = r.optional(top, "comment")) r.string(*c, "comment");  // for people; ignored
-  Document doc;
   doc.name = r.string(r.required(top, "", "name"), "name");
   if (const Json* s = r.optional(top, "scopes"))
     read_scopes(r, *s, doc);

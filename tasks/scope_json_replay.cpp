@@ -73,6 +73,7 @@ class Replay {
     std::vector<Arg> args;
     std::vector<std::optional<DType>> expected;
     bool any_expected = false;
+    std::vector<std::string> params;
     for (std::size_t k = 0; k < t.args.size(); ++k) {
       const ParsedArg& a = t.args[k];
       View v;
@@ -87,6 +88,7 @@ class Replay {
       args.push_back(Arg{std::move(v), a.access, a.infer});
       expected.push_back(a.expect);
       any_expected = any_expected || a.expect.has_value();
+      if (!a.param.empty()) params.push_back(a.param);
     }
     try {
       TaskRef ref = scope_.submit(t.kind, t.name, std::move(args), {});
@@ -95,6 +97,8 @@ class Replay {
       if (t.cost) ref.cost(*t.cost);
       for (TaskId a : t.after) ref.after(a);
       if (any_expected) ref.expect_dtypes(std::move(expected));
+      if (!t.kernel.empty()) ref.kernel_name(t.kernel);
+      if (!params.empty()) ref.param_names(std::move(params));
     } catch (const ConfigError&) {
       throw;
     } catch (const Error& e) {

@@ -13,7 +13,10 @@
 namespace tg {
 
 inline constexpr std::string_view kScopeJsonFormat = "tilegraph.scope";
-inline constexpr int kScopeJsonVersion = 1;
+// Version 2 adds a task's kernel descriptor name ("kernel") and an argument's parameter name
+// ("param"); version 1 files read as before.
+inline constexpr int kScopeJsonVersion = 2;
+inline constexpr int kScopeJsonOldestVersion = 1;
 
 constexpr std::string_view access_json_name(Access a) {
   switch (a) {

@@ -191,7 +191,7 @@ TEST(ScopeJson, ErrorsNameTheJsonPath) {
             "ranges are [start, stop) with start < stop");
   EXPECT_EQ(error_of(replaced(kMinimal, "\"access\": \"in\"", "\"acess\": \"in\"")),
             "t.json: tasks[0].args[0].acess: unknown field; the fields here are buffer, access, box, frame, infer, "
-            "expect_dtype");
+            "expect_dtype, param");
   EXPECT_EQ(error_of(replaced(kMinimal, "{\"buffer\": \"a\"", "{\"buffer\": \"c\"")),
             "t.json: tasks[0].args[0].buffer: no buffer is named 'c'; declare it in buffers");
   EXPECT_EQ(error_of(replaced(kMinimal, "\"dtype\": \"fp32\"", "\"dtype\": \"f32\"")),
@@ -261,6 +261,52 @@ TEST(ScopeJson, FuzzCorpusReplays) {
   }
   EXPECT_GE(files, 5);
   EXPECT_GE(parsed, 1);
+}
+
+}  // namespace
+
+namespace {
+
+constexpr const char* kVersion2 = R"({
+  "format": "tilegraph.scope", "version": 2, "name": "v2",
+  "buffers": [
+    {"name": "x", "dtype": "bf16", "shape": [16, 128], "role": "input"},
+    {"name": "w", "dtype": "bf16", "shape": [128, 64], "role": "weight"},
+    {"name": "y", "dtype": "fp32", "shape": [16, 64], "role": "output"}
+  ],
+  "tasks": [
+    {"name": "proj", "kind": "cube", "kernel": "matmul", "args": [
+      {"param": "a", "buffer": "x", "access": "in"},
+      {"param": "b", "buffer": "w", "access": "in"},
+      {"param": "c", "buffer": "y", "access": "out"}]}
+  ]
+})";
+
+TEST(ScopeJson, Version2NamesKernelAndParametersAndRoundTrips) {
+  const Graph g = parse_scope_json(kVersion2, "v2.json");
+  EXPECT_EQ(g.task(0).kernel_name, "matmul");
+  EXPECT_EQ(g.task(0).params, (std::vector<std::string>{"a", "b", "c"}));
+  const std::string text = to_scope_json(g);
+  EXPECT_NE(text.find("\"version\": 2"), std::string::npos);
+  EXPECT_NE(text.find("\"kernel\": \"matmul\""), std::string::npos);
+  const Graph back = parse_scope_json(text, "back.json");
+  EXPECT_EQ(back.task(0).kernel_name, "matmul");
+  EXPECT_EQ(back.task(0).params, g.task(0).params);
+  EXPECT_EQ(to_scope_json(back), text) << "export, import, export gives the same bytes";
+}
+
+TEST(ScopeJson, Version2FieldsAreCheckedAndVersion1StillReads) {
+  const std::string v2 = kVersion2;
+  EXPECT_NE(error_of(replaced(v2, "\"version\": 2", "\"version\": 1")).find("tasks[0].kernel: kernel descriptor names need \"version\": 2"),
+            std::string::npos);
+  const std::string v1_with_params = replaced(replaced(v2, "\"kernel\": \"matmul\", ", ""), "\"version\": 2", "\"version\": 1");
+  EXPECT_NE(error_of(v1_with_params).find("tasks[0].args[0].param: parameter names need \"version\": 2"), std::string::npos);
+  EXPECT_NE(error_of(replaced(v2, "{\"param\": \"b\", ", "{")).find("name the parameter of every argument of a task, or of none"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(v2, "\"param\": \"b\"", "\"param\": \"a\"")).find("parameter 'a' is bound twice"),
+            std::string::npos);
+  EXPECT_NE(error_of(replaced(v2, "\"version\": 2", "\"version\": 3")).find("version"), std::string::npos);
+  EXPECT_EQ(parse_scope_json(kMinimal, "v1.json").task(0).kernel_name, "") << "a version 1 file reads as before";
 }
 
 }  // namespace
