@@ -36,10 +36,10 @@ std::byte* View::memory_for(DType dtype) const {
 View View::slice(const Shape& offsets, const Shape& sizes) const {
   if (defect_) return *this;  // the first error is the one to report
   if (!buffer_) return defective(ShapeError("slice of an empty view (View{}); slice a buffer's view"));
-  const Box requested{offsets, sizes};
-  const std::string req = offsets.size() == sizes.size() ? box_to_string(requested)
-                                                         : "offsets " + to_string(offsets) + " sizes " + to_string(sizes);
   auto fail = [&](const std::string& why) {
+    // Built only on failure: slicing is on the hot path of every scope build.
+    const std::string req = offsets.size() == sizes.size() ? box_to_string(Box{offsets, sizes})
+                                                           : "offsets " + to_string(offsets) + " sizes " + to_string(sizes);
     return defective(ShapeError(ErrorContext{.buffer = buffer_->name(), .region = req},
                                 "slice " + req + " of " + describe() + " (buffer '" + buffer_->name() + "' " +
                                     to_string(buffer_->shape()) + "): " + why));

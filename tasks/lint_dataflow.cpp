@@ -16,6 +16,11 @@ namespace tg::lint_detail {
 namespace {
 
 using ArgKey = std::pair<TaskId, int>;                      // (task, arg)
+
+bool caller_read_only(const Arg& arg) {
+  const Role role = arg.view.buffer().role();
+  return (role == Role::Input || role == Role::Weight) && !writes(arg.access);
+}
 using OverwriteKey = std::tuple<TaskId, int, TaskId, int>;  // first writer, then overwriter
 
 class Replay {
@@ -31,8 +36,10 @@ class Replay {
   void run() {
     for (const auto& task : graph_.tasks()) {
       // A task reads the state before its own writes, as in dependency inference.
+      // Reads of inputs and weights can break no rule (write-to-input is lint_args' business),
+      // so they are not replayed: a model's weight tiles are most of its reads.
       for (std::size_t i = 0; i < task.args.size(); ++i)
-        if (reads(task.args[i].access)) read(task, static_cast<int>(i));
+        if (reads(task.args[i].access) && !caller_read_only(task.args[i])) read(task, static_cast<int>(i));
       for (std::size_t i = 0; i < task.args.size(); ++i)
         if (writes(task.args[i].access)) write(task, static_cast<int>(i));
     }
