@@ -73,16 +73,17 @@ void StagingPool::provide(const Graph& graph, std::vector<std::byte*>& memory, S
 
 RunMemory::RunMemory(const Graph& graph, Bindings* memory, StagingPool& pool, const RunOptions& options)
     : bindings_(memory) {
-  if (bindings_) {
-    table_ = bindings_->memory_for(graph);
-    bindings_->begin_run();
-  } else {
-    table_.assign(graph.buffers().size(), nullptr);
-  }
+  // Claim the Bindings first: memory_for() may allocate outputs, which must not race with
+  // another run holding them.
+  if (bindings_) bindings_->begin_run();
   try {
+    if (bindings_)
+      table_ = bindings_->memory_for(graph);
+    else
+      table_.assign(graph.buffers().size(), nullptr);
     pool.provide(graph, table_, options.staging_fill, options.keep_staging ? &kept_ : nullptr);
   } catch (...) {
-    if (bindings_) bindings_->end_run();
+    if (bindings_) bindings_->release();
     throw;
   }
 }

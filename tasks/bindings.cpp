@@ -189,6 +189,8 @@ void Bindings::begin_run() {
                        "these Bindings are in use by another run; give each concurrent run its own Bindings");
 }
 
+void Bindings::release() { state_->in_use.store(false); }
+
 void Bindings::end_run() {
   for (auto& slot : state_->slots) {
     if (!slot.copy_back) continue;

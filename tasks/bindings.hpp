@@ -74,6 +74,7 @@ class Bindings {
   // Brackets one run: begin throws BindingError when another run holds these Bindings.
   void begin_run();
   void end_run();  // writes copied-in InOut / output tensors back to the caller's arrays
+  void release();  // ends a run that never started (no write-back)
 
  private:
   struct Slot;

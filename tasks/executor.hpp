@@ -6,8 +6,9 @@
 //
 // Thread safety: a Graph is immutable and may be run by several executors at once; an
 // executor runs one graph at a time (concurrent run() calls on one executor wait for each
-// other); each concurrent run needs its own Bindings. Kernels of one graph running on two
-// executors at once must be reentrant (the library's are).
+// other; a kernel must therefore not start a run on the executor running it); each concurrent
+// run needs its own Bindings. Kernels of one graph running on two executors at once must be
+// reentrant (the library's are).
 #include <cstdint>
 #include <string>
 #include <string_view>

@@ -3,6 +3,7 @@
 #include <cstddef>
 #include <cstdint>
 #include <functional>
+#include <memory>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -66,7 +67,8 @@ struct Task {
 };
 
 // What a kernel sees when one block runs: the task, the block index, and the task's
-// argument views bound to this run's memory.
+// argument views bound to this run's memory. One TaskContext per block; it is not safe to
+// share between threads (bind the views you need before handing work to other threads).
 class TaskContext {
  public:
   // `memory`: element 0 of each buffer by Buffer::id() (null: views stay unbound, and
@@ -77,10 +79,15 @@ class TaskContext {
   int block_idx() const { return block_idx_; }
   int block_num() const { return task_->block_num; }
   std::size_t num_args() const { return task_->args.size(); }
-  // Argument `arg`'s view, bound to the run's memory.
-  View view(std::size_t arg) const {
+  // Argument `arg`'s view, bound to the run's memory. Bound once per block on first use, so
+  // calling it in a kernel's inner loop costs a lookup, not a View copy.
+  const View& view(std::size_t arg) const {
     const View& v = task_->args.at(arg).view;
-    return memory_ ? v.bind(memory_[v.buffer().id()]) : v;
+    if (!memory_) return v;
+    if (!bound_) bound_ = std::make_unique<std::optional<View>[]>(task_->args.size());
+    std::optional<View>& slot = bound_[arg];
+    if (!slot) slot = v.bind(memory_[v.buffer().id()]);
+    return *slot;
   }
   // Typed pointer to the first element of argument `arg`; checks the dtype.
   template <class T> T* data(std::size_t arg) const { return view(arg).template data<T>(); }
@@ -89,6 +96,7 @@ class TaskContext {
   const Task* task_;
   int block_idx_;
   std::byte* const* memory_;
+  mutable std::unique_ptr<std::optional<View>[]> bound_;
 };
 
 }  // namespace tg
