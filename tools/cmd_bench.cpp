@@ -134,10 +134,13 @@ int bench_model(const BenchRequest& request, std::ostream& out) {
                      threads, isa, build_ms, run->packing_ms());
   out << fmt::format("per scope ({} runs after {} warm-up): min {:.3f} ms, median {:.3f} ms, max {:.3f} ms\n", request.reps,
                      request.warmup, min_ms, median_ms, max_ms);
-  out << fmt::format("roofline: bound {:.3f} ms ({}-bound: {:.3f} GFLOP at {:.1f} GFLOP/s x {} threads, {:.1f} MB at "
-                     "{:.1f} GB/s); fraction {:.2f} of the bound (median)\n",
-                     bound_ms, binding, (w.bf16_flops + w.int8_ops) / 1e9, bf16_peak / 1e9, threads, w.bytes / 1e6,
-                     stream / 1e9, fraction);
+  std::string compute;
+  if (w.bf16_flops > 0 || w.int8_ops == 0) compute = fmt::format("{:.3f} GFLOP at {:.1f} GFLOP/s", w.bf16_flops / 1e9, bf16_peak / 1e9);
+  if (w.int8_ops > 0)
+    compute += fmt::format("{}{:.3f} int8 Gop at {:.1f} Gop/s", compute.empty() ? "" : " + ", w.int8_ops / 1e9, int8_peak / 1e9);
+  out << fmt::format("roofline: bound {:.3f} ms ({}-bound: {} x {} threads, {:.1f} MB at {:.1f} GB/s); fraction {:.2f} "
+                     "of the bound (median)\n",
+                     bound_ms, binding, compute, threads, w.bytes / 1e6, stream / 1e9, fraction);
   out << "kernel time per stage (ms per run, summed over blocks):";
   for (const auto& name : stage_order) out << fmt::format(" {} {:.3f};", name, stage_ms[name]);
   out << "\n";
