@@ -29,6 +29,7 @@ void ModelRun::load_inputs(const std::filesystem::path& dir) {
                   "' (expected the layout a --dump run writes: inputs/NAME.npy per input tensor)");
   for (const auto& buffer : graph_.buffers())
     if (is_input_like(buffer->role())) read_npy_into(folder / (buffer->name() + ".npy"), tensor(buffer->name()));
+  inputs_bound();
 }
 
 RunResult ModelRun::run(Executor& executor) {

@@ -59,9 +59,15 @@ class ModelRun {
   virtual void validate_inputs() const {}
   // The golden check of the last run().
   virtual PrecisionReport check() const = 0;
+  // Called once the Input / Weight / InOut tensors hold their data (by load_inputs, and by a
+  // model's generate_inputs): a model whose host tiling packs weights packs them here, once,
+  // not per run. Call it again after writing weights yourself.
+  virtual void inputs_bound() {}
+  // Wall ms of the last weight packing (0 for a model or tiling that packs nothing).
+  virtual double packing_ms() const { return 0; }
 
   // Reads DIR/inputs/NAME.npy into every Input, Weight and InOut tensor (IoError naming a
-  // missing or mismatching file).
+  // missing or mismatching file), then inputs_bound().
   void load_inputs(const std::filesystem::path& dir);
   // Runs the graph on `executor` with its staging kept for check() and dump(). The first run
   // remembers the InOut caches; every later run starts from them again, so each run is

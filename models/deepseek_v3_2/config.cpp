@@ -17,6 +17,9 @@ Scope1Config Scope1Config::small() {
   c.q_lora_rank = 256;
   c.kv_lora_rank = 128;
   c.max_seq = 64;
+  c.host_lora_tile = 64;
+  c.host_q_out_tile = 192;
+  c.host_kv_out_tile = 96;
   return c;
 }
 
@@ -49,6 +52,11 @@ void Scope1Config::validate() const {
   multiple("Q_LORA_RANK", q_lora_rank, "LORA_TILE", lora_tile);
   multiple("NUM_HEADS*QK_HEAD_DIM", q_proj_cols(), "Q_OUT_TILE", q_out_tile);
   multiple("KV_A_OUT", kv_a_out(), "KV_OUT_TILE", kv_out_tile);
+  if (host_tiling()) {
+    multiple("Q_LORA_RANK", q_lora_rank, "HOST_LORA_TILE", host_lora_tile);
+    multiple("NUM_HEADS*QK_HEAD_DIM", q_proj_cols(), "HOST_Q_OUT_TILE", host_q_out_tile);
+    multiple("KV_A_OUT", kv_a_out(), "HOST_KV_OUT_TILE", host_kv_out_tile);
+  }
   if (!(eps > 0)) throw ConfigError(fmt::format("deepseek v3.2 scope 1 config '{}': EPS = {} must be positive", name, eps));
 }
 

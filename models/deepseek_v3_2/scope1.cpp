@@ -10,6 +10,7 @@
 
 #include "kernels/cast.hpp"
 #include "kernels/matmul.hpp"
+#include "kernels/packed_weights.hpp"
 #include "kernels/rmsnorm.hpp"
 #include "kernels/rope.hpp"
 #include "runtime/error.hpp"
@@ -24,7 +25,7 @@ int64_t cube_rows(int64_t rows) { return (rows + 15) / 16 * 16; }
 
 // Tile i's views, cut from the stage's whole views.
 using TileSlicer = std::function<std::vector<View>(const std::vector<View>& whole, int64_t tile)>;
-using TileKernel = std::function<void(const std::vector<View>& tile_views)>;
+using TileKernel = std::function<void(const std::vector<View>& tile_views, int64_t tile)>;
 
 struct Emitter {
   Scope& scope;
@@ -32,6 +33,7 @@ struct Emitter {
   const Scope1Tensors& t;
   Scope1Staging& st;
   const Scope1Faults& faults;
+  std::shared_ptr<WeightPacks> packs;  // host tiling: the cube tasks' packed weight tiles
 
   // Submits `tiles` independent tiles of one stage: one SPMD task whose block i runs tile i
   // on the whole views (`spmd`), or one task per tile over that tile's views only.
@@ -43,7 +45,7 @@ struct Emitter {
                   [slice, kernel](const TaskContext& ctx) {
                     std::vector<View> views;
                     for (std::size_t i = 0; i < ctx.num_args(); ++i) views.push_back(ctx.view(i));
-                    kernel(slice(views, ctx.block_idx()));
+                    kernel(slice(views, ctx.block_idx()), ctx.block_idx());
                   })
           .blocks(static_cast<int>(tiles))
           .cost(per_tile);
@@ -57,20 +59,22 @@ struct Emitter {
       for (std::size_t k = 0; k < whole.size(); ++k) args.push_back(Arg{views[k], whole[k].access, whole[k].infer});
       scope
           .submit(kind, name, std::move(args),
-                  [kernel](const TaskContext& ctx) {
+                  [kernel, i](const TaskContext& ctx) {
                     std::vector<View> tile_views;
                     for (std::size_t k = 0; k < ctx.num_args(); ++k) tile_views.push_back(ctx.view(k));
-                    kernel(tile_views);
+                    kernel(tile_views, i);
                   })
           .cost(per_tile);
     }
   }
 
-  // out[:, tile] = a @ w[:, tile], fp32, accumulated over K chunks of `k_chunk` in order.
+  // out[:, tile] = a @ w[:, tile], fp32, accumulated over K chunks of `k_chunk` in order
+  // (the host tiling: one call over the whole K, on the packed tile when `packs` is given).
   // Cost per tile: 2 * rows16 * K * tile flops; A and W's column tile read once.
   void projection(const std::string& name, const View& a, const View& w, const View& out, int64_t tile,
                   int64_t k_chunk) const {
     const int64_t rows = a.size(0), k = a.size(1), cols = out.size(1);
+    if (c.host_tiling()) k_chunk = k;
     const CostHint cost{2.0 * static_cast<double>(cube_rows(rows) * k * tile),
                         static_cast<double>(rows * k * 2 + k * tile * 2 + rows * tile * 4),
                         // L1: A and W chunks double-buffered; L0C: the fp32 output tile.
@@ -80,11 +84,23 @@ struct Emitter {
           [tile](const std::vector<View>& v, int64_t i) {
             return std::vector<View>{v[0], v[1].cols(i * tile, tile), v[2].cols(i * tile, tile)};
           },
-          [k_chunk](const std::vector<View>& v) {
-            for (int64_t k0 = 0; k0 < v[0].size(1); k0 += k_chunk)
-              kernels::matmul(v[0].cols(k0, k_chunk), v[1].rows(k0, k_chunk), v[2], {.accumulate = k0 > 0});
-          },
-          cost);
+          kernel_of(w, tile, cols / tile, k_chunk), cost);
+  }
+
+  // Tile i's matmul: on its packed weight tile (slot first + i, registered here, packed by the
+  // model run once its weights are bound), else over the view in K chunks.
+  TileKernel kernel_of(const View& w, int64_t tile, int64_t tiles, int64_t k_chunk) const {
+    if (c.host_tiling() && packs) {
+      const std::size_t first = packs->size();
+      for (int64_t i = 0; i < tiles; ++i) packs->add(w.buffer().name(), i * tile, tile);
+      return [slots = packs, first](const std::vector<View>& v, int64_t i) {
+        kernels::matmul(v[0], slots->get(first + static_cast<std::size_t>(i), v[1]), v[2]);
+      };
+    }
+    return [k_chunk](const std::vector<View>& v, int64_t) {
+      for (int64_t k0 = 0; k0 < v[0].size(1); k0 += k_chunk)
+        kernels::matmul(v[0].cols(k0, k_chunk), v[1].rows(k0, k_chunk), v[2], {.accumulate = k0 > 0});
+    };
   }
 
   // dst[:, tile] = bf16(src[:, tile]): the vector half of a projection (L0C -> GM write).
@@ -96,7 +112,7 @@ struct Emitter {
           [tile](const std::vector<View>& v, int64_t i) {
             return std::vector<View>{v[0].cols(i * tile, tile), v[1].cols(i * tile, tile)};
           },
-          [](const std::vector<View>& v) { kernels::cast(v[0], v[1]); }, cost);
+          [](const std::vector<View>& v, int64_t) { kernels::cast(v[0], v[1]); }, cost);
   }
 
   // One SPMD vector task, block b = batch row b; `row_views` cuts block b's views.
@@ -134,7 +150,7 @@ void input_rmsnorm(const Emitter& e) {
   e.per_batch_row(
       "input_rmsnorm", {In(e.t.hidden_states), In(e.t.input_rms_weight), Out(e.st.normed_states)},
       [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1], v[2].rows(b, 1)}; },
-      [options, bug](const std::vector<View>& v) {
+      [options, bug](const std::vector<View>& v, int64_t) {
         if (bug)
           rmsnorm_times_variance(v[0], v[1], v[2]);
         else
@@ -145,7 +161,7 @@ void input_rmsnorm(const Emitter& e) {
 }
 
 void q_lora_proj(const Emitter& e) {
-  e.projection("q_lora_proj", e.st.normed_states, e.t.wq_a, e.st.qr_fp32, e.c.lora_tile, e.c.proj_k);
+  e.projection("q_lora_proj", e.st.normed_states, e.t.wq_a, e.st.qr_fp32, e.c.q_lora_out_tile(), e.c.proj_k);
 }
 
 void q_lora_rmsnorm(const Emitter& e) {
@@ -154,22 +170,22 @@ void q_lora_rmsnorm(const Emitter& e) {
   e.per_batch_row(
       "q_lora_rmsnorm", {In(e.st.qr_fp32), In(e.t.q_norm_weight), Out(e.t.qr_out)},
       [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1], v[2].rows(b, 1)}; },
-      [options](const std::vector<View>& v) { kernels::rmsnorm(v[0], v[1], v[2], options); },
+      [options](const std::vector<View>& v, int64_t) { kernels::rmsnorm(v[0], v[1], v[2], options); },
       {4.0 * static_cast<double>(c.q_lora_rank), static_cast<double>(c.q_lora_rank * (4 + 4 + 2)),
        static_cast<std::uint64_t>(c.q_lora_rank * (4 + 4 + 2)), false});
 }
 
 void q_head_proj(const Emitter& e) {
-  e.projection("q_head_proj", e.t.qr_out, e.t.wq_b, e.st.q_proj_fp32, e.c.q_out_tile, e.c.lora_tile);
+  e.projection("q_head_proj", e.t.qr_out, e.t.wq_b, e.st.q_proj_fp32, e.c.q_head_out_tile(), e.c.lora_tile);
 }
 
-void q_head_proj_write(const Emitter& e) { e.write_bf16("q_head_proj_write", e.st.q_proj_fp32, e.st.q_proj, e.c.q_out_tile); }
+void q_head_proj_write(const Emitter& e) { e.write_bf16("q_head_proj_write", e.st.q_proj_fp32, e.st.q_proj, e.c.q_head_out_tile()); }
 
 void kv_a_proj(const Emitter& e) {
-  e.projection("kv_a_proj", e.st.normed_states, e.t.wkv_a, e.st.kv_a_fp32, e.c.kv_out_tile, e.c.proj_k);
+  e.projection("kv_a_proj", e.st.normed_states, e.t.wkv_a, e.st.kv_a_fp32, e.c.kv_a_out_tile(), e.c.proj_k);
 }
 
-void kv_a_write(const Emitter& e) { e.write_bf16("kv_a_write", e.st.kv_a_fp32, e.st.kv_a_out, e.c.kv_out_tile); }
+void kv_a_write(const Emitter& e) { e.write_bf16("kv_a_write", e.st.kv_a_fp32, e.st.kv_a_out, e.c.kv_a_out_tile()); }
 
 // Per-batch-row bodies of stages 6, 8 and 9, shared by the separate and the fused emission.
 struct RowDims {
@@ -222,7 +238,7 @@ void q_rope(const Emitter& e) {
       [](const std::vector<View>& v, int64_t b) {
         return std::vector<View>{v[0].rows(b, 1), v[1].slice({b}, {1}), v[2], v[3], v[4].rows(b, 1)};
       },
-      [d](const std::vector<View>& v) { q_rope_row(d, v[0], v[1], v[2], v[3], v[4]); }, q_rope_cost(d));
+      [d](const std::vector<View>& v, int64_t) { q_rope_row(d, v[0], v[1], v[2], v[3], v[4]); }, q_rope_cost(d));
 }
 
 void kv_rmsnorm(const Emitter& e) {
@@ -232,7 +248,7 @@ void kv_rmsnorm(const Emitter& e) {
   e.per_batch_row(
       "kv_rmsnorm", {In(e.st.kv_a_out.cols(0, kv_lora)), In(e.t.kv_norm_weight), Out(e.st.kv_normed)},
       [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1], v[2].rows(b, 1)}; },
-      [options](const std::vector<View>& v) { kernels::rmsnorm(v[0], v[1], v[2], options); },
+      [options](const std::vector<View>& v, int64_t) { kernels::rmsnorm(v[0], v[1], v[2], options); },
       {4.0 * static_cast<double>(kv_lora), static_cast<double>(kv_lora * (2 + 4 + 2)),
        static_cast<std::uint64_t>(kv_lora * (2 + 4 + 2)), false});
 }
@@ -250,7 +266,7 @@ void decode_cache_write(const Emitter& e) {
         return std::vector<View>{v[0].rows(b, 1), v[1].rows(b, 1), v[2].slice({b}, {1}), v[3], v[4],
                                  v[5].rows(b * d.max_seq, d.max_seq), v[6].rows(b * d.max_seq, d.max_seq)};
       },
-      [d](const std::vector<View>& v) { cache_write_row(d, v[0], v[1], v[2], v[3], v[4], v[5], v[6]); },
+      [d](const std::vector<View>& v, int64_t) { cache_write_row(d, v[0], v[1], v[2], v[3], v[4], v[5], v[6]); },
       cache_write_cost(d, kv_lora));
 }
 
@@ -259,7 +275,7 @@ void q_split(const Emitter& e) {
   e.per_batch_row(
       "q_split", {In(e.st.q_roped), Out(e.t.q_nope_out), Out(e.t.q_pe_out)},
       [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1].rows(b, 1), v[2].rows(b, 1)}; },
-      [d](const std::vector<View>& v) { q_split_row(d, v[0], v[1], v[2]); }, q_split_cost(d));
+      [d](const std::vector<View>& v, int64_t) { q_split_row(d, v[0], v[1], v[2]); }, q_split_cost(d));
 }
 
 // Stages 6, 8 and 9 as one task per b (the spec allows it: both per-b loops read seq_lens and
@@ -283,7 +299,7 @@ void q_rope_cache_write_split(const Emitter& e) {
                                  v[6].rows(b, 1), v[7].rows(b, 1), v[8].rows(b * d.max_seq, d.max_seq),
                                  v[9].rows(b * d.max_seq, d.max_seq)};
       },
-      [d](const std::vector<View>& v) {
+      [d](const std::vector<View>& v, int64_t) {
         const int64_t pos = position_of(v[1], 0, d.max_seq);
         const View q = v[0].reshape({d.heads, d.q});
         kernels::cast(q.cols(0, d.n), v[4].reshape({d.heads, d.n}));
@@ -343,7 +359,8 @@ Scope1Tensors Scope1Tensors::declare(Scope& s, const Scope1Config& c) {
   return t;
 }
 
-Scope1Staging build(Scope& s, const Scope1Config& c, const Scope1Tensors& t, const Scope1Faults& faults) {
+Scope1Staging build(Scope& s, const Scope1Config& c, const Scope1Tensors& t, const Scope1Faults& faults,
+                    std::shared_ptr<WeightPacks> packs) {
   c.validate();
   check_tensors(c, t);
   const int64_t b = c.batch;
@@ -357,7 +374,7 @@ Scope1Staging build(Scope& s, const Scope1Config& c, const Scope1Tensors& t, con
   st.kv_a_out = s.staging("kv_a_out", {b, c.kv_a_out()}, BF16);
   st.kv_normed = s.staging("kv_normed", {b, c.kv_lora_rank}, BF16);
 
-  const Emitter e{s, c, t, st, faults};
+  const Emitter e{s, c, t, st, faults, c.host_tiling() ? std::move(packs) : nullptr};
   input_rmsnorm(e);
   q_lora_proj(e);
   q_lora_rmsnorm(e);

@@ -1,6 +1,9 @@
 #pragma once
 // DeepSeek V3.2 decode front, scope 1 (MLA front: RMSNorm, Q/KV projection, RoPE, cache
 // write) as a task graph: shared/models/deepseek_v3_2_decode_scope1.md, stage by stage.
+#include <memory>
+
+#include "models/common/weight_packs.hpp"
 #include "models/deepseek_v3_2/config.hpp"
 #include "tasks/scope.hpp"
 
@@ -51,7 +54,10 @@ struct Scope1Faults {
 
 // Emits the nine stages into `scope` at the config's tiling, with a cost hint on every
 // task. Throws ConfigError when the config is invalid or the tensors' shapes disagree with it.
+// Host tiling with `packs`: each cube task's weight tile is registered in `packs` and the
+// task reads it packed (the caller packs after binding the weights: WeightPacks::pack); without
+// `packs` the host tiling's tasks read the weight views (same bits, slower).
 Scope1Staging build(Scope& scope, const Scope1Config& config, const Scope1Tensors& tensors,
-                    const Scope1Faults& faults = {});
+                    const Scope1Faults& faults = {}, std::shared_ptr<WeightPacks> packs = nullptr);
 
 }  // namespace tg::models::deepseek_v3_2

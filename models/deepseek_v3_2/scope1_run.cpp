@@ -12,10 +12,10 @@
 namespace tg::models::deepseek_v3_2 {
 namespace {
 
-Graph build_graph(const Scope1Config& config, const Scope1Faults& faults, Lint lint) {
+Graph build_graph(const Scope1Config& config, const Scope1Faults& faults, Lint lint, std::shared_ptr<WeightPacks> packs) {
   Scope scope{"v32_decode_scope1"};
   const auto tensors = Scope1Tensors::declare(scope, config);
-  build(scope, config, tensors, faults);
+  build(scope, config, tensors, faults, std::move(packs));
   return scope.finalize({.lint = lint});
 }
 
@@ -42,17 +42,26 @@ TensorStats judge(const TensorMap& g, const std::string& name, const golden::Ten
 }  // namespace
 
 Scope1Run::Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint)
-    : ModelRun(build_graph(config, faults, lint)), config_(config) {}
+    : Scope1Run(config, faults, lint, std::make_shared<WeightPacks>()) {}
+
+Scope1Run::Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint, std::shared_ptr<WeightPacks> packs)
+    : ModelRun(build_graph(config, faults, lint, packs)), config_(config), packs_(std::move(packs)) {}
+
+void Scope1Run::inputs_bound() {
+  if (packs_->size() > 0) packs_->pack(tensors());
+}
 
 std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
   auto config = Scope1Config::named(options.config);
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kScope1ModelName, options.batch));
   if (options.batch > 0) config.batch = options.batch;
-  if (options.mode == "fused")
-    config.fuse_per_batch_tail = true;
-  else if (!options.mode.empty() && options.mode != "staged")
+  if (options.mode == "fused" || options.mode == "host-fused") config.fuse_per_batch_tail = true;
+  if (options.mode == "host" || options.mode == "host-fused") config.tiling = Tiling::host;
+  if (!options.mode.empty() && options.mode != "staged" && options.mode != "fused" && options.mode != "host" &&
+      options.mode != "host-fused")
     throw ConfigError(fmt::format("{}: unknown --mode '{}'; use staged (default: q_rope, decode_cache_write, q_split "
-                                  "as separate tasks) or fused (one task per batch row)",
+                                  "as separate tasks), fused (one task per batch row), host or host-fused (the same "
+                                  "with the host tiling: wide projection tiles on weights packed once)",
                                   kScope1ModelName, options.mode));
   if (!options.preset.empty())
     throw ConfigError(fmt::format("{}: has no presets (got --preset {}); use --config small|full", kScope1ModelName, options.preset));
@@ -67,8 +76,9 @@ std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
 }
 
 std::string Scope1Run::summary() const {
-  return fmt::format("{} ({} config{}: {}): {} tasks, {} edges", kScope1ModelName, config_.name,
-                     config_.fuse_per_batch_tail ? ", fused per-batch tail" : "", config_.describe(),
+  return fmt::format("{} ({} config{}{}: {}): {} tasks, {} edges", kScope1ModelName, config_.name,
+                     config_.fuse_per_batch_tail ? ", fused per-batch tail" : "",
+                     config_.host_tiling() ? ", host tiling" : "", config_.describe(),
                      graph().num_tasks(), graph().edges().size());
 }
 
@@ -80,6 +90,7 @@ void Scope1Run::generate_inputs(std::uint64_t seed) {
   fill_uniform(g.tensor("seq_lens"), 1, static_cast<double>(config_.max_seq), seed);
   for (const char* cache : {"kv_cache", "pe_cache"}) fill_uniform(g.tensor(cache), -1, 1, seed);
   fill_rope_tables(g.tensor("rope_cos"), g.tensor("rope_sin"), config_.max_seq, config_.qk_rope_head_dim);
+  inputs_bound();
 }
 
 void Scope1Run::validate_inputs() const {
@@ -187,7 +198,8 @@ PrecisionReport Scope1Run::check() const {
 void register_models(std::vector<ModelEntry>& registry) {
   registry.push_back(ModelEntry{
       kScope1ModelName,
-      "DeepSeek V3.2 decode front scope 1: RMSNorm, Q/KV projections, RoPE, cache write, --mode staged|fused "
+      "DeepSeek V3.2 decode front scope 1: RMSNorm, Q/KV projections, RoPE, cache write, --mode "
+      "staged|fused|host|host-fused "
       "(spec: shared/models/deepseek_v3_2_decode_scope1.md)",
       {"full", "small"},
       {"rmsnorm-variance", "skip-q-proj"},

@@ -16,8 +16,8 @@ class Scope1Run : public ModelRun {
  public:
   Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint = Lint::On);
   // From the generic options: config "small" | "full", batch override, mode "staged" |
-  // "fused" (fuse_per_batch_tail), plant_bug "rmsnorm-variance" | "skip-q-proj". Throws
-  // ConfigError on anything else.
+  // "fused" (fuse_per_batch_tail) | "host" | "host-fused" (the host tiling, with packed
+  // weights), plant_bug "rmsnorm-variance" | "skip-q-proj". Throws ConfigError on anything else.
   static std::unique_ptr<Scope1Run> make(const ModelOptions& options);
 
   const Scope1Config& config() const { return config_; }
@@ -28,9 +28,15 @@ class Scope1Run : public ModelRun {
   // seq_lens each in [1, MAX_SEQ], else ConfigError naming the entry.
   void validate_inputs() const override;
   PrecisionReport check() const override;
+  // Host tiling: packs every cube task's weight tile (WeightPacks) from the bound weights.
+  void inputs_bound() override;
+  double packing_ms() const override { return packs_->pack_ms(); }
+  const WeightPacks& weight_packs() const { return *packs_; }
 
  private:
+  Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint, std::shared_ptr<WeightPacks> packs);
   Scope1Config config_;
+  std::shared_ptr<WeightPacks> packs_;  // empty for the reference tiling
 };
 
 // Adds "v32-decode-scope1" to the model registry.

@@ -1,0 +1,50 @@
+#include "models/common/weight_packs.hpp"
+
+#include <fmt/format.h>
+
+#include <chrono>
+
+#include "runtime/error.hpp"
+
+namespace tg::models {
+
+std::size_t WeightPacks::add(std::string buffer, std::int64_t col_begin, std::int64_t cols) {
+  slots_.push_back(Slot{std::move(buffer), col_begin, cols, nullptr, {}});
+  packed_ = false;
+  return slots_.size() - 1;
+}
+
+double WeightPacks::pack(const TensorMap& tensors) {
+  const auto t0 = std::chrono::steady_clock::now();
+  for (auto& slot : slots_) {
+    const View tile = tensors.tensor(slot.buffer).view().cols(slot.col_begin, slot.cols);
+    slot.pack.clear();
+    slot.pack.emplace_back(tile);
+    slot.source = tile.bytes_data();
+  }
+  packed_ = true;
+  pack_ms_ = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - t0).count();
+  return pack_ms_;
+}
+
+std::size_t WeightPacks::packed_bytes() const {
+  std::size_t bytes = 0;
+  for (const auto& slot : slots_)
+    if (!slot.pack.empty()) bytes += slot.pack.front().bytes();
+  return bytes;
+}
+
+const kernels::PackedWeights& WeightPacks::get(std::size_t slot, const View& bound_tile) const {
+  const Slot& s = slots_.at(slot);
+  if (s.pack.empty())
+    throw Error(fmt::format("packed weights: {}[:, {}:{}] was never packed; call pack() (the model run does it "
+                            "after generate_inputs / load_inputs) before running a host-tiled graph",
+                            s.buffer, s.col_begin, s.col_begin + s.cols));
+  if (bound_tile.bytes_data() != s.source)
+    throw Error(fmt::format("packed weights: {}[:, {}:{}] is bound to other memory than the one packed; "
+                            "pack() again after binding new weights",
+                            s.buffer, s.col_begin, s.col_begin + s.cols));
+  return s.pack.front();
+}
+
+}  // namespace tg::models
