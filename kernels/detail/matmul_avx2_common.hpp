@@ -10,20 +10,10 @@
 #include <utility>
 
 #include "kernels/detail/matmul_paths.hpp"
+#include "kernels/detail/unroll.hpp"
 
 namespace tg::kernels::detail {
 namespace {
-
-inline std::int64_t min_of(std::int64_t a, std::int64_t b) { return a < b ? a : b; }
-
-// Calls f(0) ... f(N-1) with compile-time indices, so GCC keeps accumulator arrays indexed
-// through it in registers (with loop indices GCC 12 kept them on the stack).
-template <int N, class F>
-[[gnu::always_inline]] inline void unroll(F&& f) {
-  [&]<int... I>(std::integer_sequence<int, I...>) { (f(std::integral_constant<int, I>{}), ...); }(
-      std::make_integer_sequence<int, N>{});
-}
-
 
 // Lane mask for the first n of 8 (maskload / maskstore of column tails).
 inline __m256i lane_mask(int n) {

@@ -11,20 +11,10 @@
 #include <utility>
 
 #include "kernels/detail/matmul_paths.hpp"
+#include "kernels/detail/unroll.hpp"
 
 namespace tg::kernels::detail {
 namespace {
-
-inline std::int64_t min_of(std::int64_t a, std::int64_t b) { return a < b ? a : b; }
-
-// Calls f(0) ... f(N-1) with compile-time indices. Accumulator arrays indexed only through it
-// are scalarized into registers by GCC; with loop indices (even fully unrolled loops) GCC 12
-// kept them on the stack and stored every accumulator after every dot instruction.
-template <int N, class F>
-[[gnu::always_inline]] inline void unroll(F&& f) {
-  [&]<int... I>(std::integer_sequence<int, I...>) { (f(std::integral_constant<int, I>{}), ...); }(
-      std::make_integer_sequence<int, N>{});
-}
 
 inline __m512bh as_bh(__m512i v) { return reinterpret_cast<__m512bh&>(v); }
 
