@@ -70,12 +70,13 @@ TaskRef& TaskRef::param_names(std::vector<std::string> names) {
   if (names.size() != task().args.size())
     throw GraphError(about(*scope_, task()), "param_names got " + std::to_string(names.size()) + " names for " +
                                                   std::to_string(task().args.size()) + " args; give one per arg");
-  for (std::size_t i = 0; i < names.size(); ++i)
+  for (std::size_t i = 0; i < names.size(); ++i) {
+    if (names[i].empty()) throw GraphError(about(*scope_, task()), "param_names: arg " + std::to_string(i) + " has an empty name");
     for (std::size_t k = 0; k < i; ++k)
-      if (names[i].empty() || names[i] == names[k])
-        throw GraphError(about(*scope_, task()), "param_names: arg " + std::to_string(i) + " has " +
-                                                      (names[i].empty() ? "an empty name" : "the name '" + names[i] + "' of arg " + std::to_string(k)));
-  if (!names.empty() && names[0].empty()) throw GraphError(about(*scope_, task()), "param_names: arg 0 has an empty name");
+      if (names[i] == names[k])
+        throw GraphError(about(*scope_, task()), "param_names: args " + std::to_string(k) + " and " + std::to_string(i) +
+                                                      " are both named '" + names[i] + "'; each parameter is bound once");
+  }
   task().params = std::move(names);
   return *this;
 }
@@ -89,7 +90,8 @@ Scope::~Scope() = default;
 
 View Scope::buffer(std::string name, Shape shape, DType dtype, Role role) {
   if (find_buffer(name))
-    throw GraphError("scope '" + name_ + "': buffer '" + name + "' is declared twice; buffer names must be unique");
+    throw GraphError(ErrorContext{.scope = name_, .buffer = name},
+                     "buffer '" + name + "' is declared twice; buffer names must be unique");
   std::shared_ptr<const Buffer> b;
   try {
     b = std::make_shared<const Buffer>(std::move(name), dtype, std::move(shape), role,
