@@ -171,7 +171,7 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
 
   HostExecutor executor(request.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto timeline = run->run(executor).timeline;
+  const auto timeline = run->run(executor, request.timeout_seconds).timeline;
   out << fmt::format("host run: {} threads, {:.2f} ms (first run: includes first touch of the staging buffers)\n",
                      executor.threads(), ms_since(t0));
   print_stage_times(run->graph(), timeline, out);

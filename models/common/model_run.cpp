@@ -102,14 +102,14 @@ void ModelRun::validate_inputs(const InputCheckOptions& options) const {
   for (const auto& range : input_ranges()) check_range(tensor(range.tensor), range);
 }
 
-RunResult ModelRun::run(Executor& executor) {
+RunResult ModelRun::run(Executor& executor, double timeout_seconds) {
   if (inout_before_.empty()) {
     for (const auto& buffer : graph_.buffers())
       if (buffer->role() == Role::InOut) inout_before_.emplace(buffer->name(), tensor(buffer->name()).clone());
   } else {
     for (const auto& [name, before] : inout_before_) std::memcpy(tensor(name).data(), before.data(), before.bytes());
   }
-  RunResult result = executor.run(graph_, bindings_, RunOptions{.staging_fill = StagingFill::Zero, .keep_staging = true});
+  RunResult result = executor.run(graph_, bindings_, RunOptions{.staging_fill = StagingFill::Zero, .keep_staging = true, .timeout_seconds = timeout_seconds});
   for (const auto& buffer : graph_.buffers())
     if (buffer->role() == Role::Staging) tensors_.put(result.staging(buffer->name()));
   return result;

@@ -88,7 +88,9 @@ class ModelRun {
   // Runs the graph on `executor` with its staging kept for check() and dump(). The first run
   // remembers the InOut caches; every later run starts from them again, so each run is
   // checked on its own results.
-  RunResult run(Executor& executor);
+  // `timeout_seconds` > 0: the run's deadline (RunOptions::timeout_seconds; the host
+  // executor honours it).
+  RunResult run(Executor& executor, double timeout_seconds = 0);
   RunResult run(Executor&& executor) { return run(executor); }  // run->run(tg::HostExecutor{2})
   // An InOut tensor's contents before the runs, widened to fp32.
   std::vector<float> before_run(const std::string& buffer_name) const;
