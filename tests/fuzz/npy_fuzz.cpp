@@ -14,9 +14,23 @@
 #include "runtime/error.hpp"
 #include "runtime/npy.hpp"
 
-extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
-  static const std::filesystem::path file =
+namespace {
+
+// The file each input is written to, removed when the fuzzer exits.
+struct ScratchFile {
+  std::filesystem::path path =
       std::filesystem::temp_directory_path() / ("tg_npy_fuzz_" + std::to_string(::getpid()) + ".npy");
+  ~ScratchFile() {
+    std::error_code ec;
+    std::filesystem::remove(path, ec);
+  }
+};
+
+}  // namespace
+
+extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
+  static const ScratchFile scratch;
+  const std::filesystem::path& file = scratch.path;
   {
     std::ofstream out(file, std::ios::binary | std::ios::trunc);
     out.write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
