@@ -19,4 +19,14 @@ void write_file_atomically(const std::filesystem::path& file,
 // The same for content written to a stream; a stream error is an IoError naming `file`.
 void write_stream_atomically(const std::filesystem::path& file, const std::function<void(std::ostream& out)>& write);
 
+// A folder appears whole or not at all: `write(temporary)` fills a new hidden sibling folder,
+// which then takes the place of `folder` in one rename (swapping with the old folder where
+// the file system can, renameat2 RENAME_EXCHANGE), and the old folder is removed. Readers and
+// concurrent writers see the old folder or one new one whole, never a mix; an interrupted
+// run leaves at most a hidden `.tmp-*` sibling. `folder`'s parent must exist (IoError
+// otherwise); whatever `write` throws is passed on, with the temporary removed.
+// Cost: two renames and the removal of the old folder.
+void replace_folder_atomically(const std::filesystem::path& folder,
+                               const std::function<void(const std::filesystem::path& temporary)>& write);
+
 }  // namespace tg

@@ -78,6 +78,10 @@ TG_ERROR_SUBTYPE(CapacityError);
 // Memory that is missing or wrong for a run: an unbound input, a tensor of the wrong shape.
 TG_ERROR_SUBTYPE(BindingError);
 
+// A run stopped before it finished: its deadline passed, or the executor's cancel() was
+// called (RunOptions::timeout_seconds). The message names the tasks still running.
+TG_ERROR_SUBTYPE(RunStoppedError);
+
 #undef TG_ERROR_SUBTYPE
 
 // A kernel threw while a graph ran; carries the task and block that failed.

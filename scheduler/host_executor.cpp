@@ -9,8 +9,11 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <exception>
 #include <mutex>
+#include <optional>
+#include <thread>
 
 #include "runtime/topology.hpp"
 #include "scheduler/staging_pool.hpp"
@@ -33,6 +36,10 @@ class PinningObserver : public tbb::task_scheduler_observer {
 
 }  // namespace
 
+namespace {
+struct Run;
+}  // namespace
+
 struct HostExecutor::Impl {
   HostExecutorOptions options;
   // More threads than cores (for tests of interleavings) needs a higher process-wide cap.
@@ -41,6 +48,8 @@ struct HostExecutor::Impl {
   std::unique_ptr<PinningObserver> observer;
   std::mutex one_run_at_a_time;
   StagingPool staging;
+  std::mutex current_mutex;
+  Run* current = nullptr;  // the run in progress, for cancel()
 
   explicit Impl(HostExecutorOptions o)
       : options(o),
@@ -70,6 +79,8 @@ struct Run {
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
   std::unique_ptr<std::atomic<int>[]> preds_left;
   std::unique_ptr<std::atomic<int>[]> blocks_left;
+  std::unique_ptr<std::atomic<int>[]> blocks_running;  // per task, to name them when stopped
+  std::atomic<bool> cancelled{false};
   std::vector<std::int64_t> ready_ns;
   std::vector<std::size_t> row_base;  // first timeline row of each task
   std::vector<TimelineRow> rows;
@@ -93,12 +104,14 @@ struct Run {
     const std::size_t n = g.num_tasks();
     preds_left.reset(new std::atomic<int>[n]);
     blocks_left.reset(new std::atomic<int>[n]);
+    blocks_running.reset(new std::atomic<int>[n]);
     ready_ns.assign(n, 0);
     std::size_t total = 0;
     row_base.resize(n);
     for (TaskId t = 0; t < n; ++t) {
       preds_left[t].store(static_cast<int>(g.predecessors(t).size()), std::memory_order_relaxed);
       blocks_left[t].store(g.task(t).block_num, std::memory_order_relaxed);
+      blocks_running[t].store(0, std::memory_order_relaxed);
       row_base[t] = total;
       total += static_cast<std::size_t>(g.task(t).block_num);
     }
@@ -142,8 +155,13 @@ struct Run {
     const Task& task = graph.task(t);
     const std::int64_t start_ns = record ? now_ns(t0) : 0;
     if (!failed.load(std::memory_order_relaxed) && task.kernel) {
+      blocks_running[t].fetch_add(1, std::memory_order_relaxed);
+      struct Done {
+        std::atomic<int>& running;
+        ~Done() { running.fetch_sub(1, std::memory_order_relaxed); }
+      } done{blocks_running[t]};
       try {
-        task.kernel(TaskContext(task, block, memory));
+        task.kernel(TaskContext(task, block, memory, &cancelled));
       } catch (const std::exception& e) {
         std::call_once(first_error, [&] { error = std::make_exception_ptr(KernelError(task.label(), block, e.what())); });
         failed.store(true, std::memory_order_relaxed);
@@ -165,9 +183,77 @@ struct Run {
       r.end_ns = r.finish_ns = now_ns(t0);
     }
   }
+  // Stops the run: the error names the tasks running now (a kernel error that came first
+  // wins). Tasks not started are skipped, as after a kernel error.
+  void stop(const std::string& why) {
+    std::string running;
+    std::size_t named = 0, count = 0;
+    std::optional<TaskId> first;
+    for (TaskId t = 0; t < graph.num_tasks(); ++t) {
+      if (blocks_running[t].load(std::memory_order_relaxed) == 0) continue;
+      if (!first) first = t;
+      if (++count > 8) continue;
+      running += (named++ ? ", " : "") + graph.task(t).label();
+    }
+    if (count > named) running += " and " + std::to_string(count - named) + " more";
+    const std::string text = "run of '" + graph.name() + "' stopped: " + why + "; " +
+                             (count ? "still running: " + running : std::string("no task was running")) +
+                             "; tasks not started were skipped";
+    ErrorContext where{.scope = graph.name()};
+    if (first) {
+      where.task_id = *first;
+      where.task = graph.task(*first).label();
+    }
+    std::call_once(first_error, [&] { error = std::make_exception_ptr(RunStoppedError(where, text, text)); });
+    failed.store(true, std::memory_order_relaxed);
+    cancelled.store(true, std::memory_order_relaxed);
+  }
+};
+
+// Stops `run` when `seconds` pass before finish() is called; no thread without a deadline.
+class Deadline {
+ public:
+  Deadline(Run& run, double seconds) {
+    if (seconds <= 0) return;
+    watcher_ = std::thread([this, &run, seconds] {
+      std::unique_lock lock(mutex_);
+      const auto limit = std::chrono::duration<double>(seconds);
+      if (!wake_.wait_for(lock, limit, [this] { return finished_; }))
+        run.stop("its deadline of " + format_seconds(seconds) + " s passed (RunOptions::timeout_seconds, --timeout)");
+    });
+  }
+  ~Deadline() { finish(); }
+  Deadline(const Deadline&) = delete;
+  Deadline& operator=(const Deadline&) = delete;
+  void finish() {
+    if (!watcher_.joinable()) return;
+    {
+      std::lock_guard lock(mutex_);
+      finished_ = true;
+    }
+    wake_.notify_one();
+    watcher_.join();
+  }
+
+ private:
+  static std::string format_seconds(double s) {
+    std::string text = std::to_string(s);
+    while (text.size() > 1 && text.back() == '0') text.pop_back();
+    if (text.back() == '.') text.pop_back();
+    return text;
+  }
+  std::mutex mutex_;
+  std::condition_variable wake_;
+  bool finished_ = false;
+  std::thread watcher_;
 };
 
 }  // namespace
+
+void HostExecutor::cancel() {
+  std::lock_guard lock(impl_->current_mutex);
+  if (impl_->current) impl_->current->stop("HostExecutor::cancel() was called");
+}
 
 std::string HostExecutor::name() const { return "host:" + std::to_string(threads()) + " threads"; }
 
@@ -183,6 +269,11 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
                 graph.edges().size(), threads());
   RunMemory run_memory(graph, memory, impl_->staging, options);
   Run run(graph, impl_->options.record, run_memory.table());
+  {
+    std::lock_guard current(impl_->current_mutex);
+    impl_->current = &run;
+  }
+  Deadline deadline(run, options.timeout_seconds);
   impl_->arena.execute([&] {
     run.spawn([&run, &graph] {
       for (TaskId t = 0; t < graph.num_tasks(); ++t)
@@ -190,6 +281,11 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
     });
     run.group.wait();
   });
+  deadline.finish();
+  {
+    std::lock_guard current(impl_->current_mutex);
+    impl_->current = nullptr;
+  }
   run.handoff.observe();
   if (run.error) {
     spdlog::debug("host executor: run of '{}' failed", graph.name());

@@ -30,8 +30,13 @@ class HostExecutor final : public Executor {
   // this executor's pool. A kernel exception stops the run (tasks not yet started are
   // skipped) and is rethrown as KernelError naming task and block; the executor stays
   // usable. Tasks with an empty kernel are no-ops; a graph with kernels needs memory.
+  // With options.timeout_seconds, or on cancel(), the run stops the same way and throws
+  // RunStoppedError naming the tasks still running. Kernels are never killed: a running one
+  // ends when it returns (it may poll TaskContext::cancelled() to return early).
   using Executor::run;
   RunResult run(const Graph& graph, Bindings* memory, const RunOptions& options) override;
+  // Stops the run in progress, from any thread; nothing when no run is in progress.
+  void cancel();
 
  private:
   struct Impl;

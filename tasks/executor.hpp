@@ -31,7 +31,12 @@ struct RunOptions {
   // Keep this run's staging tensors in the RunResult (for dumps and stage-by-stage checks);
   // they are then fresh allocations instead of the executor's reused pool.
   bool keep_staging = false;
+  // HostExecutor: stop the run this many seconds after it starts (0 = no deadline). Tasks
+  // not started are skipped, a running kernel sees TaskContext::cancelled(), and the run
+  // throws RunStoppedError naming the tasks still running once they have returned.
+  double timeout_seconds = 0;
 };
+
 
 class RunResult {
  public:

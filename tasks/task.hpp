@@ -1,5 +1,6 @@
 #pragma once
 // Task: one dispatch. An SPMD task with block_num = n runs n blocks as one task.
+#include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -73,8 +74,10 @@ class TaskContext {
  public:
   // `memory`: element 0 of each buffer by Buffer::id() (null: views stay unbound, and
   // reading their data throws).
-  TaskContext(const Task& task, int block_idx, std::byte* const* memory = nullptr)
-      : task_(&task), block_idx_(block_idx), memory_(memory) {}
+  // `cancelled`: the run's stop flag (null: never stopped).
+  TaskContext(const Task& task, int block_idx, std::byte* const* memory = nullptr,
+              const std::atomic<bool>* cancelled = nullptr)
+      : task_(&task), block_idx_(block_idx), memory_(memory), cancelled_(cancelled) {}
   const Task& task() const { return *task_; }
   int block_idx() const { return block_idx_; }
   int block_num() const { return task_->block_num; }
@@ -91,11 +94,15 @@ class TaskContext {
   }
   // Typed pointer to the first element of argument `arg`; checks the dtype.
   template <class T> T* data(std::size_t arg) const { return view(arg).template data<T>(); }
+  // True once the run is stopped (its deadline passed, or HostExecutor::cancel()): a long
+  // kernel may poll it and return early; its results are then discarded with the run's.
+  bool cancelled() const { return cancelled_ && cancelled_->load(std::memory_order_relaxed); }
 
  private:
   const Task* task_;
   int block_idx_;
   std::byte* const* memory_;
+  const std::atomic<bool>* cancelled_;
   mutable std::unique_ptr<std::optional<View>[]> bound_;
 };
 

@@ -1,13 +1,28 @@
 // tilegraph internal-throw KIND: throws an exception of the named kind out of a command, so
 // the tests can check that main turns each one into its documented exit code and message
-// (docs/cli.md) instead of an abort. Hidden from --help.
+// (docs/cli.md) instead of an abort. Hidden from --help. KIND hung-kernel runs a graph whose
+// kernel spins until its run is stopped, on the host executor with a 0.2 s deadline.
 #include <new>
 #include <stdexcept>
+#include <thread>
 
 #include "runtime/error.hpp"
+#include "scheduler/host_executor.hpp"
+#include "tasks/scope.hpp"
 #include "tools/command.hpp"
 
 namespace {
+
+void run_a_hung_kernel() {
+  tg::Scope s{"internal_hang"};
+  auto x = s.output("x", {1}, tg::INT32);
+  s.vector("spin_forever", {tg::Out(x)}, [](const tg::TaskContext& c) {
+    while (!c.cancelled()) std::this_thread::yield();
+  });
+  const tg::Graph graph = s.finalize();
+  tg::Bindings memory(graph);
+  tg::HostExecutor{1}.run(graph, memory, tg::RunOptions{.timeout_seconds = 0.2});
+}
 
 [[noreturn]] void throw_kind(const std::string& kind) {
   if (kind == "config") throw tg::ConfigError("internal-throw: a ConfigError");
@@ -18,6 +33,7 @@ namespace {
   if (kind == "kernel") throw tg::KernelError("internal_task", 3, "internal-throw: a KernelError");
   if (kind == "error") throw tg::Error("internal-throw: a tg::Error");
   if (kind == "bad-alloc") throw std::bad_alloc();
+  if (kind == "hung-kernel") run_a_hung_kernel();
   if (kind == "std") throw std::out_of_range("internal-throw: a std::out_of_range");
   throw 42;  // "other": not even a std::exception
 }
@@ -28,7 +44,7 @@ tg::cli::CommandRegistration internal_throw_command{"internal-throw", [](CLI::Ap
   auto kind = std::make_shared<std::string>();
   cmd->add_option("kind", *kind, "exception kind")
       ->required()
-      ->check(CLI::IsMember({"config", "io", "shape", "graph", "capacity", "kernel", "error", "bad-alloc", "std", "other"}));
+      ->check(CLI::IsMember({"config", "io", "shape", "graph", "capacity", "kernel", "error", "bad-alloc", "std", "other", "hung-kernel"}));
   cmd->callback([&exit_code, kind] {
     exit_code = 0;
     throw_kind(*kind);

@@ -14,6 +14,8 @@ namespace {
 // Decode batches beyond this are not what the model scopes are for; their tensors would
 // take gigabytes before the first task runs (docs/cli.md).
 constexpr std::uint64_t kMaxBatch = 4096;
+// A week: a deadline is for runs that hang, not a scheduler.
+constexpr double kMaxTimeoutSeconds = 7 * 24 * 3600;
 
 std::string model_list() {
   std::string text;
@@ -43,9 +45,15 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
       ->capture_default_str();
   cmd->add_option("--inputs", request->inputs_dir, "read DIR/inputs/NAME.npy instead of generating inputs")
       ->check(tg::cli::non_empty_path("a folder holding inputs/NAME.npy"));
-  cmd->add_option("--dump", request->dump_dir, "write DIR/{inputs,staging,outputs}/NAME.npy")
-      ->check(tg::cli::non_empty_path("a folder to write the tensors into"));
+  auto* dump = cmd->add_option("--dump", request->dump_dir,
+                               "write DIR/{inputs,staging,outputs}/NAME.npy and DIR/manifest.json; replaces an earlier dump whole")
+                   ->check(tg::cli::non_empty_path("a folder to write the tensors into"));
+  cmd->add_flag("--force", request->force, "let --dump replace a non-empty folder that is not a tilegraph dump (its contents are deleted)")
+      ->needs(dump);
   cmd->add_option("--threads", request->threads, "host threads (0 = all cores)")->check(tg::cli::threads_in_range());
+  cmd->add_option("--timeout", request->timeout_seconds,
+                  "stop the host run after SECONDS, naming the tasks still running (exit 3); 0 = no deadline")
+      ->check(tg::cli::seconds_in(kMaxTimeoutSeconds, "no deadline"));
   cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
   cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V4 qkv: decode | prefill)");
   cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below); implies --allow-hazards, exits 1");
@@ -58,6 +66,7 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
       ->check(tg::cli::output_file("a file name for the Perfetto JSON"));
   cmd->add_option("--html", request->html_file, "HTML swimlane of the simulated run")
       ->check(tg::cli::output_file("a file name for the HTML swimlane"));
+  cmd->add_flag("--allow-nonfinite", request->allow_nonfinite, "run with NaN / Inf values in input tensors (refused by default)");
   cmd->add_flag("--allow-hazards", request->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->callback([&exit_code, request] { exit_code = tg::cli::run_model(*request, std::cout); });
 }};

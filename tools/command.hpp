@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <charconv>
+#include <cmath>
 #include <cstdint>
 #include <filesystem>
 #include <functional>
@@ -73,6 +74,24 @@ inline CLI::Validator integer_in(std::int64_t lo, std::uint64_t hi, const std::s
 inline CLI::Validator threads_in_range() {
   return integer_in(0, static_cast<std::uint64_t>(max_threads()),
                     "0 = all cores; at most 8 x the " + std::to_string(max_threads() / 8) + " hardware threads");
+}
+
+// A number of seconds in [0, hi], checked in its text: "abc", "nan", "inf" and negatives are
+// errors naming the value; 0 means no limit.
+inline CLI::Validator seconds_in(double hi, const std::string& note) {
+  const std::string expected = "expected a number of seconds from 0 (" + note + ") to " + std::to_string(static_cast<long long>(hi));
+  return CLI::Validator(
+      [hi, expected](std::string& text) -> std::string {
+        const std::string got = text.empty() ? "an empty value" : "'" + text + "'";
+        double v = 0;
+        const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), v);
+        if (ec == std::errc::result_out_of_range) return got + " is out of range; " + expected;
+        if (ec != std::errc{} || end != text.data() + text.size() || !std::isfinite(v))
+          return got + " is not a number; " + expected;
+        if (v < 0 || v > hi) return got + " is out of range; " + expected;
+        return {};
+      },
+      "SECONDS");
 }
 
 // A file or folder name must not be empty: `--dump ''` would write nothing and say nothing.

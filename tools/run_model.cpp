@@ -4,11 +4,13 @@
 
 #include <algorithm>
 #include <chrono>
+#include <exception>
 #include <filesystem>
 #include <optional>
 #include <ostream>
 
 #include "models/common/registry.hpp"
+#include "runtime/atomic_file.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
 #include "scheduler/host_executor.hpp"
@@ -70,7 +72,31 @@ std::unique_ptr<SimExecutor> simulator_for(const ModelRunRequest& request) {
   return std::make_unique<SimExecutor>(load_machine(request.machine), options);
 }
 
-void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& request, bool& ok,
+// Files written after the run: a failure to write one is kept until the whole report is
+// printed, then thrown (main prints it and picks the exit code).
+class LateWrites {
+ public:
+  template <typename Write>
+  void attempt(Write&& write) {
+    if (failure_) return;
+    try {
+      write();
+    } catch (...) {
+      failure_ = std::current_exception();
+    }
+  }
+  void rethrow(std::ostream& out) const {
+    if (!failure_) return;
+    out << "an output could not be written; the error follows\n";
+    out.flush();
+    std::rethrow_exception(failure_);
+  }
+
+ private:
+  std::exception_ptr failure_;
+};
+
+void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& request, bool& ok, LateWrites& late,
               std::ostream& out) {
   const auto result = run.run(sim);  // from the same caches as the host run
   out << fmt::format("simulated on {} ({}), strategy {}: makespan {:.1f} us\n", request.machine,
@@ -85,15 +111,30 @@ void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& re
     report.print(out);
     ok = false;
   }
-  if (!request.trace_file.empty()) {
-    write_perfetto_trace(run.graph(), result.timeline, request.trace_file);
+  if (!request.trace_file.empty()) late.attempt([&] {
+    write_stream_atomically(request.trace_file,
+                            [&](std::ostream& file) { write_perfetto_trace(run.graph(), result.timeline, file); });
     out << "Perfetto trace: " << std::filesystem::absolute(request.trace_file).string()
         << " (open in https://ui.perfetto.dev)\n";
-  }
-  if (!request.html_file.empty()) {
-    write_html_swimlane(run.graph(), result.timeline, request.html_file);
+  });
+  if (!request.html_file.empty()) late.attempt([&] {
+    write_stream_atomically(request.html_file,
+                            [&](std::ostream& file) { write_html_swimlane(run.graph(), result.timeline, file); });
     out << "HTML swimlane: " << std::filesystem::absolute(request.html_file).string() << " (open in a browser)\n";
-  }
+  });
+}
+
+models::DumpManifest manifest_of(const ModelRunRequest& request) {
+  models::DumpManifest m;
+  m.model = request.model;
+  m.config = request.options.config;
+  m.batch = request.options.batch;
+  m.preset = request.options.preset;
+  m.mode = request.options.mode;
+  m.plant_bug = request.options.plant_bug;
+  if (request.inputs_dir.empty()) m.seed = request.seed;
+  m.inputs_from = request.inputs_dir.empty() ? "" : std::filesystem::absolute(request.inputs_dir).string();
+  return m;
 }
 
 }  // namespace
@@ -101,6 +142,7 @@ void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& re
 int run_model(const ModelRunRequest& request, std::ostream& out) {
   const auto& entry = models::find_model(request.model);
   auto sim = simulator_for(request);
+  if (!request.dump_dir.empty()) models::ModelRun::check_dump_target(request.dump_dir, request.force);
   const bool planted = !request.options.plant_bug.empty();
   models::ModelOptions options = request.options;
   if (request.allow_hazards || planted) options.lint = Lint::Off;
@@ -125,22 +167,26 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
     run->load_inputs(request.inputs_dir);
     out << "inputs: read from " << request.inputs_dir << "/inputs/\n";
   }
-  run->validate_inputs();
+  run->validate_inputs({.allow_nonfinite = request.allow_nonfinite});
 
   HostExecutor executor(request.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto timeline = run->run(executor).timeline;
+  const auto timeline = run->run(executor, request.timeout_seconds).timeline;
   out << fmt::format("host run: {} threads, {:.2f} ms (first run: includes first touch of the staging buffers)\n",
                      executor.threads(), ms_since(t0));
   print_stage_times(run->graph(), timeline, out);
 
   ok = check_and_print(*run, out) && ok;
-  if (!request.dump_dir.empty()) {
-    run->dump(request.dump_dir);
-    out << "tensors written to " << request.dump_dir << "/{inputs,staging,outputs}/\n";
-  }
-  if (sim) simulate(*run, *sim, request, ok, out);
+  LateWrites late;
+  // The inputs were read above, so `--inputs DIR --dump DIR` replaces the folder it read.
+  if (!request.dump_dir.empty()) late.attempt([&] {
+    run->dump(request.dump_dir, manifest_of(request), request.force);
+    out << "tensors written to " << request.dump_dir << "/{inputs,staging,outputs}/ (and " << models::kDumpManifestFile
+        << ")\n";
+  });
+  if (sim) simulate(*run, *sim, request, ok, late, out);
   if (planted) ok = false;  // a run with a planted bug is never a pass, even when nothing caught it
+  late.rethrow(out);
   out << (ok ? "PASS\n" : "FAIL\n");
   return ok ? 0 : 1;
 }

@@ -18,12 +18,15 @@ struct ModelRunRequest {
   std::uint64_t seed = 1;
   std::string inputs_dir;        // "" = generate from the seed
   std::string dump_dir;          // "" = no dump
+  bool force = false;            // let the dump replace a non-empty folder that is not a dump
   int threads = 0;               // host threads, 0 = all cores
+  double timeout_seconds = 0;    // the host run's deadline, 0 = none
   // Modelled chip: empty machine = host only.
   std::string machine;
   std::string strategy = "fifo";
   std::string trace_file;        // Perfetto JSON of the simulated run
   std::string html_file;         // HTML swimlane of the simulated run
+  bool allow_nonfinite = false;  // NaN / Inf in input tensors (refused by default, exit 2)
   bool allow_hazards = false;    // run a graph with lint errors (implied by options.plant_bug)
 };
 

@@ -14,9 +14,11 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
+#include "models/common/input_checks.hpp"
 #include "models/common/precision.hpp"
 #include "models/common/tensor_map.hpp"
 #include "tasks/executor.hpp"
@@ -37,6 +39,22 @@ struct ModelOptions {
   Lint lint = Lint::On;
 };
 
+// What a dump's manifest says about the run that wrote it (docs/cli.md, "--dump"); the tool
+// version and the UTC time are added by dump().
+struct DumpManifest {
+  std::string model;
+  std::string config;
+  std::int64_t batch = 0;  // 0 = the config's own (not written)
+  std::string preset;
+  std::string mode;
+  std::string plant_bug;
+  std::optional<std::uint64_t> seed;  // the seed the inputs were generated from, if they were
+  std::string inputs_from;            // the --inputs folder they were read from, if they were
+};
+
+// The file that marks a folder as a tilegraph dump; a dump replaces only such a folder.
+inline constexpr const char* kDumpManifestFile = "manifest.json";
+
 class ModelRun {
  public:
   // Allocates (zeroed) and binds a tensor for every input, weight, InOut and output buffer.
@@ -55,8 +73,12 @@ class ModelRun {
   virtual std::string summary() const = 0;
   // Fills every Input, Weight and InOut tensor deterministically from `seed`.
   virtual void generate_inputs(std::uint64_t seed) = 0;
-  // Throws ConfigError when input data is outside what the scope accepts (e.g. seq_lens).
-  virtual void validate_inputs() const {}
+  // Judges the inputs before a run (models/common/input_checks.hpp): a NaN or Inf in any
+  // Input, Weight or InOut tensor (unless options.allow_nonfinite), or a value outside one
+  // of input_ranges(), is a ConfigError naming the tensor and the first such element.
+  void validate_inputs(const InputCheckOptions& options = {}) const;
+  // The ranges this model's integer inputs must hold (e.g. seq_lens in [1, MAX_SEQ]).
+  virtual std::vector<InputRange> input_ranges() const { return {}; }
   // The golden check of the last run().
   virtual PrecisionReport check() const = 0;
   // Called once the Input / Weight / InOut tensors hold their data (by load_inputs, and by a
@@ -72,15 +94,28 @@ class ModelRun {
   // Runs the graph on `executor` with its staging kept for check() and dump(). The first run
   // remembers the InOut caches; every later run starts from them again, so each run is
   // checked on its own results.
-  RunResult run(Executor& executor);
+  // `timeout_seconds` > 0: the run's deadline (RunOptions::timeout_seconds; the host
+  // executor honours it).
+  RunResult run(Executor& executor, double timeout_seconds = 0);
   RunResult run(Executor&& executor) { return run(executor); }  // run->run(tg::HostExecutor{2})
   // An InOut tensor's contents before the runs, widened to fp32.
   std::vector<float> before_run(const std::string& buffer_name) const;
   // Writes DIR/inputs/ (Input, Weight, InOut before the run), DIR/staging/ and DIR/outputs/
-  // (Output, InOut after the run), one NAME.npy per tensor. Creates the folders.
-  void dump(const std::filesystem::path& dir) const;
+  // (Output, InOut after the run), one NAME.npy per tensor, and DIR/manifest.json. The folder
+  // is written whole beside DIR and then replaces it (runtime/atomic_file.hpp), so a previous
+  // dump is replaced whole and concurrent or interrupted runs never leave a mix; missing
+  // parent folders are created. check_dump_target(dir, force) first.
+  void dump(const std::filesystem::path& dir, const DumpManifest& manifest, bool force = false) const;
+  void dump(const std::filesystem::path& dir) const { dump(dir, DumpManifest{}); }
+  // Whether a dump may go to `dir`, checked before a run so it does not fail after it: a new
+  // or empty folder, or a previous dump (it holds manifest.json); a non-empty folder without
+  // a manifest only with `force` (it is then replaced whole). A file, or a path under a
+  // file, is an IoError; a folder that is not a dump a ConfigError saying to add --force.
+  static void check_dump_target(const std::filesystem::path& dir, bool force);
 
  private:
+  void write_tensors(const std::filesystem::path& dir, const DumpManifest& manifest) const;
+
   Graph graph_;
   Bindings bindings_;
   TensorMap tensors_;

@@ -93,13 +93,9 @@ void Scope1Run::generate_inputs(std::uint64_t seed) {
   inputs_bound();
 }
 
-void Scope1Run::validate_inputs() const {
-  const auto seq_lens = to_ints(tensor("seq_lens"));
-  for (std::size_t b = 0; b < seq_lens.size(); ++b)
-    if (seq_lens[b] < 1 || seq_lens[b] > config_.max_seq)
-      throw ConfigError(fmt::format("{}: seq_lens[{}] = {} is outside [1, MAX_SEQ = {}]; each decode token needs a "
-                                    "position inside its cache segment",
-                                    kScope1ModelName, b, seq_lens[b], config_.max_seq));
+std::vector<InputRange> Scope1Run::input_ranges() const {
+  return {{"seq_lens", 1, config_.max_seq, fmt::format("[1, MAX_SEQ = {}]", config_.max_seq),
+           "each decode token needs a position inside its cache segment"}};
 }
 
 PrecisionReport Scope1Run::check() const {

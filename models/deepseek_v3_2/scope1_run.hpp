@@ -26,7 +26,7 @@ class Scope1Run : public ModelRun {
   // seq_lens in [1, MAX_SEQ]; caches in [-1, 1]; cos / sin of the real RoPE frequencies.
   void generate_inputs(std::uint64_t seed) override;
   // seq_lens each in [1, MAX_SEQ], else ConfigError naming the entry.
-  void validate_inputs() const override;
+  std::vector<InputRange> input_ranges() const override;
   PrecisionReport check() const override;
   // Host tiling: packs every cube task's weight tile (WeightPacks) from the bound weights.
   void inputs_bound() override;

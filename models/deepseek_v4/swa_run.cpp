@@ -47,19 +47,10 @@ std::string SwaAttentionRun::summary() const {
 
 void SwaAttentionRun::generate_inputs(std::uint64_t seed) { fill_swa_inputs(tensors(), cfg_, seed); }
 
-void SwaAttentionRun::validate_inputs() const {
-  const auto in = swa_inputs_view(tensors());
+std::vector<InputRange> SwaAttentionRun::input_ranges() const {
   const auto W = cfg_.dims.window, rows = swa_cache_blocks(cfg_) * kCacheBlockRows;
-  for (std::int64_t t = 0; t < cfg_.tokens(); ++t) {
-    if (in.swa_lens[t] < 0 || in.swa_lens[t] > W)
-      throw ConfigError(fmt::format("{}: swa_lens[{}] = {} is outside [0, WIN = {}]", kSwaModelName, t, in.swa_lens[t], W));
-    for (std::int64_t j = 0; j < W; ++j) {
-      const auto r = in.swa_indices[t * W + j];
-      if (r < -1 || r >= rows)
-        throw ConfigError(fmt::format("{}: swa_indices[{}, {}] = {} is outside [-1, {}) (the paged cache's rows)",
-                                      kSwaModelName, t, j, r, rows));
-    }
-  }
+  return {{"swa_lens", 0, W, fmt::format("[0, WIN = {}]", W), "a token attends to at most WIN cache rows"},
+          {"swa_indices", -1, rows - 1, fmt::format("[-1, {}) (the paged cache's rows)", rows), "-1 marks an unused slot"}};
 }
 
 PrecisionReport SwaAttentionRun::check() const {

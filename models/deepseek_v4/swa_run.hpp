@@ -22,7 +22,7 @@ class SwaAttentionRun : public ModelRun {
   std::string summary() const override;
   void generate_inputs(std::uint64_t seed) override;
   // swa_indices in [-1, cache rows), swa_lens in [0, WIN]; ConfigError naming the entry.
-  void validate_inputs() const override;
+  std::vector<InputRange> input_ranges() const override;
   // Stages swa_attention (o from the inputs, bf16 rule; the untiled fp32 softmax golden
   // beside it for information), o_proj_a (o_r from the run's o), o_r_quant (codes and
   // scales from the run's o_r), o_proj_b (attn_out from the run's codes and scales).

@@ -77,5 +77,42 @@ TEST(AtomicFile, AMissingFolderOrADirectoryTargetIsAnIoError) {
   EXPECT_THROW(write_stream_atomically(dir, [](std::ostream&) {}), IoError);
 }
 
+// Folders: a new one appears whole; an old one is replaced whole (no file of it survives);
+// a failed write leaves the old folder as it was and no temporary beside it.
+TEST(AtomicFolder, CreatesReplacesWholeAndLeavesTheOldOneOnFailure) {
+  const auto root = fresh_dir("atomic_folder");
+  const auto target = root / "dump";
+  replace_folder_atomically(target, [](const fs::path& dir) {
+    std::ofstream(dir / "a.txt") << "first";
+    std::ofstream(dir / "only_first.txt") << "x";
+  });
+  EXPECT_EQ(contents(target / "a.txt"), "first");
+  replace_folder_atomically(target, [](const fs::path& dir) { std::ofstream(dir / "a.txt") << "second"; });
+  EXPECT_EQ(contents(target / "a.txt"), "second");
+  EXPECT_FALSE(fs::exists(target / "only_first.txt")) << "the old folder must be replaced whole";
+  EXPECT_THROW(replace_folder_atomically(target,
+                                         [](const fs::path& dir) {
+                                           std::ofstream(dir / "a.txt") << "half";
+                                           throw std::runtime_error("interrupted");
+                                         }),
+               std::runtime_error);
+  EXPECT_EQ(contents(target / "a.txt"), "second");
+  EXPECT_EQ(entries(root), 1u) << "no temporary left beside the folder";
+  // With a trailing separator the folder is the same one, and an empty folder is replaced.
+  fs::create_directory(root / "empty");
+  replace_folder_atomically(root / "empty" / "", [](const fs::path& dir) { std::ofstream(dir / "b.txt") << "b"; });
+  EXPECT_EQ(contents(root / "empty" / "b.txt"), "b");
+  EXPECT_EQ(entries(root), 2u);
+}
+
+TEST(AtomicFolder, MissingParentOrAFileInTheWayIsAnIoError) {
+  const auto root = fresh_dir("atomic_folder_errors");
+  EXPECT_THROW(replace_folder_atomically(root / "no_such" / "dump", [](const fs::path&) {}), IoError);
+  std::ofstream(root / "file") << "x";
+  EXPECT_THROW(replace_folder_atomically(root / "file", [](const fs::path&) {}), IoError);
+  EXPECT_EQ(contents(root / "file"), "x");
+  EXPECT_EQ(entries(root), 1u);
+}
+
 }  // namespace
 }  // namespace tg

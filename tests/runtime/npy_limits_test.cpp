@@ -73,5 +73,26 @@ TEST(NpyLimits, ADirectoryIsNamedAsSuch) {
   EXPECT_NE(error_of(dir).find("is a directory; expected a .npy file"), std::string::npos) << error_of(dir);
 }
 
+// Every file of the fuzz corpus (tests/fuzz/corpus_npy/, fuzzed by tests/fuzz/npy_fuzz.cpp)
+// reads into an array whose bytes match its dtype and shape or throws a tg::Error: never a crash, never another exception type.
+TEST(NpyLimits, FuzzCorpusReplays) {
+  const std::filesystem::path dir = std::filesystem::path(TG_SOURCE_DIR) / "tests" / "fuzz" / "corpus_npy";
+  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
+  int files = 0, read = 0;
+  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
+    ++files;
+    try {
+      const NpyArray a = read_npy(entry.path());
+      EXPECT_EQ(a.bytes.size(), static_cast<std::size_t>(a.numel()) * size_of(a.dtype)) << entry.path();
+      ++read;
+    } catch (const Error&) {
+    } catch (const std::exception& e) {
+      ADD_FAILURE() << entry.path() << " threw a non-tg exception: " << e.what();
+    }
+  }
+  EXPECT_GE(files, 10);
+  EXPECT_GE(read, 2);
+}
+
 }  // namespace
 }  // namespace tg

@@ -3,6 +3,8 @@
 #include <gtest/gtest.h>
 
 #include <atomic>
+#include <stdexcept>
+#include <thread>
 
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
@@ -80,6 +82,70 @@ TEST(HostExecutor, LongChainDoesNotOverflowTheStackAndReplays) {
   ex.run(g, memory);
   ex.run(g, memory);  // build once, replay
   EXPECT_EQ(counter.data_as<std::int32_t>()[0], 200000);
+}
+
+// A kernel that spins until the run is stopped: the deadline stops the run, names the task
+// still running and skips the tasks not started; the executor stays usable.
+TEST(HostExecutor, DeadlineStopsARunWithAHungKernelAndNamesIt) {
+  Scope s{"hung"};
+  auto x = s.staging("x", {1}, INT32);
+  std::atomic<int> after_ran{0};
+  s.vector("spin", {Out(x)}, [](const TaskContext& c) {
+    while (!c.cancelled()) std::this_thread::yield();
+  });
+  s.vector("after", {In(x)}, [&](const TaskContext&) { after_ran++; });
+  auto g = s.finalize();
+  HostExecutor ex(2);
+  Bindings memory(g);
+  try {
+    ex.run(g, memory, RunOptions{.timeout_seconds = 0.05});
+    FAIL() << "expected RunStoppedError";
+  } catch (const RunStoppedError& e) {
+    const std::string what = e.what();
+    EXPECT_NE(what.find("deadline of 0.05 s passed"), std::string::npos) << what;
+    EXPECT_NE(what.find("still running: spin#0"), std::string::npos) << what;
+    EXPECT_EQ(e.context().task, "spin#0");
+  }
+  EXPECT_EQ(after_ran.load(), 0) << "a task not started when the run stopped is skipped";
+
+  // The same executor runs a graph that finishes well before its deadline.
+  Scope quick{"quick"};
+  auto y = quick.output("y", {1}, INT32);
+  quick.vector("set", {Out(y)}, [](const TaskContext& c) { c.view(0).at<std::int32_t>({0}) = 7; });
+  auto q = quick.finalize();
+  Bindings qm(q);
+  ex.run(q, qm, RunOptions{.timeout_seconds = 600});
+  EXPECT_EQ(qm.tensor("y").data_as<std::int32_t>()[0], 7);
+}
+
+TEST(HostExecutor, CancelStopsTheRunInProgress) {
+  Scope s{"cancelled"};
+  auto x = s.staging("x", {2}, INT32);
+  std::atomic<int> spinning{0};
+  s.vector("spin", {Out(x)}, [&](const TaskContext& c) {
+     spinning++;
+     while (!c.cancelled()) std::this_thread::yield();
+   }).blocks(2);
+  s.vector("after", {In(x)}, [](const TaskContext&) { throw std::runtime_error("must not run"); });
+  auto g = s.finalize();
+  HostExecutor ex(2);
+  ex.cancel();  // no run in progress: nothing happens
+  Bindings memory(g);
+  std::thread canceller([&] {
+    while (spinning.load() == 0) std::this_thread::yield();
+    ex.cancel();
+  });
+  try {
+    ex.run(g, memory);
+    canceller.join();
+    FAIL() << "expected RunStoppedError";
+  } catch (const RunStoppedError& e) {
+    canceller.join();
+    const std::string what = e.what();
+    EXPECT_NE(what.find("cancel() was called"), std::string::npos) << what;
+    EXPECT_NE(what.find("spin#0"), std::string::npos) << what;
+    EXPECT_EQ(what.find("after#"), std::string::npos) << what;
+  }
 }
 
 }  // namespace
