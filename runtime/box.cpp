@@ -61,7 +61,13 @@ std::string box_to_string(const Box& box) {
   std::string s = "[";
   for (int i = 0; i < box.rank(); ++i) {
     if (i) s += ", ";
-    s += std::to_string(box.offsets[i]) + ":" + std::to_string(box.offsets[i] + box.sizes[i]);
+    // A box from bad input (a slice request being reported) may end past int64: print the
+    // size then, rather than overflow.
+    std::int64_t stop = 0;
+    if (__builtin_add_overflow(box.offsets[i], box.sizes[i], &stop))
+      s += std::to_string(box.offsets[i]) + ":+" + std::to_string(box.sizes[i]);
+    else
+      s += std::to_string(box.offsets[i]) + ":" + std::to_string(stop);
   }
   return s + "]";
 }
