@@ -3,6 +3,8 @@
 // JSON path, read before anything uses them.
 #include <gtest/gtest.h>
 
+#include "tests/fuzz_corpus_replay.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <iterator>
@@ -88,23 +90,11 @@ TEST(MachineLimits, ADirectoryIsNotAMachineFile) {
 // Every file of the fuzz corpus (tests/fuzz/corpus_machine/, fuzzed by tests/fuzz/machine_json_fuzz.cpp)
 // gives a Machine or throws a tg::Error: never a crash, never another exception type.
 TEST(MachineLimits, FuzzCorpusReplays) {
-  const std::filesystem::path dir = std::filesystem::path(TG_SOURCE_DIR) / "tests" / "fuzz" / "corpus_machine";
-  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
-  int files = 0, read = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    ++files;
-    try {
-      std::ifstream in(entry.path(), std::ios::binary);
-      const std::string text((std::istreambuf_iterator<char>(in)), std::istreambuf_iterator<char>());
-      (void)parse_machine_json(text, entry.path().filename().string());
-      ++read;
-    } catch (const Error&) {
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << entry.path() << " threw a non-tg exception: " << e.what();
-    }
-  }
-  EXPECT_GE(files, 10);
-  EXPECT_GE(read, 2);
+  const auto counts = testing::replay_corpus("corpus_machine", [](const std::filesystem::path& file) {
+    (void)parse_machine_json(read_text_file(file.string(), "machine file"), file.filename().string());
+  });
+  EXPECT_GE(counts.files, 10);
+  EXPECT_GE(counts.read, 2);
 }
 
 }  // namespace

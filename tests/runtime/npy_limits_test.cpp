@@ -2,6 +2,8 @@
 // before anything is allocated; a directory is named as such.
 #include <gtest/gtest.h>
 
+#include "tests/fuzz_corpus_replay.hpp"
+
 #include <filesystem>
 #include <fstream>
 #include <string>
@@ -76,22 +78,12 @@ TEST(NpyLimits, ADirectoryIsNamedAsSuch) {
 // Every file of the fuzz corpus (tests/fuzz/corpus_npy/, fuzzed by tests/fuzz/npy_fuzz.cpp)
 // reads into an array whose bytes match its dtype and shape or throws a tg::Error: never a crash, never another exception type.
 TEST(NpyLimits, FuzzCorpusReplays) {
-  const std::filesystem::path dir = std::filesystem::path(TG_SOURCE_DIR) / "tests" / "fuzz" / "corpus_npy";
-  ASSERT_TRUE(std::filesystem::is_directory(dir)) << dir;
-  int files = 0, read = 0;
-  for (const auto& entry : std::filesystem::directory_iterator(dir)) {
-    ++files;
-    try {
-      const NpyArray a = read_npy(entry.path());
-      EXPECT_EQ(a.bytes.size(), static_cast<std::size_t>(a.numel()) * size_of(a.dtype)) << entry.path();
-      ++read;
-    } catch (const Error&) {
-    } catch (const std::exception& e) {
-      ADD_FAILURE() << entry.path() << " threw a non-tg exception: " << e.what();
-    }
-  }
-  EXPECT_GE(files, 10);
-  EXPECT_GE(read, 2);
+  const auto counts = testing::replay_corpus("corpus_npy", [](const std::filesystem::path& file) {
+    const NpyArray a = read_npy(file);
+    EXPECT_EQ(a.bytes.size(), static_cast<std::size_t>(a.numel()) * size_of(a.dtype)) << file;
+  });
+  EXPECT_GE(counts.files, 10);
+  EXPECT_GE(counts.read, 2);
 }
 
 }  // namespace
