@@ -5,7 +5,7 @@
 #include <iostream>
 
 #include "runtime/machine.hpp"
-#include "scheduler/schedule_analysis.hpp"
+#include "trace/schedule_analysis.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"
 #include "tasks/scope.hpp"

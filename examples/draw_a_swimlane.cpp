@@ -9,9 +9,9 @@
 #include "runtime/machine.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
-#include "scheduler/trace_dot.hpp"
-#include "scheduler/trace_html.hpp"
-#include "scheduler/trace_perfetto.hpp"
+#include "trace/dot.hpp"
+#include "trace/html.hpp"
+#include "trace/perfetto.hpp"
 #include "tasks/scope.hpp"
 
 int main(int argc, char** argv) {

@@ -11,7 +11,7 @@
 #include "scheduler/staging_pool.hpp"
 #include "scheduler/staging_tracker.hpp"
 #include "scheduler/strategy.hpp"
-#include "scheduler/task_cost.hpp"
+#include "tasks/task_cost.hpp"
 
 namespace tg {
 namespace {

@@ -7,6 +7,9 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libtbb-dev libhwloc-dev libspdlog-dev libfmt-dev nlohmann-json3-dev libcli11-dev
   libgtest-dev libgmock-dev googletest libbenchmark-dev
+  # more than one chip runs on Open MPI (distributed/); `import tilegraph` is built with pybind11
+  libopenmpi-dev openmpi-bin
+  pybind11-dev python3-dev python3-numpy python3-pytest
 )
 # The browser test of the HTML swimlane needs a headless Chromium.
 [ "${TG_NO_BROWSER:-0}" = 1 ] || packages+=(chromium)

@@ -4,7 +4,7 @@
 
 #include "runtime/atomic_file.hpp"
 #include "runtime/error.hpp"
-#include "scheduler/trace_dot.hpp"
+#include "trace/dot.hpp"
 #include "tasks/scope_json.hpp"
 #include "tools/checked_scope.hpp"
 #include "tools/command.hpp"

@@ -15,8 +15,8 @@
 #include "runtime/machine.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
-#include "scheduler/trace_html.hpp"
-#include "scheduler/trace_perfetto.hpp"
+#include "trace/html.hpp"
+#include "trace/perfetto.hpp"
 #include "tasks/lint.hpp"
 #include "tools/checked_scope.hpp"
 

@@ -10,7 +10,7 @@
 #include "runtime/machine.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"
-#include "scheduler/task_cost.hpp"
+#include "tasks/task_cost.hpp"
 #include "tasks/graph.hpp"
 
 namespace {

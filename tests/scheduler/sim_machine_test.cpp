@@ -6,7 +6,7 @@
 
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
-#include "scheduler/task_cost.hpp"
+#include "tasks/task_cost.hpp"
 #include "tasks/scope.hpp"
 
 namespace {

@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "runtime/error.hpp"
-#include "scheduler/schedule_analysis.hpp"
+#include "trace/schedule_analysis.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"
 #include "sim_test_machine.hpp"

@@ -1,11 +1,11 @@
-#include "scheduler/schedule_analysis.hpp"
+#include "trace/schedule_analysis.hpp"
 
 #include <algorithm>
 #include <cstdio>
 #include <map>
 #include <sstream>
 
-#include "scheduler/task_cost.hpp"
+#include "tasks/task_cost.hpp"
 
 namespace tg {
 namespace {

@@ -1,6 +1,6 @@
 // Graphviz DOT: every task is a node, exactly the edges not implied by a longer path are
 // drawn (checked against a plain DFS), styles follow the edge kind, names are escaped.
-#include "scheduler/trace_dot.hpp"
+#include "trace/dot.hpp"
 
 #include <gtest/gtest.h>
 

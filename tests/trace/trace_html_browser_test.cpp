@@ -12,7 +12,7 @@
 #include <regex>
 
 #include "scheduler/host_executor.hpp"
-#include "scheduler/trace_html.hpp"
+#include "trace/html.hpp"
 #include "trace_test_graphs.hpp"
 
 namespace {

@@ -1,7 +1,7 @@
 // HTML swimlane, without a browser: one self-contained file (no network, no external
 // scripts), its embedded data parses and matches the timeline row for row, names cannot
 // break out of the data element, and identical inputs give identical bytes.
-#include "scheduler/trace_html.hpp"
+#include "trace/html.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

@@ -1,10 +1,10 @@
-#include "scheduler/trace_dot.hpp"
+#include "trace/dot.hpp"
 
 #include <ostream>
 #include <string>
 #include <vector>
 
-#include "scheduler/trace_common.hpp"
+#include "trace/common.hpp"
 #include "tasks/transitive_reduction.hpp"
 
 namespace tg {

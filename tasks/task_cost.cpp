@@ -1,4 +1,4 @@
-#include "scheduler/task_cost.hpp"
+#include "tasks/task_cost.hpp"
 
 #include <algorithm>
 #include <cmath>

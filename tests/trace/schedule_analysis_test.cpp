@@ -1,9 +1,9 @@
 // Schedule analysis on hand-computed timelines (sim_test_machine.hpp).
 #include <gtest/gtest.h>
 
-#include "scheduler/schedule_analysis.hpp"
+#include "trace/schedule_analysis.hpp"
 #include "scheduler/sim_executor.hpp"
-#include "sim_test_machine.hpp"
+#include "../scheduler/sim_test_machine.hpp"
 #include "tasks/scope.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "scheduler/trace_perfetto.hpp"
+#include "trace/perfetto.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -8,8 +8,8 @@
 #include <sstream>
 
 #include "runtime/error.hpp"
-#include "scheduler/trace_common.hpp"
-#include "scheduler/trace_counters.hpp"
+#include "trace/common.hpp"
+#include "trace/counters.hpp"
 #include "tasks/transitive_reduction.hpp"
 
 namespace tg {

@@ -2,7 +2,7 @@
 // trace-event format (required fields per phase, flow ids paired, each flow bound to a
 // slice), one slice per timeline row, every event inside the makespan, one arrow per
 // transitive-reduction edge, byte-identical output for identical inputs.
-#include "scheduler/trace_perfetto.hpp"
+#include "trace/perfetto.hpp"
 
 #include <gtest/gtest.h>
 #include <nlohmann/json.hpp>

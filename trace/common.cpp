@@ -1,4 +1,4 @@
-#include "scheduler/trace_common.hpp"
+#include "trace/common.hpp"
 
 #include "runtime/error.hpp"
 

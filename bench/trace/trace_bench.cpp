@@ -7,8 +7,8 @@
 
 #include <sstream>
 
-#include "scheduler/trace_html.hpp"
-#include "scheduler/trace_perfetto.hpp"
+#include "trace/html.hpp"
+#include "trace/perfetto.hpp"
 #include "tasks/scope.hpp"
 #include "tasks/transitive_reduction.hpp"
 

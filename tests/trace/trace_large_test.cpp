@@ -9,8 +9,8 @@
 #include <iostream>
 #include <sstream>
 
-#include "scheduler/trace_dot.hpp"
-#include "scheduler/trace_html.hpp"
+#include "trace/dot.hpp"
+#include "trace/html.hpp"
 #include "trace_test_graphs.hpp"
 
 namespace {

@@ -1,4 +1,4 @@
-#include "scheduler/trace_html.hpp"
+#include "trace/html.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -9,9 +9,9 @@
 #include <unordered_map>
 
 #include "runtime/error.hpp"
-#include "scheduler/trace_common.hpp"
-#include "scheduler/trace_counters.hpp"
-#include "scheduler/trace_html_page.hpp"
+#include "trace/common.hpp"
+#include "trace/counters.hpp"
+#include "trace/html_page.hpp"
 #include "tasks/transitive_reduction.hpp"
 
 namespace tg {

@@ -1,7 +1,7 @@
 // The swimlane page: plain HTML, CSS and a canvas-drawing script written for tilegraph.
 // No network, no libraries: the page opens from disk. The script draws only what is in
 // view and merges slices narrower than a pixel, so a run of 10^5 tasks stays responsive.
-#include "scheduler/trace_html_page.hpp"
+#include "trace/html_page.hpp"
 
 namespace tg::detail {
 

@@ -1,11 +1,11 @@
-#include "scheduler/trace_counters.hpp"
+#include "trace/counters.hpp"
 
 #include <algorithm>
 #include <array>
 #include <limits>
 #include <utility>
 
-#include "scheduler/trace_common.hpp"
+#include "trace/common.hpp"
 
 namespace tg {
 namespace {

@@ -1,5 +1,5 @@
 // Counter tracks against values worked out by hand from a small timeline.
-#include "scheduler/trace_counters.hpp"
+#include "trace/counters.hpp"
 
 #include <gtest/gtest.h>
 
