@@ -35,6 +35,15 @@ struct CommandRegistration {
 
 std::vector<std::pair<std::string, CommandFactory>>& registered_commands();
 
+// The whole command line: parses argv, runs the command and returns the process exit code;
+// every exception becomes its exit code and a message on stderr (tools/cli_app.cpp).
+int main_with(int argc, char** argv);
+
+// Parses argv against every command's options and validators without running a command;
+// returns 0 (or the --help code) when it parses and 2 for a usage error, silently. Parse
+// errors never escape; anything else that escapes is a bug (tests/fuzz/cli_fuzz.cpp).
+int parse_only(int argc, char** argv);
+
 // --threads above this is an error: more threads than 8 per hardware thread only cost
 // memory and start-up time (a million threads exhausts the process before any task runs).
 inline int max_threads() {
