@@ -42,15 +42,14 @@ void replay_kernels(const Graph& graph, const Timeline& timeline, std::byte* con
   std::int32_t batch = 0;
   tbb::task_arena arena(threads > 0 ? threads : tbb::task_arena::automatic);
   TsanHandoff handoff;
+  const auto run_one = handed([&](std::size_t i) {
+    handoff.observe();
+    run_block(graph.task(blocks[i].first), blocks[i].second, memory);
+    handoff.publish();
+  });
   auto flush = [&] {
     handoff.publish();
-    arena.execute([&] {
-      tbb::parallel_for(std::size_t{0}, blocks.size(), [&](std::size_t i) {
-        handoff.observe();
-        run_block(graph.task(blocks[i].first), blocks[i].second, memory);
-        handoff.publish();
-      });
-    });
+    arena.execute([&] { tbb::parallel_for(std::size_t{0}, blocks.size(), run_one); });
     handoff.observe();
     blocks.clear();
     ++batch;

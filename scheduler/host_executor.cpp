@@ -91,11 +91,11 @@ struct Run {
   // Every TBB task of the run goes through here.
   template <class Body> void spawn(Body body) {
     handoff.publish();
-    group.run([this, body] {
+    group.run(handed([this, body] {
       handoff.observe();
       body();
       handoff.publish();
-    });
+    }));
   }
   std::once_flag first_error;
   std::exception_ptr error;

@@ -3,8 +3,20 @@
 // instrumented), so a value written before spawning a TBB task and read inside it, or
 // written in a task and read after wait(), looks racy. Under TSan every such hand-over is
 // mirrored on an atomic TSan can see; in other builds this compiles to nothing.
+//
+// The callable handed to TBB is itself such a value: TBB copies it into a task object on
+// the spawning thread and calls it on a worker, so the worker's first read of its captures
+// comes before any observe() it could make. `handed(f)` wraps it: under TSan each copy or
+// move releases the new object's address and each call acquires it first (the
+// happens-before TBB establishes inside libtbb, made visible), so no report about our
+// captures needs a suppression.
 #include <atomic>
 #include <cstdint>
+#include <utility>
+
+#if defined(__SANITIZE_THREAD__)
+#include <sanitizer/tsan_interface.h>
+#endif
 
 namespace tg {
 
@@ -24,5 +36,30 @@ class TsanHandoff {
   void observe() const {}
 };
 #endif
+
+template <class F> class Handed {
+ public:
+  explicit Handed(F f) : f_(std::move(f)) { release(); }
+  Handed(const Handed& other) : f_(other.f_) { release(); }
+  Handed(Handed&& other) noexcept : f_(std::move(other.f_)) { release(); }
+  Handed& operator=(const Handed&) = delete;
+  Handed& operator=(Handed&&) = delete;
+  template <class... A> decltype(auto) operator()(A&&... a) const {
+    acquire();
+    return f_(std::forward<A>(a)...);
+  }
+
+ private:
+#if defined(__SANITIZE_THREAD__)
+  void release() const { __tsan_release(const_cast<Handed*>(this)); }
+  void acquire() const { __tsan_acquire(const_cast<Handed*>(this)); }
+#else
+  void release() const {}
+  void acquire() const {}
+#endif
+  F f_;
+};
+
+template <class F> Handed<F> handed(F f) { return Handed<F>(std::move(f)); }
 
 }  // namespace tg
