@@ -73,12 +73,23 @@ py::object python_exception(const Error& error);
 // memory alive.
 py::array tensor_array(const Tensor& tensor);
 // A numpy array over a bound view's elements (strided), valid while `owner` lives and the
-// memory it points into does.
-py::array view_array(const View& view, py::handle owner);
+// memory it points into does; read-only unless `writable`.
+py::array view_array(const View& view, py::handle owner, bool writable);
 // The tilegraph dtype of a numpy array (uint16 = bf16); ShapeError naming `what` otherwise.
 DType dtype_of_array(const py::array& array, const std::string& what);
 // Accepts tg.DType members and their names ("bf16").
 DType dtype_from(const py::handle& value);
+
+// value as a T, or a TypeError saying what `what` expected and what it got (instead of
+// pybind11's bare "Unable to cast Python instance").
+template <class T> T cast_checked(const py::handle& value, const std::string& what, const char* expected) {
+  try {
+    return value.cast<T>();
+  } catch (const py::cast_error&) {
+    throw py::type_error(what + ": expected " + expected + ", got " + std::string(py::str(py::repr(value))) + " (" +
+                         std::string(py::str(value.get_type().attr("__name__"))) + ")");
+  }
+}
 
 // python_kernel.cpp: a Python callable as a kernel. The callable runs with the GIL held; an
 // exception it raises is kept (for the KernelError's __cause__) and reported as a C++ one.

@@ -53,7 +53,7 @@ template <class Run> PyRunResult run_without_gil(bool simulated, const std::shar
 
 Machine machine_from(const py::object& m) {
   if (py::isinstance<py::str>(m)) return load_machine(m.cast<std::string>());
-  return m.cast<Machine>();
+  return cast_checked<Machine>(m, "machine", "a preset name, a machine .json path or a tg.Machine");
 }
 
 }  // namespace

@@ -22,7 +22,7 @@ class Options {
     for (auto& [k, v] : values_)
       if (k == key) {
         used_.push_back(key);
-        return v.template cast<T>();
+        return cast_checked<T>(v, kernel_ + ": option " + key, "a value of the option's type");
       }
     return fallback;
   }

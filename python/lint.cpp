@@ -59,7 +59,7 @@ void bind_lint(py::module_& m) {
   m.def("lint", [](const Graph& g, const py::object& machine, std::vector<std::string> disabled, bool hints) {
     LintOptions options;
     if (!machine.is_none())
-      options.machine = py::isinstance<py::str>(machine) ? load_machine(machine.cast<std::string>()) : machine.cast<Machine>();
+      options.machine = py::isinstance<py::str>(machine) ? load_machine(machine.cast<std::string>()) : cast_checked<Machine>(machine, "lint: machine", "a preset name or a tg.Machine");
     options.disabled = std::move(disabled);
     options.hints = hints;
     py::gil_scoped_release release;

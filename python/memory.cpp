@@ -79,7 +79,7 @@ DType dtype_from(const py::handle& value) {
     if (auto d = parse_dtype(name)) return *d;
     throw ConfigError("unknown dtype '" + name + "' (bf16, fp16, fp32, int8, int32)");
   }
-  return value.cast<DType>();
+  return cast_checked<DType>(value, "dtype", "a tg dtype (tg.bf16, tg.fp32, ...) or its name");
 }
 
 py::array tensor_array(const Tensor& tensor) {
@@ -91,10 +91,11 @@ py::array tensor_array(const Tensor& tensor) {
                    tensor.data(), owner);
 }
 
-py::array view_array(const View& view, py::handle owner) {
+py::array view_array(const View& view, py::handle owner, bool writable) {
   std::vector<py::ssize_t> shape(view.sizes().begin(), view.sizes().end());
-  return py::array(numpy_dtype(view.dtype()), shape, byte_strides(view.strides(), view.dtype()), view.bytes_data(),
-                   owner);
+  py::array a(numpy_dtype(view.dtype()), shape, byte_strides(view.strides(), view.dtype()), view.bytes_data(), owner);
+  if (!writable) a.attr("flags").attr("writeable") = false;
+  return a;
 }
 
 void bind_memory(py::module_& m) {

@@ -96,7 +96,7 @@ void bind_models(py::module_& m) {
       }, py::arg("allow_nonfinite") = false)
       .def("inputs_bound", [](PyModelRun& r) { r.run->inputs_bound(); }, "Call after writing weights yourself.")
       .def("run", [](PyModelRun& r, py::object executor, double timeout_seconds) {
-        Executor& e = executor.cast<Executor&>();
+        Executor& e = cast_checked<Executor&>(executor, "run", "a tg.HostExecutor or tg.SimExecutor");
         PyRunResult out{r.graph, py::none(), nullptr, false, std::nullopt};
         if (auto* sim = dynamic_cast<SimExecutor*>(&e)) out.machine = sim->machine();
         {

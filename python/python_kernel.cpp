@@ -43,11 +43,18 @@ std::size_t arg_index(const TaskContext& c, const py::handle& which) {
                     (params.empty() ? std::string("none: arguments were given as a list") : std::to_string(params.size())) +
                     ")");
   }
-  const auto i = which.cast<std::size_t>();
+  const auto i = cast_checked<std::size_t>(which, "ctx.arg", "an argument index or name");
   if (i >= c.num_args())
     throw Error(ErrorContext{.task = c.task().label(), .arg = static_cast<int>(i)},
                 "argument " + std::to_string(i) + " of a task with " + std::to_string(c.num_args()));
   return i;
+}
+
+// In arguments come read-only: a run never writes its inputs (lint's write-to-input rule).
+py::array arg_array(py::object self, const py::handle& which) {
+  const TaskContext& c = self.cast<const PyTaskContext&>().get();
+  const std::size_t i = arg_index(c, which);
+  return view_array(c.view(i), self, writes(c.task().args[i].access));
 }
 
 }  // namespace
@@ -116,14 +123,8 @@ void bind_python_kernel_context(py::module_& m) {
       .def_property_readonly("block_num", [](const PyTaskContext& c) { return c.get().block_num(); })
       .def_property_readonly("task", [](const PyTaskContext& c) { return c.get().task().label(); })
       .def_property_readonly("num_args", [](const PyTaskContext& c) { return c.get().num_args(); })
-      .def("arg", [](py::object self, const py::handle& which) {
-        const TaskContext& c = self.cast<const PyTaskContext&>().get();
-        return view_array(c.view(arg_index(c, which)), self);
-      }, py::arg("which"))
-      .def("__getitem__", [](py::object self, const py::handle& which) {
-        const TaskContext& c = self.cast<const PyTaskContext&>().get();
-        return view_array(c.view(arg_index(c, which)), self);
-      })
+      .def("arg", &arg_array, py::arg("which"))
+      .def("__getitem__", &arg_array)
       .def("cancelled", [](const PyTaskContext& c) { return c.get().cancelled(); });
 }
 

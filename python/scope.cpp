@@ -34,14 +34,15 @@ std::pair<std::int64_t, std::int64_t> index_range(const py::handle& key, std::in
     if (!step.is_none() && step.cast<std::int64_t>() != 1)
       throw ShapeError("view slicing: dim " + std::to_string(dim) + " has step " + std::string(py::str(step)) +
                        "; views are boxes (step 1 only)");
-    std::int64_t b = start.is_none() ? 0 : start.cast<std::int64_t>();
-    std::int64_t e = stop.is_none() ? extent : stop.cast<std::int64_t>();
+    const std::string what = "view slicing: dim " + std::to_string(dim);
+    std::int64_t b = start.is_none() ? 0 : cast_checked<std::int64_t>(start, what, "an int");
+    std::int64_t e = stop.is_none() ? extent : cast_checked<std::int64_t>(stop, what, "an int");
     if (b < 0) b += extent;
     if (e < 0) e += extent;
     return {b, e - b};
   }
   // An integer keeps its dim (size 1): views keep their rank; reshape to drop it.
-  std::int64_t i = key.cast<std::int64_t>();
+  std::int64_t i = cast_checked<std::int64_t>(key, "view slicing: dim " + std::to_string(dim), "an int or a slice");
   if (i < 0) i += extent;
   return {i, 1};
 }
@@ -63,17 +64,18 @@ View slice_view(const View& v, const py::object& key) {
 
 Shape shape_from(const py::handle& shape) {
   if (py::isinstance<py::int_>(shape)) return Shape{shape.cast<std::int64_t>()};
-  return shape.cast<Shape>();
+  if (py::isinstance<py::str>(shape)) throw py::type_error("shape: expected a list of ints, got a str");
+  return cast_checked<Shape>(shape, "shape", "a list of ints");
 }
 
 TaskId task_id_of(const py::handle& t) {
   if (py::isinstance<TaskRef>(t)) return t.cast<TaskRef>().id();
-  return t.cast<TaskId>();
+  return cast_checked<TaskId>(t, "after", "a task (TaskRef) or a task id");
 }
 
 void apply_setting(TaskRef& ref, const std::string& key, const py::handle& value) {
   if (key == "blocks" || key == "block_num") {
-    ref.blocks(value.cast<int>());
+    ref.blocks(cast_checked<int>(value, key, "an int"));
   } else if (key == "after") {
     if (py::isinstance<py::list>(value) || py::isinstance<py::tuple>(value)) {
       for (auto t : value) ref.after(task_id_of(t));
@@ -81,13 +83,15 @@ void apply_setting(TaskRef& ref, const std::string& key, const py::handle& value
       ref.after(task_id_of(value));
     }
   } else if (key == "cost") {
-    ref.cost(value.cast<CostHint>());
+    ref.cost(cast_checked<CostHint>(value, "cost", "a tg.Cost(flops=..., bytes=...)"));
   } else if (key == "sync_start") {
-    ref.sync_start(value.cast<bool>());
+    ref.sync_start(cast_checked<bool>(value, key, "a bool"));
   } else if (key == "mix_slots") {
-    ref.mix_slots(value.cast<std::uint8_t>());
+    const int slots = cast_checked<int>(value, key, "an int (tg.SLOT_AIC | tg.SLOT_AIV0 | tg.SLOT_AIV1)");
+    if (slots < 0 || slots > 255) throw GraphError("mix_slots " + std::to_string(slots) + " is not a set of AIC|AIV0|AIV1");
+    ref.mix_slots(static_cast<std::uint8_t>(slots));
   } else if (key == "kernel_name") {
-    ref.kernel_name(value.cast<std::string>());
+    ref.kernel_name(cast_checked<std::string>(value, key, "a str"));
   } else if (key == "expect_dtypes") {
     std::vector<std::optional<DType>> dtypes;
     for (auto d : value) dtypes.push_back(d.is_none() ? std::nullopt : std::optional<DType>(dtype_from(d)));
@@ -137,7 +141,8 @@ TaskRef submit(PyScope& s, TaskKind kind, const py::object& what, const py::obje
     }
   }
   std::vector<Arg> arg_list;
-  if (!args.is_none()) arg_list = args.cast<std::vector<Arg>>();
+  if (!args.is_none())
+    arg_list = cast_checked<std::vector<Arg>>(args, "task '" + name + "': args", "a list of tg.In/Out/InOut(view)");
   std::vector<std::string> params;
   std::vector<std::pair<std::string, py::handle>> settings;
   for (auto [key, value] : kwargs) {
@@ -156,6 +161,11 @@ TaskRef submit(PyScope& s, TaskKind kind, const py::object& what, const py::obje
   if (!params.empty()) ref.param_names(std::move(params));
   for (const auto& [key, value] : settings) apply_setting(ref, key, value);
   return ref;
+}
+
+void check_task(const Graph& g, TaskId t) {
+  if (t >= g.num_tasks())
+    throw py::index_error("task id " + std::to_string(t) + " of a graph with " + std::to_string(g.num_tasks()) + " tasks");
 }
 
 py::dict buffer_dict(const Graph& g, const Buffer& b) {
@@ -325,10 +335,12 @@ void bind_scope(py::module_& m) {
         return r;
       })
       .def("successors", [](const Graph& g, TaskId t) {
+        check_task(g, t);
         auto s = g.successors(t);
         return std::vector<TaskId>(s.begin(), s.end());
       })
       .def("predecessors", [](const Graph& g, TaskId t) {
+        check_task(g, t);
         auto s = g.predecessors(t);
         return std::vector<TaskId>(s.begin(), s.end());
       })

@@ -125,3 +125,47 @@ def test_run_stopped_by_deadline():
     with pytest.raises(tg.RunStoppedError):
         host.run(g, {"x": np.zeros(1, np.float32)}, timeout_seconds=0.05)
     host.run(tg.Scope("empty").finalize())
+
+
+def test_wrong_python_types_are_type_errors_that_say_what_was_expected():
+    s = tg.Scope("types")
+    x = s.input("x", [8, 8], tg.fp32)
+    with pytest.raises(TypeError, match="list of ints"):
+        s.input("a", "abc", tg.fp32)
+    with pytest.raises(TypeError, match="tg dtype"):
+        s.input("b", [8], 3.5)
+    with pytest.raises(TypeError, match="int or a slice"):
+        x["a"]
+    with pytest.raises(TypeError, match="tg.In/Out/InOut"):
+        s.vector("v", [x])
+    with pytest.raises(TypeError, match="tg.Cost"):
+        s.vector("v", [tg.In(x)], cost=5)
+    with pytest.raises(TypeError, match="tg.Machine"):
+        tg.SimExecutor(5)
+    with pytest.raises(tg.GraphError):
+        s.mix("m", [tg.In(x)], mix_slots=300)
+    g = s.finalize(lint=False)
+    with pytest.raises(IndexError):
+        g.successors(999)
+    with pytest.raises(IndexError):
+        g.task(999)
+
+
+def test_a_kernel_cannot_write_its_inputs_and_its_context_dies_with_the_call():
+    kept = []
+    s = tg.Scope("ro")
+    x = s.input("x", [2], tg.fp32)
+    y = s.output("y", [2], tg.fp32)
+
+    def kernel(ctx):
+        kept.append(ctx)
+        ctx.arg(1)[...] = 1  # Out: writable
+        ctx.arg(0)[0] = 5    # In: read-only
+
+    s.host("k", [tg.In(x), tg.Out(y)], kernel=kernel)
+    x_np = np.zeros(2, np.float32)
+    with pytest.raises(tg.KernelError) as e:
+        tg.HostExecutor(1).run(s.finalize(), {"x": x_np})
+    assert isinstance(e.value.__cause__, ValueError) and x_np[0] == 0
+    with pytest.raises(tg.Error, match="only while the kernel runs"):
+        kept[0].arg(0)
