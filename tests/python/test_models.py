@@ -58,3 +58,12 @@ def test_model_run_step_by_step():
     m.run(tg.HostExecutor(2))
     assert m.check().passed
     assert m.summary() and m.tensor(name).shape == before.shape
+
+
+@pytest.mark.parametrize("name", ["v32-decode-scope1", "v4-qkv-proj-rope", "v4-swa-attention"])
+def test_every_model_passes_on_host_and_simulated(name):
+    assert name in tg.models.names()
+    r = tg.models.run(name, config="small", seed=2, threads=1, machine="a2a3", strategy="critical-path")
+    assert r.report.passed and r.sim_report.passed
+    assert r.sim.is_simulation and r.sim.machine.name == "a2a3" and r.sim.makespan_ns > 0
+    assert len(r.sim.timeline) >= len(r.graph)
