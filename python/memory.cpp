@@ -1,0 +1,153 @@
+// Data without copies: tensors and bound views as numpy arrays sharing their memory (bf16 as
+// uint16 holding the upper 16 bits of the fp32 pattern), numpy arrays bound as a run's
+// inputs in place (Bindings::bind_external, which copies, and says so, only strided or
+// misaligned arrays), and the bf16 <-> float32 helpers.
+#include <pybind11/stl.h>
+
+#include "python/bindings.hpp"
+#include "runtime/bf16.hpp"
+#include "tasks/bindings.hpp"
+
+namespace tg::python {
+namespace {
+
+py::dtype numpy_dtype(DType dtype) {
+  switch (dtype) {
+    case DType::BF16: return py::dtype::of<std::uint16_t>();
+    case DType::FP16: return py::dtype("float16");
+    case DType::FP32: return py::dtype::of<float>();
+    case DType::INT8: return py::dtype::of<std::int8_t>();
+    case DType::INT32: return py::dtype::of<std::int32_t>();
+  }
+  return py::dtype::of<float>();
+}
+
+std::vector<py::ssize_t> byte_strides(const Shape& element_strides, DType dtype) {
+  std::vector<py::ssize_t> r;
+  for (auto s : element_strides) r.push_back(static_cast<py::ssize_t>(s * static_cast<std::int64_t>(size_of(dtype))));
+  return r;
+}
+
+}  // namespace
+
+void PyBindings::bind(const std::string& name, const py::object& value) {
+  auto array = py::array::ensure(value);
+  if (!array)
+    throw py::type_error("bind('" + name + "'): expected a numpy array, got " + std::string(py::str(value.get_type())));
+  ExternalArray external;
+  external.dtype = dtype_of_array(array, "bind('" + name + "')");
+  external.data = const_cast<void*>(array.data());  // inputs are never written (lint: write-to-input)
+  for (py::ssize_t d = 0; d < array.ndim(); ++d) {
+    external.shape.push_back(array.shape(d));
+    external.strides_bytes.push_back(array.strides(d));
+  }
+  const bool writes_back = value.attr("flags").attr("writeable").cast<bool>();
+  const Buffer* buffer = graph->find_buffer(name);
+  if (buffer && (buffer->role() == Role::Output || buffer->role() == Role::InOut) && !writes_back)
+    throw BindingError(ErrorContext{.scope = graph->name(), .buffer = name},
+                       "bind('" + name + "'): a read-only numpy array for an " + std::string(name_of(buffer->role())) +
+                           " buffer, which the run writes; pass a writeable array");
+  memory.bind_external(name, external);
+  arrays[name] = array;
+}
+
+py::object PyBindings::array(const std::string& name) {
+  const Tensor& tensor = memory.tensor(name);
+  // An array bound in place is the buffer's memory: hand back that very array. A copied-in
+  // one is not; the tensor the run uses is returned then.
+  auto it = arrays.find(name);
+  if (it != arrays.end() && py::array(it->second).data() == static_cast<const void*>(tensor.data())) return it->second;
+  return tensor_array(tensor);
+}
+
+DType dtype_of_array(const py::array& array, const std::string& what) {
+  const py::dtype dt = array.dtype();
+  const char kind = dt.kind();
+  const auto size = dt.itemsize();
+  if (kind == 'f' && size == 4) return DType::FP32;
+  if (kind == 'u' && size == 2) return DType::BF16;
+  if (kind == 'f' && size == 2) return DType::FP16;
+  if (kind == 'i' && size == 1) return DType::INT8;
+  if (kind == 'i' && size == 4) return DType::INT32;
+  throw ShapeError(what + ": numpy dtype " + std::string(py::str(py::handle(dt))) +
+                   " has no tilegraph dtype (float32, uint16 = bf16 bits, float16, int8, int32)");
+}
+
+DType dtype_from(const py::handle& value) {
+  if (py::isinstance<py::str>(value)) {
+    const auto name = value.cast<std::string>();
+    if (auto d = parse_dtype(name)) return *d;
+    throw ConfigError("unknown dtype '" + name + "' (bf16, fp16, fp32, int8, int32)");
+  }
+  return cast_checked<DType>(value, "dtype", "a tg dtype (tg.bf16, tg.fp32, ...) or its name");
+}
+
+py::array tensor_array(const Tensor& tensor) {
+  // The capsule owns a handle to the tensor: the memory lives as long as the array.
+  auto* handle = new Tensor(tensor);
+  py::capsule owner(handle, [](void* p) { delete static_cast<Tensor*>(p); });
+  std::vector<py::ssize_t> shape(tensor.shape().begin(), tensor.shape().end());
+  return py::array(numpy_dtype(tensor.dtype()), shape, byte_strides(row_major_strides(tensor.shape()), tensor.dtype()),
+                   tensor.data(), owner);
+}
+
+py::array view_array(const View& view, py::handle owner, bool writable) {
+  std::vector<py::ssize_t> shape(view.sizes().begin(), view.sizes().end());
+  py::array a(numpy_dtype(view.dtype()), shape, byte_strides(view.strides(), view.dtype()), view.bytes_data(), owner);
+  if (!writable) a.attr("flags").attr("writeable") = false;
+  return a;
+}
+
+void bind_memory(py::module_& m) {
+  py::enum_<DType>(m, "DType", "Element types of GM tensors (numpy: bf16 is uint16 holding bf16 bits).")
+      .value("BF16", DType::BF16)
+      .value("FP16", DType::FP16)
+      .value("FP32", DType::FP32)
+      .value("INT8", DType::INT8)
+      .value("INT32", DType::INT32)
+      .def_property_readonly("itemsize", [](DType d) { return size_of(d); });
+  for (DType d : {DType::BF16, DType::FP16, DType::FP32, DType::INT8, DType::INT32})
+    m.attr(std::string(name_of(d)).c_str()) = d;  // tg.bf16, tg.fp32, ...
+
+  m.def("float32_to_bf16",
+        [](py::array_t<float, py::array::c_style | py::array::forcecast> a) {
+          py::array_t<std::uint16_t> r(std::vector<py::ssize_t>(a.shape(), a.shape() + a.ndim()));
+          const float* src = a.data();
+          std::uint16_t* dst = r.mutable_data();
+          for (py::ssize_t i = 0; i < a.size(); ++i) dst[i] = fp32_to_bf16_bits(src[i]);
+          return r;
+        },
+        py::arg("array"), "bf16 bits (uint16) of float32 values, rounded to nearest even.");
+  m.def("bf16_to_float32",
+        [](py::array_t<std::uint16_t, py::array::c_style | py::array::forcecast> a) {
+          py::array_t<float> r(std::vector<py::ssize_t>(a.shape(), a.shape() + a.ndim()));
+          const std::uint16_t* src = a.data();
+          float* dst = r.mutable_data();
+          for (py::ssize_t i = 0; i < a.size(); ++i) dst[i] = bf16_bits_to_fp32(src[i]);
+          return r;
+        },
+        py::arg("bits"), "float32 values of bf16 bits (uint16); exact.");
+
+  py::class_<PyBindings>(m, "Bindings",
+                         "The memory of one run of a Graph: numpy arrays bound by buffer name (used in place "
+                         "when C-contiguous and aligned; else copied and listed in .copies), outputs allocated "
+                         "here. mem['y'] is a numpy array sharing the buffer's memory.")
+      .def(py::init<std::shared_ptr<Graph>>(), py::arg("graph"))
+      .def("bind", [](PyBindings& b, const std::string& name, const py::object& array) -> PyBindings& {
+             b.bind(name, array);
+             return b;
+           }, py::arg("name"), py::arg("array"), py::return_value_policy::reference_internal)
+      .def("is_bound", [](const PyBindings& b, const std::string& name) { return b.memory.is_bound(name); })
+      .def("check_complete", [](const PyBindings& b) { b.memory.check_complete(); })
+      .def_property_readonly("copies", [](const PyBindings& b) { return b.memory.copies(); })
+      .def("__getitem__", &PyBindings::array, py::arg("name"))
+      .def("__contains__", [](const PyBindings& b, const std::string& name) { return b.memory.is_bound(name); });
+
+  m.def("_bind_graph", [](std::shared_ptr<Graph> g, const py::kwargs& arrays) {
+    auto b = std::make_unique<PyBindings>(std::move(g));
+    for (auto [name, array] : arrays) b->bind(name.cast<std::string>(), py::reinterpret_borrow<py::object>(array));
+    return b;
+  });
+}
+
+}  // namespace tg::python
