@@ -13,8 +13,8 @@ packages=(
 )
 # The browser test of the HTML swimlane needs a headless Chromium.
 [ "${TG_NO_BROWSER:-0}" = 1 ] || packages+=(chromium)
-# Optional, only for scripts/fuzz.sh (libFuzzer needs clang and its runtime): TG_FUZZ=1.
-if [ "${TG_FUZZ:-0}" = 1 ]; then packages+=(clang-14 libclang-rt-14-dev); fi
+# scripts/fuzz.sh (run by .ci/run too): libFuzzer needs clang and its runtime.
+packages+=(clang-14 libclang-rt-14-dev)
 
 missing=()
 for p in "${packages[@]}"; do
