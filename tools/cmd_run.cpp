@@ -33,6 +33,8 @@ std::string model_list() {
 tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("run", "Run a model scope on the host and check it against its golden, stage by stage");
   cmd->footer("models:" + model_list() +
+              "\nmodel specs (the math of each scope: shapes, dtypes, rounding points, tolerances): docs/models/ in the "
+              "tilegraph repository, one page per model"
               "\nexit code: 0 when every stage's local check is within tolerance and lint found no error, 1 otherwise, "
               "2 for bad options, configs or files, 3 for a failure while running (docs/cli.md)");
   auto request = std::make_shared<tg::cli::ModelRunRequest>();

@@ -146,6 +146,7 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
   const bool planted = !request.options.plant_bug.empty();
   models::ModelOptions options = request.options;
   if (request.allow_hazards || planted) options.lint = Lint::Off;
+  options.inputs_dir = request.inputs_dir;
   std::unique_ptr<models::ModelRun> run;
   try {
     run = entry.make(options);
