@@ -63,7 +63,7 @@ bool check_and_print(const models::ModelRun& run, std::ostream& out) {
 std::unique_ptr<SimExecutor> simulator_for(const ModelRunRequest& request) {
   if (request.machine.empty()) {
     if (!request.trace_file.empty() || !request.html_file.empty())
-      throw ConfigError("--trace and --html describe a simulated run; add --machine a2a3 (or another preset)");
+      throw ConfigError("--perfetto and --html describe a simulated run; add --machine a2a3 (or another preset)");
     return nullptr;
   }
   SimOptions options;
