@@ -102,6 +102,35 @@ Header parse_header(const std::filesystem::path& file, const std::string& header
   return Header{*dtype, std::move(shape)};
 }
 
+// Opens `file` and reads its header, leaving `in` at the first data byte.
+Header read_header(const std::filesystem::path& file, std::ifstream& in) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory; expected a .npy file");
+  in.open(file, std::ios::binary);
+  if (!in) fail(file, "cannot open for reading (missing file?)");
+  char prefix[kMagicBytes + 2] = {};
+  in.read(prefix, sizeof prefix);
+  if (!in || std::memcmp(prefix, kMagic, kMagicBytes) != 0) fail(file, "not a .npy file (magic '\\x93NUMPY' missing)");
+  const int major = static_cast<unsigned char>(prefix[kMagicBytes]);
+  std::uint32_t header_len = 0;
+  if (major == 1) {
+    unsigned char b[2] = {};
+    in.read(reinterpret_cast<char*>(b), 2);
+    header_len = b[0] | (b[1] << 8);
+  } else if (major == 2 || major == 3) {
+    unsigned char b[4] = {};
+    in.read(reinterpret_cast<char*>(b), 4);
+    header_len = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
+  } else {
+    fail(file, "unsupported format version " + std::to_string(major) + " (expected 1, 2 or 3)");
+  }
+  if (!in || header_len > (1u << 20)) fail(file, "truncated or implausible header length");
+  std::string header(header_len, '\0');
+  in.read(header.data(), header_len);
+  if (!in) fail(file, "truncated header");
+  return parse_header(file, header);
+}
+
 }  // namespace
 
 std::string npy_descr(DType dtype) {
@@ -145,32 +174,9 @@ void write_npy(const std::filesystem::path& file, const Tensor& buffer) {
 }
 
 NpyArray read_npy(const std::filesystem::path& file) {
+  std::ifstream in;
+  auto [dtype, shape] = read_header(file, in);
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory; expected a .npy file");
-  std::ifstream in(file, std::ios::binary);
-  if (!in) fail(file, "cannot open for reading (missing file?)");
-  char prefix[kMagicBytes + 2] = {};
-  in.read(prefix, sizeof prefix);
-  if (!in || std::memcmp(prefix, kMagic, kMagicBytes) != 0) fail(file, "not a .npy file (magic '\\x93NUMPY' missing)");
-  const int major = static_cast<unsigned char>(prefix[kMagicBytes]);
-  std::uint32_t header_len = 0;
-  if (major == 1) {
-    unsigned char b[2] = {};
-    in.read(reinterpret_cast<char*>(b), 2);
-    header_len = b[0] | (b[1] << 8);
-  } else if (major == 2 || major == 3) {
-    unsigned char b[4] = {};
-    in.read(reinterpret_cast<char*>(b), 4);
-    header_len = b[0] | (b[1] << 8) | (b[2] << 16) | (static_cast<std::uint32_t>(b[3]) << 24);
-  } else {
-    fail(file, "unsupported format version " + std::to_string(major) + " (expected 1, 2 or 3)");
-  }
-  if (!in || header_len > (1u << 20)) fail(file, "truncated or implausible header length");
-  std::string header(header_len, '\0');
-  in.read(header.data(), header_len);
-  if (!in) fail(file, "truncated header");
-
-  auto [dtype, shape] = parse_header(file, header);
   NpyArray array{dtype, shape, {}};
   const auto expected_bytes = static_cast<std::size_t>(array.numel()) * size_of(dtype);
   // The file's size says how much data there is: a header claiming more is refused before
@@ -187,6 +193,12 @@ NpyArray read_npy(const std::filesystem::path& file) {
                    std::to_string(expected_bytes) + " bytes, file holds " + std::to_string(in.gcount()));
   if (in.peek() != std::char_traits<char>::eof()) fail(file, "trailing bytes after the data of shape " + to_string(shape));
   return array;
+}
+
+NpyHeader read_npy_header(const std::filesystem::path& file) {
+  std::ifstream in;
+  auto [dtype, shape] = read_header(file, in);
+  return NpyHeader{dtype, std::move(shape)};
 }
 
 NpyArray read_npy(const std::filesystem::path& file, DType dtype, const Shape& shape) {

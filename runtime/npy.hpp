@@ -35,6 +35,14 @@ void write_npy(const std::filesystem::path& file, DType dtype, const Shape& shap
 // Writes the whole tensor with its own dtype and shape.
 void write_npy(const std::filesystem::path& file, const Tensor& tensor);
 
+// What a .npy file holds, from its header alone (no data read): a model whose input shapes
+// are free (V4 SWA's cache blocks) sizes its graph from it before reading the data.
+struct NpyHeader {
+  DType dtype = DType::FP32;
+  Shape shape;
+};
+NpyHeader read_npy_header(const std::filesystem::path& file);
+
 // Reads any supported .npy file.
 NpyArray read_npy(const std::filesystem::path& file);
 // Reads a file that must hold `dtype` with `shape`; anything else is an IoError saying

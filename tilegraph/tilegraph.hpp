@@ -1,8 +1,10 @@
 #pragma once
 // The one header a user includes: buffers, views and tensors, the scope builder, its graph
-// and the memory of a run (Bindings), lint
-// and the JSON scope format, the host executor, the modelled chip, and the trace writers.
-// Kernels and models have their own headers (kernels/kernels.hpp, models/...).
+// and the memory of a run (Bindings), lint and the JSON scope format, the host executor, the
+// modelled chip and its dispatch strategies (tg::strategy_names()), the trace writers, and
+// the host tile kernels (tg::kernels). The model runs of tilegraph::models have their own
+// headers (models/common/registry.hpp). Installed headers: cmake/installed_headers.cmake.
+#include "kernels/kernels.hpp"
 #include "runtime/bf16.hpp"
 #include "runtime/buffer.hpp"
 #include "runtime/dtype.hpp"
@@ -13,6 +15,7 @@
 #include "runtime/view.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
+#include "scheduler/strategy.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/executor.hpp"
 #include "tasks/graph.hpp"

@@ -33,6 +33,8 @@ std::string model_list() {
 tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("run", "Run a model scope on the host and check it against its golden, stage by stage");
   cmd->footer("models:" + model_list() +
+              "\nmodel specs (the math of each scope: shapes, dtypes, rounding points, tolerances): docs/models/ in the "
+              "tilegraph repository, one page per model"
               "\nexit code: 0 when every stage's local check is within tolerance and lint found no error, 1 otherwise, "
               "2 for bad options, configs or files, 3 for a failure while running (docs/cli.md)");
   auto request = std::make_shared<tg::cli::ModelRunRequest>();
@@ -62,8 +64,9 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
       ->check(CLI::IsMember(tg::strategy_names()))
       ->needs(machine)
       ->capture_default_str();
-  cmd->add_option("--trace", request->trace_file, "Perfetto JSON of the simulated run")
-      ->check(tg::cli::output_file("a file name for the Perfetto JSON"));
+  const auto perfetto_file = tg::cli::output_file("a file name for the Perfetto JSON");
+  auto* perfetto = cmd->add_option("--perfetto", request->trace_file, "Perfetto JSON of the simulated run")->check(perfetto_file);
+  tg::cli::deprecated_alias(cmd, "--trace", perfetto, request->trace_file, perfetto_file);
   cmd->add_option("--html", request->html_file, "HTML swimlane of the simulated run")
       ->check(tg::cli::output_file("a file name for the HTML swimlane"));
   cmd->add_flag("--allow-nonfinite", request->allow_nonfinite, "run with NaN / Inf values in input tensors (refused by default)");

@@ -1,7 +1,7 @@
 // tilegraph sim: simulate a JSON scope on a modelled chip (timing only; the kernels of a
 // JSON scope are not code) and report the schedule, e.g.
 //   tilegraph sim scope.json --machine a2a3 --strategy all
-//   tilegraph sim scope.json --machine a5 --strategy critical-path --trace t.json --html t.html
+//   tilegraph sim scope.json --machine a5 --strategy critical-path --perfetto t.json --html t.html
 #include <filesystem>
 #include <iostream>
 
@@ -28,7 +28,7 @@ struct SimArgs {
   std::string strategy = "fifo";
   std::string staging = "last-use";
   std::uint64_t ring_kib = 0;
-  std::string trace;
+  std::string perfetto;
   std::string html;
   bool show_machine = false;
   bool allow_hazards = false;
@@ -70,7 +70,7 @@ int run_sim(const SimArgs& a) {
     peak_scope_exit.push_back(tg::bytes_text(result.peak_staging_bytes_scope_exit));
     events.push_back(std::to_string(result.events));
     without_cost = result.tasks_without_cost;
-    if (const auto path = per_strategy_path(a.trace, name, several); !path.empty()) {
+    if (const auto path = per_strategy_path(a.perfetto, name, several); !path.empty()) {
       tg::write_stream_atomically(path, [&](std::ostream& out) { tg::write_perfetto_trace(graph, result.timeline, out); });
       std::cerr << "wrote " << path << "\n";
     }
@@ -118,8 +118,10 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
       ->capture_default_str();
   cmd->add_option("--ring-kib", args->ring_kib, "size of each scope depth's ring in KiB (scope-exit; 0 = unbounded)")
       ->check(tg::cli::integer_in(0, kMaxRingKib, "KiB; 0 = unbounded, at most 4 TiB"));
-  cmd->add_option("--trace", args->trace, "write a Perfetto / Chrome trace JSON (per strategy with --strategy all)")
-      ->check(tg::cli::output_file("a file name for the Perfetto JSON"));
+  const auto perfetto_file = tg::cli::output_file("a file name for the Perfetto JSON");
+  auto* perfetto = cmd->add_option("--perfetto", args->perfetto, "write a Perfetto / Chrome trace JSON (per strategy with --strategy all)")
+                       ->check(perfetto_file);
+  tg::cli::deprecated_alias(cmd, "--trace", perfetto, args->perfetto, perfetto_file);
   cmd->add_option("--html", args->html, "write a self-contained HTML swimlane (per strategy with --strategy all)")
       ->check(tg::cli::output_file("a file name for the HTML swimlane"));
   cmd->add_flag("--allow-hazards", args->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");

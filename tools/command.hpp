@@ -8,6 +8,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <functional>
+#include <iostream>
 #include <string>
 #include <thread>
 #include <vector>
@@ -127,6 +128,27 @@ inline CLI::Validator output_file(const std::string& what) {
         return {};
       },
       "FILE");
+}
+
+// Output files are named by the format they hold, alike in every command: --html, --perfetto,
+// --dot. An older spelling stays for scripts as an alias of `current`, listed under
+// "Deprecated" in --help, that writes the same variable and prints a warning naming the new
+// one; giving both is a usage error.
+inline CLI::Option* deprecated_alias(CLI::App* cmd, const std::string& old_name, CLI::Option* current,
+                                     std::string& target, const CLI::Validator& check) {
+  const std::string new_name = current->get_name();
+  auto* alias = cmd->add_option_function<std::string>(
+                       old_name,
+                       [&target, old_name, new_name](const std::string& value) {
+                         std::cerr << "warning: " << old_name << " is deprecated; use " << new_name
+                                   << " (the same file)\n";
+                         target = value;
+                       },
+                       "old spelling of " + new_name + " (prints a warning)")
+                    ->check(check)
+                    ->group("Deprecated");
+  alias->excludes(current);
+  return alias;
 }
 
 }  // namespace tg::cli

@@ -63,7 +63,7 @@ bool check_and_print(const models::ModelRun& run, std::ostream& out) {
 std::unique_ptr<SimExecutor> simulator_for(const ModelRunRequest& request) {
   if (request.machine.empty()) {
     if (!request.trace_file.empty() || !request.html_file.empty())
-      throw ConfigError("--trace and --html describe a simulated run; add --machine a2a3 (or another preset)");
+      throw ConfigError("--perfetto and --html describe a simulated run; add --machine a2a3 (or another preset)");
     return nullptr;
   }
   SimOptions options;
@@ -146,6 +146,7 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
   const bool planted = !request.options.plant_bug.empty();
   models::ModelOptions options = request.options;
   if (request.allow_hazards || planted) options.lint = Lint::Off;
+  options.inputs_dir = request.inputs_dir;
   std::unique_ptr<models::ModelRun> run;
   try {
     run = entry.make(options);

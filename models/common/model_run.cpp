@@ -101,6 +101,7 @@ void ModelRun::validate_inputs(const InputCheckOptions& options) const {
     for (const auto& buffer : graph_.buffers())
       if (is_input_like(buffer->role())) check_finite(tensor(buffer->name()));
   for (const auto& range : input_ranges()) check_range(tensor(range.tensor), range);
+  check_input_rules();
 }
 
 RunResult ModelRun::run(Executor& executor, double timeout_seconds) {

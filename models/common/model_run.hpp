@@ -37,6 +37,9 @@ struct ModelOptions {
   std::string mode;             // "" = the model's default; V4 qkv_proj_rope: "decode" | "prefill"
   // Lint::Off builds a graph with lint errors (a planted bug) instead of throwing LintError.
   Lint lint = Lint::On;
+  // The --inputs folder the run will read, "" = generated inputs: a model whose input shapes
+  // are free (V4 SWA's cache BLOCKS) sizes its graph from the .npy headers there.
+  std::filesystem::path inputs_dir;
 };
 
 // What a dump's manifest says about the run that wrote it (docs/cli.md, "--dump"); the tool
@@ -74,11 +77,15 @@ class ModelRun {
   // Fills every Input, Weight and InOut tensor deterministically from `seed`.
   virtual void generate_inputs(std::uint64_t seed) = 0;
   // Judges the inputs before a run (models/common/input_checks.hpp): a NaN or Inf in any
-  // Input, Weight or InOut tensor (unless options.allow_nonfinite), or a value outside one
-  // of input_ranges(), is a ConfigError naming the tensor and the first such element.
+  // Input, Weight or InOut tensor (unless options.allow_nonfinite), a value outside one of
+  // input_ranges(), or one check_input_rules() refuses, is a ConfigError naming the tensor
+  // and the first such element.
   void validate_inputs(const InputCheckOptions& options = {}) const;
   // The ranges this model's integer inputs must hold (e.g. seq_lens in [1, MAX_SEQ]).
   virtual std::vector<InputRange> input_ranges() const { return {}; }
+  // Rules a range cannot say, between inputs (V4 SWA: a cache row is held to the cache only
+  // in a slot swa_lens makes valid); a ConfigError naming the element. After the ranges.
+  virtual void check_input_rules() const {}
   // The golden check of the last run().
   virtual PrecisionReport check() const = 0;
   // Called once the Input / Weight / InOut tensors hold their data (by load_inputs, and by a

@@ -1,6 +1,6 @@
 #pragma once
-// Dimensions and tiles of DeepSeek V3.2 decode scope 1 (shared/models/
-// deepseek_v3_2_decode_scope1.md). Every tile must divide the dimension it splits.
+// Dimensions and tiles of DeepSeek V3.2 decode scope 1 (docs/models/v32_decode_scope1.md).
+// Every tile must divide the dimension it splits.
 #include <cstdint>
 #include <string>
 

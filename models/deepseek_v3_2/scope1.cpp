@@ -1,5 +1,5 @@
 // DeepSeek V3.2 decode scope 1, one function per stage of
-// shared/models/deepseek_v3_2_decode_scope1.md, named as the spec names it. Kernels are thin
+// docs/models/v32_decode_scope1.md, named as the spec names it. Kernels are thin
 // calls into kernels/; the only loops here are the planted variance bug.
 #include "models/deepseek_v3_2/scope1.hpp"
 

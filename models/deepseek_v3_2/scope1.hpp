@@ -1,6 +1,6 @@
 #pragma once
 // DeepSeek V3.2 decode front, scope 1 (MLA front: RMSNorm, Q/KV projection, RoPE, cache
-// write) as a task graph: shared/models/deepseek_v3_2_decode_scope1.md, stage by stage.
+// write) as a task graph: docs/models/v32_decode_scope1.md, stage by stage.
 #include <memory>
 
 #include "models/common/weight_packs.hpp"

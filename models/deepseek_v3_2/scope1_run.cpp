@@ -196,7 +196,7 @@ void register_models(std::vector<ModelEntry>& registry) {
       kScope1ModelName,
       "DeepSeek V3.2 decode front scope 1: RMSNorm, Q/KV projections, RoPE, cache write, --mode "
       "staged|fused|host|host-fused "
-      "(spec: shared/models/deepseek_v3_2_decode_scope1.md)",
+      "(spec: docs/models/v32_decode_scope1.md)",
       {"full", "small"},
       {"rmsnorm-variance", "skip-q-proj"},
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return Scope1Run::make(options); }});

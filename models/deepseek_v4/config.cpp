@@ -43,6 +43,10 @@ void Config::validate() const {
   if (d.rope % 2 != 0 || d.rope > d.head_dim)
     throw ConfigError("v4 config: qk_rope_head_dim = " + std::to_string(d.rope) + " must be even and <= head_dim");
   if (!(d.eps > 0)) throw ConfigError("v4 config: rms_norm_eps must be > 0");
+  // swa_indices are int32 rows: BLOCKS·128 must stay below 2^31.
+  if (cache_blocks < 0 || cache_blocks > kMaxCacheBlocks)
+    throw ConfigError("v4 config: ori_kv's BLOCKS = " + std::to_string(cache_blocks) + " must be from 1 to " +
+                      std::to_string(kMaxCacheBlocks) + " (int32 row indices), or 0 for the demo's count");
   // Every split dimension must be a multiple of the tile that splits it. Tokens are the
   // exception: a token count that is not a multiple of T_TILE gets a short last tile.
   require_multiple(d.hidden, "hidden_size", t.k_split * t.q_proj_k, "k_split * Q_PROJ_TILE");

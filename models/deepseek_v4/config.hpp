@@ -1,8 +1,8 @@
 #pragma once
 // DeepSeek V4 attention scopes: model dimensions, tiles and the run shape, as named in
-// shared/models/deepseek_v4_attention.md. Presets `flash` and `pro` (HuggingFace config) at
-// full dims, and a `small` variant of each (same head dims and tiles, narrow D / H / ranks)
-// for fast tests.
+// docs/models/v4_qkv_proj_rope.md and docs/models/v4_swa_attention.md. Presets `flash` and
+// `pro` (HuggingFace config) at full dims, and a `small` variant of each (same head dims and
+// tiles, narrow D / H / ranks) for fast tests.
 #include <cstdint>
 #include <string>
 #include <string_view>
@@ -11,6 +11,7 @@ namespace tg::models::v4 {
 
 inline constexpr float kInt8ScaleMax = 127.0f;
 inline constexpr float kInt8AmaxEps = 1e-4f;
+inline constexpr std::int64_t kMaxCacheBlocks = (std::int64_t{1} << 31) / 128 - 1;  // int32 rows of ori_kv
 
 struct Dims {
   std::int64_t hidden = 4096;      // D
@@ -60,6 +61,9 @@ struct Config {
   Tiles tiles;
   std::int64_t batch = 4;        // requests B
   std::int64_t seq = 2;          // tokens per request S
+  // SWA: BLOCKS of the paged cache ori_kv [BLOCKS, 128, 1, HEAD_DIM], a property of the input
+  // (a real cache has as many blocks as it has); 0 = the count the demo generator uses.
+  std::int64_t cache_blocks = 0;
   std::int64_t tokens() const { return batch * seq; }  // T
 
   // Throws ConfigError naming the field and the tile it must divide.

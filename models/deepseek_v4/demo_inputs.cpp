@@ -71,7 +71,9 @@ std::int64_t blocks_per_request(const Config& cfg) {
 
 }  // namespace
 
-std::int64_t swa_cache_blocks(const Config& cfg) { return cfg.batch * blocks_per_request(cfg) + 2; }
+std::int64_t swa_cache_blocks(const Config& cfg) {
+  return cfg.cache_blocks > 0 ? cfg.cache_blocks : cfg.batch * blocks_per_request(cfg) + 2;
+}
 
 void fill_qkv_inputs(const TensorMap& g, const Config& cfg, std::uint64_t seed) {
   fill_bf16(g, "x", -1, 1, seed);
@@ -124,7 +126,9 @@ void fill_swa_inputs(const TensorMap& g, const Config& cfg, std::uint64_t seed) 
         std::int32_t row;
         if (j < len) {
           const std::int64_t logical = pos - len + 1 + j - (base - W);  // in [0, WIN + S)
-          row = static_cast<std::int32_t>(table[r * bpr + logical / kCacheBlockRows] * kCacheBlockRows +
+          // Modulo the cache: with the demo's count every request has blocks of its own.
+          const auto block = table[static_cast<std::size_t>((r * bpr + logical / kCacheBlockRows) % blocks)];
+          row = static_cast<std::int32_t>(block * kCacheBlockRows +
                                           logical % kCacheBlockRows);
         } else {
           // Past the valid prefix: -1 for even tokens, stale but in-range rows for odd ones,

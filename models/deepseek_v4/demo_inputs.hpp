@@ -11,13 +11,14 @@
 
 namespace tg::models::v4 {
 
-// Physical cache blocks of ori_kv: every request's window (WIN + S rows) plus two spare
-// blocks nothing points at.
+// Physical cache blocks of ori_kv: cfg.cache_blocks when set, else the demo's count, every
+// request's window (WIN + S rows) plus two spare blocks nothing points at.
 std::int64_t swa_cache_blocks(const Config& cfg);
 
 // x, wq_a, wq_b (+ wq_b_scale by the spec's weight rule), wkv, rope tables, gammas.
 void fill_qkv_inputs(const TensorMap& tensors, const Config& cfg, std::uint64_t seed);
-// q, ori_kv, swa_indices (holes, masked tail: -1 for even tokens, stale rows for odd ones),
+// q, ori_kv, swa_indices (holes, masked tail: -1 for even tokens, stale rows for odd ones;
+// a cache of fewer blocks than the requests need lets them share blocks),
 // swa_lens (token 0 full window, tokens 1-3 with 8 slots or fewer, token 3 with no valid
 // slot), attn_sink, freqs tables, wo_a, wo_b (+ wo_b_scale).
 void fill_swa_inputs(const TensorMap& tensors, const Config& cfg, std::uint64_t seed);

@@ -1,7 +1,7 @@
 #pragma once
 // DeepSeek V4 qkv_proj_rope (W8A8C16), decode and prefill: the reference program's task
 // structure (seed 003) on tilegraph, one function per stage of
-// shared/models/deepseek_v4_attention.md section A, tensor names as the spec writes them.
+// docs/models/v4_qkv_proj_rope.md, tensor names as the spec writes them.
 //
 //   qr_proj (cube, split-K) ─► qr_rms_norm_quant (vector, fused two-pass) ─► qproj (K loop,
 //   pipelined: load wq_b tile ║ int8 matmul; last step fused with dequant; or, with

@@ -9,14 +9,14 @@ void register_models(std::vector<ModelEntry>& registry) {
   registry.push_back(ModelEntry{
       kQkvModelName,
       "DeepSeek V4 qkv_proj_rope (W8A8C16), --mode decode|prefill, --preset flash|pro (spec: "
-      "shared/models/deepseek_v4_attention.md A)",
+      "docs/models/v4_qkv_proj_rope.md)",
       {"full", "small"},
       {"rsqrt-q-head", "half-split-rope", "bf16-before-quant"},
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return QkvProjRopeRun::make(options); }});
   registry.push_back(ModelEntry{
       kSwaModelName,
-      "DeepSeek V4 SWA sparse attention + grouped o_proj (decode), --preset flash|pro (spec: "
-      "shared/models/deepseek_v4_attention.md B)",
+      "DeepSeek V4 SWA sparse attention + grouped o_proj (decode), --preset flash|pro, any cache BLOCKS "
+      "with --inputs (spec: docs/models/v4_swa_attention.md)",
       {"full", "small"},
       {},
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return SwaAttentionRun::make(options); }});

@@ -6,6 +6,7 @@
 #include "kernels/kernels.hpp"
 #include "models/deepseek_v4/block_grid.hpp"
 #include "models/deepseek_v4/demo_inputs.hpp"
+#include "models/deepseek_v4/swa_indices.hpp"
 #include "runtime/error.hpp"
 
 namespace tg::models::v4 {
@@ -46,7 +47,8 @@ Tensors declare(Scope& s, const Config& cfg) {
 bool slot_valid(const std::int32_t* indices, std::int32_t len, std::int64_t j) { return j < len && indices[j] >= 0; }
 
 // Step 1: gather token t's window rows from the paged cache; invalid slots get a zero row.
-// A row index past the cache is a clear error, not a wild read.
+// A valid-prefix row outside [-1, BLOCKS·128) is a clear error, not a wild read; slots past
+// swa_lens are never read, whatever they hold.
 void swa_gather_kv(Scope& s, const Config& cfg, const Tensors& t) {
   const auto T = cfg.tokens(), W = cfg.dims.window, HD = cfg.dims.head_dim;
   const auto cache_rows = swa_cache_blocks(cfg) * kCacheBlockRows;
@@ -59,14 +61,12 @@ void swa_gather_kv(Scope& s, const Config& cfg, const Tensors& t) {
              bf16* out = c.view(3).row<bf16>(tok * W);
              for (std::int64_t j = 0; j < W; ++j) {
                bf16* dst = out + j * HD;
+               if (j < len && (idx[j] < -1 || idx[j] >= cache_rows))
+                 throw ShapeError("swa_gather_kv: " + bad_swa_index_text({tok, j, idx[j], len}, cache_rows));
                if (!slot_valid(idx, len, j)) {
                  std::memset(static_cast<void*>(dst), 0, static_cast<std::size_t>(HD) * sizeof(bf16));
                  continue;
                }
-               if (idx[j] >= cache_rows)
-                 throw ShapeError("swa_gather_kv: swa_indices[" + std::to_string(tok) + ", " + std::to_string(j) + "] = " +
-                                  std::to_string(idx[j]) + " is past ori_kv's " + std::to_string(cache_rows) +
-                                  " rows; pass physical rows of the paged cache or -1");
                std::memcpy(static_cast<void*>(dst), cache + static_cast<std::int64_t>(idx[j]) * HD,
                            static_cast<std::size_t>(HD) * sizeof(bf16));
              }

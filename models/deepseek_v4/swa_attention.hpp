@@ -1,6 +1,6 @@
 #pragma once
-// DeepSeek V4 SWA sparse attention with grouped output projection (decode), section B of
-// shared/models/deepseek_v4_attention.md, one function per stage:
+// DeepSeek V4 SWA sparse attention with grouped output projection (decode),
+// docs/models/v4_swa_attention.md, one function per stage:
 //
 //   swa_gather_kv (vector, per token) ─► swa_attention (MIX, per token x head tile: tiled
 //   online softmax over ATTN_K_TILE window rows with attn_sink, bf16 exp scores before PV,

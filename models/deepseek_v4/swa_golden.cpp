@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "models/deepseek_v4/qkv_golden.hpp"
+#include "models/deepseek_v4/swa_indices.hpp"
 
 namespace tg::models::v4 {
 
@@ -29,6 +30,12 @@ void inverse_rope(const Config& cfg, const SwaInputsView& in, std::int64_t t, st
   }
 }
 
+// The golden reads only rows that exist: a bad index is the same ConfigError as before a run.
+void check_indices(const Config& cfg, const SwaInputsView& in) {
+  check_swa_indices(in.swa_indices, in.swa_lens, cfg.dims.window,
+                    static_cast<std::int64_t>(in.ori_kv.size()) / cfg.dims.head_dim);
+}
+
 const bf16* kv_row(const SwaInputsView& in, const Config& cfg, std::int64_t t, std::int64_t j) {
   return in.ori_kv.data() + static_cast<std::int64_t>(in.swa_indices[t * cfg.dims.window + j]) * cfg.dims.head_dim;
 }
@@ -52,6 +59,7 @@ bool swa_slot_valid(const SwaInputsView& in, std::int64_t window, std::int64_t t
 std::vector<float> swa_o_golden(const Config& cfg, const SwaInputsView& in) {
   const auto T = cfg.tokens(), H = cfg.dims.heads, HD = cfg.dims.head_dim, W = cfg.dims.window;
   const auto KT = cfg.tiles.attn_k;
+  check_indices(cfg, in);
   std::vector<float> out(static_cast<std::size_t>(T * H * HD));
   std::vector<float> o(static_cast<std::size_t>(HD)), o_i(static_cast<std::size_t>(HD));
   std::vector<float> s(static_cast<std::size_t>(KT)), p(static_cast<std::size_t>(KT));
@@ -107,6 +115,7 @@ std::vector<float> swa_o_golden(const Config& cfg, const SwaInputsView& in) {
 
 std::vector<float> swa_o_untiled_fp32(const Config& cfg, const SwaInputsView& in) {
   const auto T = cfg.tokens(), H = cfg.dims.heads, HD = cfg.dims.head_dim, W = cfg.dims.window;
+  check_indices(cfg, in);
   std::vector<float> out(static_cast<std::size_t>(T * H * HD));
   std::vector<double> o(static_cast<std::size_t>(HD));
   std::vector<float> of(static_cast<std::size_t>(HD));

@@ -18,7 +18,7 @@ inline constexpr float kMaskedScore = -1e20f;
 
 struct SwaInputsView {
   std::span<const bf16> q;                  // [T, H, HEAD_DIM]
-  std::span<const bf16> ori_kv;             // [BLOCKS·128, HEAD_DIM] (flat rows)
+  std::span<const bf16> ori_kv;             // [BLOCKS·128, HEAD_DIM] (flat rows), BLOCKS from the input
   std::span<const std::int32_t> swa_indices;  // [T, WIN]
   std::span<const std::int32_t> swa_lens;   // [T]
   std::span<const float> attn_sink;         // [H]
@@ -32,7 +32,8 @@ struct SwaInputsView {
 // Slot j of token t is valid iff j < swa_lens[t] and swa_indices[t, j] >= 0.
 bool swa_slot_valid(const SwaInputsView& in, std::int64_t window, std::int64_t t, std::int64_t j);
 
-// Steps 1-6: staging `o` [T, H, HEAD_DIM] (bf16 values), tiled online softmax.
+// Steps 1-6: staging `o` [T, H, HEAD_DIM] (bf16 values), tiled online softmax. Both o goldens
+// throw check_swa_indices' ConfigError on a valid-prefix row outside ori_kv.
 std::vector<float> swa_o_golden(const Config& cfg, const SwaInputsView& in);
 // For information: one untiled fp32 softmax (no bf16 rounding of p), same inverse RoPE.
 std::vector<float> swa_o_untiled_fp32(const Config& cfg, const SwaInputsView& in);

@@ -6,8 +6,10 @@
 #include "models/deepseek_v4/demo_inputs.hpp"
 #include "models/deepseek_v4/swa_attention.hpp"
 #include "models/deepseek_v4/swa_golden.hpp"
+#include "models/deepseek_v4/swa_indices.hpp"
 #include "models/deepseek_v4/tolerances.hpp"
 #include "runtime/error.hpp"
+#include "runtime/npy.hpp"
 
 namespace tg::models::v4 {
 
@@ -19,13 +21,39 @@ Graph build_graph(const Config& cfg, Lint lint) {
   return scope.finalize({.lint = lint});
 }
 
+// BLOCKS from DIR/inputs/ori_kv.npy's header; 0 (the demo's count) when there is no such file
+// or it is not [BLOCKS, 128, 1, HEAD_DIM]-like, so that load_inputs names what it expected.
+std::int64_t cache_blocks_of_inputs(const std::filesystem::path& dir) {
+  if (dir.empty()) return 0;
+  const auto file = dir / "inputs" / "ori_kv.npy";
+  std::error_code ec;
+  if (!std::filesystem::is_regular_file(file, ec)) return 0;
+  const auto header = read_npy_header(file);
+  if (header.shape.size() != 4) return 0;
+  const auto blocks = header.shape[0];
+  auto refuse = [&](const std::string& text) {
+    throw IoError(ErrorContext{.buffer = "ori_kv", .file = file.string(), .option = "--inputs"}, text, text);
+  };
+  if (blocks < 1 || blocks > kMaxCacheBlocks)
+    refuse(fmt::format("{}: ori_kv holds {} cache blocks; expected [BLOCKS, {}, 1, HEAD_DIM] with BLOCKS from 1 to {}",
+                       file.string(), blocks, kCacheBlockRows, kMaxCacheBlocks));
+  // The graph's tensors are allocated before the data is read: a header claiming more than
+  // the file holds is refused here, not after allocating it.
+  const auto data_bytes = static_cast<std::uintmax_t>(numel_of(header.shape)) * size_of(header.dtype);
+  if (std::filesystem::file_size(file, ec) < data_bytes || ec)
+    refuse(fmt::format("{}: data truncated: shape {} needs {} bytes of data, the file is smaller", file.string(),
+                       to_string(header.shape), data_bytes));
+  return blocks;
+}
+
 std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.begin(), codes.end()}; }
 
 }  // namespace
 
 SwaAttentionRun::SwaAttentionRun(const Config& cfg, Lint lint) : ModelRun(build_graph(cfg, lint)), cfg_(cfg) {}
 
-std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window) {
+std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window,
+                                                       std::int64_t cache_blocks) {
   if (options.config != "small" && options.config != "full")
     throw ConfigError(fmt::format("{}: unknown config '{}'; use small or full", kSwaModelName, options.config));
   if (!options.mode.empty() && options.mode != "decode")
@@ -36,21 +64,26 @@ std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& optio
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kSwaModelName, options.batch));
   if (options.batch > 0) cfg.batch = options.batch;
   if (window > 0) cfg.dims.window = window;
+  cfg.cache_blocks = cache_blocks > 0 ? cache_blocks : cache_blocks_of_inputs(options.inputs_dir);
   cfg.validate();
   return std::make_unique<SwaAttentionRun>(cfg, options.lint);
 }
 
 std::string SwaAttentionRun::summary() const {
-  return fmt::format("{} ({}): {} tasks, {} edges", kSwaModelName, cfg_.describe(), graph().num_tasks(),
-                     graph().edges().size());
+  return fmt::format("{} ({} BLOCKS={}): {} tasks, {} edges", kSwaModelName, cfg_.describe(), swa_cache_blocks(cfg_),
+                     graph().num_tasks(), graph().edges().size());
 }
 
 void SwaAttentionRun::generate_inputs(std::uint64_t seed) { fill_swa_inputs(tensors(), cfg_, seed); }
 
 std::vector<InputRange> SwaAttentionRun::input_ranges() const {
-  const auto W = cfg_.dims.window, rows = swa_cache_blocks(cfg_) * kCacheBlockRows;
-  return {{"swa_lens", 0, W, fmt::format("[0, WIN = {}]", W), "a token attends to at most WIN cache rows"},
-          {"swa_indices", -1, rows - 1, fmt::format("[-1, {}) (the paged cache's rows)", rows), "-1 marks an unused slot"}};
+  const auto W = cfg_.dims.window;
+  return {{"swa_lens", 0, W, fmt::format("[0, WIN = {}]", W), "a token attends to at most WIN cache rows"}};
+}
+
+void SwaAttentionRun::check_input_rules() const {
+  const SwaInputsView in = swa_inputs_view(tensors());
+  check_swa_indices(in.swa_indices, in.swa_lens, cfg_.dims.window, swa_cache_blocks(cfg_) * kCacheBlockRows);
 }
 
 PrecisionReport SwaAttentionRun::check() const {

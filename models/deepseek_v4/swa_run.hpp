@@ -16,13 +16,19 @@ class SwaAttentionRun : public ModelRun {
   explicit SwaAttentionRun(const Config& cfg, Lint lint = Lint::On);
   // preset flash | pro, config small | full, batch = requests B (S = 2 decode tokens each).
   // `window` overrides WIN (a multiple of ATTN_K_TILE; 256 runs the online merge) when > 0.
-  static std::unique_ptr<SwaAttentionRun> make(const ModelOptions& options, std::int64_t window = 0);
+  // ori_kv's BLOCKS: `cache_blocks` when > 0, else the first dim of
+  // options.inputs_dir/inputs/ori_kv.npy when there is one, else the demo's count.
+  static std::unique_ptr<SwaAttentionRun> make(const ModelOptions& options, std::int64_t window = 0,
+                                               std::int64_t cache_blocks = 0);
 
   const Config& config() const { return cfg_; }
   std::string summary() const override;
   void generate_inputs(std::uint64_t seed) override;
-  // swa_indices in [-1, cache rows), swa_lens in [0, WIN]; ConfigError naming the entry.
+  // swa_lens in [0, WIN]; ConfigError naming the entry.
   std::vector<InputRange> input_ranges() const override;
+  // swa_indices in [-1, BLOCKS·128) in every valid slot (j < swa_lens[t]); ConfigError naming
+  // token and slot. Entries past a token's prefix are never read, so never judged.
+  void check_input_rules() const override;
   // Stages swa_attention (o from the inputs, bf16 rule; the untiled fp32 softmax golden
   // beside it for information), o_proj_a (o_r from the run's o), o_r_quant (codes and
   // scales from the run's o_r), o_proj_b (attn_out from the run's codes and scales).

@@ -152,3 +152,22 @@ TEST_F(NpyTest, WritingIntoMissingFolderIsIoError) {
 }
 
 }  // namespace
+
+namespace {
+
+// The header alone: dtype and shape of a file whose data is not read (it may even be
+// missing), and the same errors as read_npy for a file that is not a .npy.
+TEST_F(NpyTest, HeaderAloneGivesDtypeAndShape) {
+  const std::vector<std::int32_t> data(17 * 4, 3);
+  tg::write_npy(dir_ / "h.npy", tg::INT32, {17, 4}, data.data());
+  std::filesystem::resize_file(dir_ / "h.npy", std::filesystem::file_size(dir_ / "h.npy") - 8);
+  const auto header = tg::read_npy_header(dir_ / "h.npy");
+  EXPECT_EQ(header.dtype, tg::INT32);
+  EXPECT_EQ(header.shape, (tg::Shape{17, 4}));
+  EXPECT_NE(io_error_of([&] { tg::read_npy(dir_ / "h.npy"); }).find("data truncated"), std::string::npos);
+  EXPECT_NE(io_error_of([&] { tg::read_npy_header(write_raw("bad.npy", "not numpy")); }).find("not a .npy file"),
+            std::string::npos);
+  EXPECT_NE(io_error_of([&] { tg::read_npy_header(dir_); }).find("is a directory"), std::string::npos);
+}
+
+}  // namespace

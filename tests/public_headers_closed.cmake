@@ -1,0 +1,25 @@
+# Every installed header (cmake/installed_headers.cmake) includes only installed project
+# headers, and every listed file exists: otherwise a user's build breaks on a missing file.
+#   cmake -DSOURCE_DIR=<repo> -P public_headers_closed.cmake
+cmake_minimum_required(VERSION 3.25)
+include(${SOURCE_DIR}/cmake/installed_headers.cmake)
+set(problems "")
+foreach(header IN LISTS TG_PUBLIC_HEADERS)
+  if(NOT EXISTS ${SOURCE_DIR}/${header})
+    string(APPEND problems "\n  ${header} is listed but does not exist")
+    continue()
+  endif()
+  file(STRINGS ${SOURCE_DIR}/${header} includes REGEX "^[ \t]*#[ \t]*include[ \t]+\"")
+  foreach(line IN LISTS includes)
+    string(REGEX REPLACE "^[ \t]*#[ \t]*include[ \t]+\"([^\"]+)\".*" "\\1" included "${line}")
+    if(EXISTS ${SOURCE_DIR}/${included} AND NOT included IN_LIST TG_PUBLIC_HEADERS)
+      string(APPEND problems "\n  ${header} includes ${included}, which is not installed")
+    endif()
+  endforeach()
+endforeach()
+if(problems)
+  message(FATAL_ERROR "public headers are not closed under #include:${problems}\n"
+                      "add the included headers to cmake/installed_headers.cmake, or stop including them")
+endif()
+list(LENGTH TG_PUBLIC_HEADERS count)
+message(STATUS "${count} public headers, closed under #include")
