@@ -167,10 +167,11 @@ BlockGrid resolve_tiles(Task& t, const std::string& scope, const std::vector<std
     if (grid.extents[axis] == 0)
       throw GraphError(ErrorContext{.scope = scope, .task_id = t.id, .task = t.label()},
                        "no argument's tiles follow grid axis " + std::to_string(axis) + "; number the axes 0, 1, ... in order");
-    blocks *= grid.extents[axis];
-    if (blocks > std::numeric_limits<int>::max())
+    // Checked before multiplying: extents reach 2^48 (JSON), so the product could overflow.
+    if (grid.extents[axis] > std::numeric_limits<int>::max() / blocks)
       throw GraphError(ErrorContext{.scope = scope, .task_id = t.id, .task = t.label()},
                        "the tiles make more than 2^31 blocks; use larger tiles");
+    blocks *= grid.extents[axis];
   }
   return grid;
 }
@@ -178,7 +179,7 @@ BlockGrid resolve_tiles(Task& t, const std::string& scope, const std::vector<std
 }  // namespace
 
 TaskRef Scope::submit(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel) {
-  return submit_args(kind, std::move(name), std::move(args), std::move(kernel), nullptr);
+  return submit_args(kind, std::move(name), std::move(args), std::move(kernel), nullptr, nullptr);
 }
 
 TaskRef Scope::submit(TaskKind kind, std::string name, const KernelRef& kernel, std::vector<NamedArg> args) {
@@ -186,18 +187,12 @@ TaskRef Scope::submit(TaskKind kind, std::string name, const KernelRef& kernel, 
   const ErrorContext where{.scope = name_, .task_id = id, .task = name + "#" + std::to_string(id)};
   if (!kernel) throw GraphError(where, "the kernel descriptor is null");
   detail::BoundParams bound = detail::bind_params(*kernel, std::move(args), where);
-  TaskRef ref = submit_args(kind, std::move(name), std::move(bound.args), kernel->body, &bound.names);
-  Task& t = tasks_.back();
-  t.descriptor = kernel;
-  t.kernel_name = kernel->name;
-  t.params = std::move(bound.names);
-  t.param_args = std::move(bound.param_args);
-  if (auto cost = derived_cost(t)) t.cost = *cost;
-  return ref;
+  return submit_args(kind, std::move(name), std::move(bound.args), kernel->body, &bound, &kernel);
 }
 
 TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel,
-                           const std::vector<std::string>* params) {
+                           const detail::BoundParams* bound, const KernelRef* descriptor) {
+  const std::vector<std::string>* params = bound ? &bound->names : nullptr;
   const auto id = static_cast<TaskId>(tasks_.size());
   const std::string label = name + "#" + std::to_string(id);
   for (std::size_t i = 0; i < args.size(); ++i) {
@@ -220,6 +215,21 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
   if (std::any_of(t.args.begin(), t.args.end(), [](const Arg& a) { return !a.tile.empty(); })) {
     t.grid = resolve_tiles(t, name_, params);
     t.block_num = static_cast<int>(t.grid.blocks());
+  }
+  if (descriptor) {
+    t.descriptor = *descriptor;
+    t.kernel_name = (*descriptor)->name;
+    t.params = bound->names;
+    t.param_args = bound->param_args;
+    // Before the task joins the scope, so a cost function that throws leaves no half task.
+    try {
+      if (auto cost = derived_cost(t)) t.cost = *cost;
+    } catch (const Error& e) {
+      e.rethrow_with(ErrorContext{.scope = name_, .task_id = id, .task = label});
+    } catch (const std::exception& e) {
+      throw GraphError(ErrorContext{.scope = name_, .task_id = id, .task = label},
+                       "the cost function of kernel '" + t.kernel_name + "' failed: " + e.what());
+    }
   }
   const std::size_t first_new = edges_.size();
   regions_.access(id, t.args, edges_);

@@ -16,6 +16,9 @@
 namespace tg {
 
 class Scope;
+namespace detail {
+struct BoundParams;
+}
 
 // Lint::On (the default): finalize() runs the machine-independent lint rules, throws
 // LintError on errors and keeps a LintSummary of the rest on the Graph. Lint::Off builds
@@ -173,9 +176,10 @@ class Scope {
 
  private:
   friend class TaskRef;
-  // `params`: the parameter name per argument when a descriptor binds them (for errors).
+  // `bound` and `descriptor`: set when a descriptor binds the arguments (names for errors,
+  // the contract and the derived cost).
   TaskRef submit_args(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel,
-                      const std::vector<std::string>* params);
+                      const detail::BoundParams* bound, const KernelRef* descriptor);
   std::string name_;
   std::vector<std::shared_ptr<const Buffer>> buffers_;
   std::unordered_map<std::string, std::uint32_t> buffer_ids_;  // name -> id: O(1) duplicate check

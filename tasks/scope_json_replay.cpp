@@ -86,7 +86,7 @@ class Replay {
       } catch (const Error& e) {
         fail(origin_, at(dot(p, "args"), k), e.what());
       }
-      args.push_back(Arg{std::move(v), a.access, a.infer});
+      args.push_back(Arg{std::move(v), a.access, a.infer, a.tile ? tile::dims(*a.tile) : TileSpec{}});
       expected.push_back(a.expect);
       any_expected = any_expected || a.expect.has_value();
       if (!a.param.empty()) params.push_back(a.param);
@@ -100,7 +100,14 @@ class Replay {
                                                  kernel->signature() + ")");
       TaskRef ref = kernel ? scope_.submit(t.kind, t.name, kernel, named(std::move(args), params))
                            : scope_.submit(t.kind, t.name, std::move(args), {});
-      ref.blocks(t.block_num).sync_start(t.sync_start);
+      // Tiles set block_num; the file's must agree (the reader's block budget counted it).
+      const Task& made = scope_.task(ref.id());
+      if (made.grid.empty())
+        ref.blocks(t.block_num);
+      else if (made.block_num != t.block_num)
+        fail(origin_, dot(p, "block_num"), std::to_string(t.block_num) + " blocks, but the args' tiles make " +
+                                               std::to_string(made.block_num) + "; give the tiles' block count");
+      ref.sync_start(t.sync_start);
       if (t.mix_slots) ref.mix_slots(*t.mix_slots);
       if (t.cost) ref.cost(*t.cost);
       for (TaskId a : t.after) ref.after(a);

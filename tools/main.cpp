@@ -7,6 +7,7 @@
 #include <iostream>
 #include <new>
 
+#include "kernels/descriptors/registry.hpp"
 #include "runtime/error.hpp"
 #include "runtime/log.hpp"
 #include "tools/command.hpp"
@@ -104,6 +105,7 @@ int run(int argc, char** argv) {
   std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [name, factory] : commands) factory(app, exit_code);
   app.parse_complete_callback([&] { tg::set_log_level(log_level); });
+  tg::kernels::descriptors::register_library();  // JSON scopes may name the library kernels
   try {
     check_command_word(argc, argv);
     app.parse(argc, argv);

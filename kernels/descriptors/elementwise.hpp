@@ -15,15 +15,15 @@ namespace tg::kernels::descriptors {
 
 template <template <Access> class F> struct ScaleParams {
   F<Access::In> x;
-  F<Access::In> row_scale;  // optional
-  F<Access::In> col_scale;  // optional
+  F<Access::In> row_scale{};  // optional
+  F<Access::In> col_scale{};  // optional
   F<Access::Out> y;
   auto fields() { return std::tie(x, row_scale, col_scale, y); }
 };
 template <template <Access> class F> struct ScaleAccParams {
   F<Access::In> x;
-  F<Access::In> row_scale;  // optional
-  F<Access::In> col_scale;  // optional
+  F<Access::In> row_scale{};  // optional
+  F<Access::In> col_scale{};  // optional
   F<Access::InOut> y;
   auto fields() { return std::tie(x, row_scale, col_scale, y); }
 };

@@ -21,8 +21,8 @@ template <template <Access> class F> struct QuantParams {
 };
 template <template <Access> class F> struct DequantParams {
   F<Access::In> acc;
-  F<Access::In> row_scale;  // optional
-  F<Access::In> col_scale;  // optional
+  F<Access::In> row_scale{};  // optional
+  F<Access::In> col_scale{};  // optional
   F<Access::Out> y;
   auto fields() { return std::tie(acc, row_scale, col_scale, y); }
 };

@@ -14,9 +14,9 @@ namespace tg::kernels::descriptors {
 
 template <template <Access> class F> struct RmsNormParams {
   F<Access::In> x;
-  F<Access::In> gamma;     // optional
+  F<Access::In> gamma{};  // optional
   F<Access::Out> y;
-  F<Access::Out> inv_rms;  // optional
+  F<Access::Out> inv_rms{};  // optional
   auto fields() { return std::tie(x, gamma, y, inv_rms); }
 };
 template <template <Access> class F> struct RmsInvParams {

@@ -31,6 +31,20 @@ TypedKernel<RowMaxParams> row_max() {
           [](const V& v) { return streaming_cost_of(v, detail::elements(v.x.view())); }};
 }
 
+TypedKernel<RowSumParams> row_sum() {
+  using V = RowSumParams<BlockView>;
+  return {"row_sum", TaskKind::Vector, {{"x", kFp32}, {"l", kFp32}},
+          [](const V& v, const TaskContext&) { kernels::row_sum(v.x.view(), v.l.view()); },
+          [](const V& v) { return streaming_cost_of(v, detail::elements(v.x.view())); }};
+}
+
+TypedKernel<RowSumAccParams> row_sum_acc() {
+  using V = RowSumAccParams<BlockView>;
+  return {"row_sum_acc", TaskKind::Vector, {{"x", kFp32}, {"l", kFp32}},
+          [](const V& v, const TaskContext&) { kernels::row_sum(v.x.view(), v.l.view(), true); },
+          [](const V& v) { return streaming_cost_of(v, detail::elements(v.x.view())); }};
+}
+
 TypedKernel<ExpRowsParams> exp_rows(const ExpOptions& options) {
   using V = ExpRowsParams<BlockView>;
   return {"exp_rows", TaskKind::Vector, {{"x", kFp32}, {"m", kFp32}, {"p", {DType::FP32, DType::BF16}}, {"row_sum", kFp32, true}},

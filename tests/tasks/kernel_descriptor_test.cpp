@@ -8,7 +8,9 @@
 
 #include "runtime/machine.hpp"
 #include "runtime/tensor.hpp"
+#include "tasks/lint.hpp"
 #include "tasks/scope.hpp"
+#include "tasks/scope_json.hpp"
 #include "tasks/task_cost.hpp"
 
 namespace {
@@ -206,6 +208,26 @@ TEST(KernelDescriptor, AWrappedLambdaWithAnExplicitContract) {
   EXPECT_THROW(TaskContext(g.task(t), 0, mem.pointers.data()).param("w"), Error);
 }
 
+TEST(KernelDescriptor, ACostFunctionThatThrowsLeavesNoHalfTask) {
+  const KernelRef bad = make_kernel(KernelDescriptor{.name = "bad_cost",
+                                                     .kind = TaskKind::Vector,
+                                                     .params = {{"x", Access::In, {}, false}},
+                                                     .body = {},
+                                                     .cost = [](const ParamViews& v) {
+                                                       return CostHint{static_cast<double>(v[0].size(5)), 0, 0, false};
+                                                     }});
+  Scope s{"throwing"};
+  auto x = s.input("x", {4}, FP32);
+  try {
+    s.vector("t", bad, {{"x", In(x)}});
+    FAIL();
+  } catch (const GraphError& e) {
+    EXPECT_EQ(e.context().task, "t#0");
+    EXPECT_NE(std::string(e.what()).find("the cost function of kernel 'bad_cost' failed"), std::string::npos) << e.what();
+  }
+  EXPECT_EQ(s.num_tasks(), 0u);
+}
+
 TEST(BlockTiles, TilesSetTheGridAndEachBlockSeesItsOwnTile) {
   Scope s{"tiles"};
   auto x = s.input("x", {20, 8}, FP32);  // 20 rows in tiles of 8: the last tile has 4
@@ -269,6 +291,38 @@ TEST(BlockTiles, DisagreeingTilesAndBlockCountsAreErrorsNamingTheArgument) {
     FAIL();
   } catch (const GraphError& e) {
     EXPECT_NE(std::string(e.what()).find("a rank-1 view is one row"), std::string::npos) << e.what();
+  }
+}
+
+TEST(BlockTiles, TilesSurviveTheJsonRoundTripAndLintSeesThem) {
+  Scope s{"json"};
+  auto a = s.input("a", {32, 16}, FP32);
+  auto b = s.input("b", {16, 128}, FP32);
+  auto c = s.output("c", {32, 128}, FP32);
+  s.cube("mm", mm(), {.a = In(a).tiled(tile::rows(16)), .b = In(b).tiled(tile::cols(64, 1)), .c = Out(c).tiled(tile::grid(16, 64))});
+  const Graph g = s.finalize();
+  const std::string text = to_scope_json(g);
+  EXPECT_NE(text.find("\"tile\""), std::string::npos) << text;
+  const Graph back = parse_scope_json(text, "tiles.json");
+  EXPECT_EQ(back.task(0).tiles, g.task(0).tiles);
+  EXPECT_EQ(back.task(0).grid.extents, g.task(0).grid.extents);
+  EXPECT_EQ(back.task(0).block_num, 4);
+  EXPECT_EQ(cube_rows_per_block(back.task(0)), 16);
+
+  // c tiled by rows only on a 2 x 2 grid: the two column blocks of a row tile write the same rows.
+  Scope r{"race"};
+  auto a2 = r.input("a", {32, 16}, FP32);
+  auto b2 = r.input("b", {16, 128}, FP32);
+  auto c2 = r.output("c", {32, 128}, FP32);
+  r.cube("mm", mm(), {.a = In(a2).tiled(tile::rows(16)), .b = In(b2).tiled(tile::cols(64, 1)), .c = Out(c2).tiled(tile::rows(16))});
+  try {
+    r.finalize();
+    FAIL() << "finalize did not refuse the race";
+  } catch (const LintError& e) {
+    ASSERT_FALSE(e.diagnostics().empty());
+    EXPECT_EQ(e.diagnostics()[0].rule, "block-tile-race");
+    EXPECT_EQ(e.diagnostics()[0].arg, 2);
+    EXPECT_NE(e.diagnostics()[0].message.find("written by the 2 blocks along grid axis 1"), std::string::npos) << e.what();
   }
 }
 
