@@ -4,6 +4,7 @@
 #include <string_view>
 
 #include "runtime/view.hpp"
+#include "tasks/block_tiles.hpp"
 
 namespace tg {
 
@@ -25,11 +26,19 @@ struct Arg {
   View view;
   Access access = Access::In;
   bool infer = true;  // false: this argument creates and updates no dependencies
+  TileSpec tile{};     // how each SPMD block cuts this view (tasks/block_tiles.hpp); empty = whole
+
+  // This argument cut per block: Out(c).tiled(tile::grid(16, 64)).
+  Arg tiled(TileSpec spec) const {
+    Arg a = *this;
+    a.tile = std::move(spec);
+    return a;
+  }
 };
 
-inline Arg In(View v) { return Arg{std::move(v), Access::In, true}; }
-inline Arg Out(View v) { return Arg{std::move(v), Access::Out, true}; }
-inline Arg InOut(View v) { return Arg{std::move(v), Access::InOut, true}; }
+inline Arg In(View v) { return Arg{std::move(v), Access::In, true, {}}; }
+inline Arg Out(View v) { return Arg{std::move(v), Access::Out, true, {}}; }
+inline Arg InOut(View v) { return Arg{std::move(v), Access::InOut, true, {}}; }
 // Opt an argument out of inference, for accesses the user orders by other means.
 inline Arg NoDep(Arg a) {
   a.infer = false;

@@ -1,5 +1,5 @@
 // The lint driver, the rule table and the diagnostic formats. The rules live in
-// lint_args.cpp, lint_dataflow.cpp, lint_capacity.cpp, lint_serialization.cpp and
+// lint_args.cpp, lint_block_tiles.cpp, lint_dataflow.cpp, lint_capacity.cpp, lint_serialization.cpp and
 // lint_json_bounds.cpp.
 #include "tasks/lint.hpp"
 
@@ -26,6 +26,7 @@ const std::vector<LintRule>& lint_rules() {
       {"view-out-of-bounds", Severity::Error, "an argument's region lies (partly) outside its buffer"},
       {"dtype-mismatch", Severity::Error, "an argument's dtype differs from the one the task's kernel expects"},
       {"write-to-input", Severity::Error, "a task writes an input or weight buffer (the caller's memory, read-only for a run)"},
+      {"block-tile-race", Severity::Error, "several SPMD blocks of a tiled task write the same elements of an argument"},
       {"read-before-write", Severity::Error, "a staging or output region is read before any task wrote it"},
       {"output-never-written", Severity::Error, "an output buffer, or part of it, that no task writes"},
       {"dead-write", Severity::Warning, "a staging region written and never read afterwards"},
@@ -54,6 +55,7 @@ std::vector<Diagnostic> lint(const Graph& graph, const LintOptions& options) {
 
   std::vector<Diagnostic> found;
   lint_detail::check_task_args(graph, found);
+  lint_detail::check_block_tiles(graph, found);
   lint_detail::check_dataflow(graph, found);
   if (options.machine) lint_detail::check_capacity(graph, *options.machine, found);
   if (options.hints) lint_detail::check_false_serialization(graph, found);

@@ -12,6 +12,8 @@ void check_task_args(const Graph& graph, std::vector<Diagnostic>& out);
 // read-before-write, output-never-written, dead-write, lost-write: a replay of every
 // access in submission order over the regions of each buffer.
 void check_dataflow(const Graph& graph, std::vector<Diagnostic>& out);
+// block-tile-race: a written argument that several blocks of a tiled task all write.
+void check_block_tiles(const Graph& graph, std::vector<Diagnostic>& out);
 // buffer-capacity: working sets against the machine's on-chip buffers.
 void check_capacity(const Graph& graph, const Machine& machine, std::vector<Diagnostic>& out);
 // false-serialization: WAR / WAW edges that only a misaligned tiling creates.

@@ -3,8 +3,10 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <limits>
 
 #include "tasks/lint.hpp"
+#include "tasks/param_binding.hpp"
 
 namespace tg {
 
@@ -21,6 +23,10 @@ ErrorContext about(const Scope& scope, const Task& task) {
 TaskRef& TaskRef::blocks(int block_num) {
   if (block_num < 1)
     throw GraphError(about(*scope_, task()), "block_num " + std::to_string(block_num) + " must be >= 1");
+  if (!task().grid.empty() && block_num != task().grid.blocks())
+    throw GraphError(about(*scope_, task()), "block_num " + std::to_string(block_num) + " disagrees with the " +
+                                                 std::to_string(task().grid.blocks()) +
+                                                 " blocks of the task's tiles; the tiles set block_num, drop .blocks()");
   task().block_num = block_num;
   return *this;
 }
@@ -29,6 +35,7 @@ TaskRef& TaskRef::cost(const CostHint& hint) {
   if (hint.flops < 0 || hint.bytes < 0)
     throw GraphError(about(*scope_, task()), "cost hint flops and bytes must be >= 0");
   task().cost = hint;
+  task().cost_given = true;
   return *this;
 }
 
@@ -117,12 +124,81 @@ const Buffer* Scope::find_buffer(std::string_view name) const {
   return nullptr;
 }
 
+namespace {
+
+// The grid the arguments' tiles define: per axis, the block count every argument that
+// follows it agrees on. Throws GraphError naming the argument that disagrees.
+BlockGrid resolve_tiles(Task& t, const std::string& scope, const std::vector<std::string>* params) {
+  BlockGrid grid;
+  std::vector<int> set_by;  // axis -> the argument that first gave its extent
+  t.tiles.assign(t.args.size(), {});
+  for (std::size_t i = 0; i < t.args.size(); ++i) {
+    const Arg& a = t.args[i];
+    if (a.tile.empty()) continue;
+    ErrorContext where{.scope = scope, .task_id = t.id, .task = t.label(), .arg = static_cast<int>(i),
+                       .param = params && i < params->size() ? (*params)[i] : std::string{}, .buffer = a.view.buffer().name()};
+    try {
+      t.tiles[i] = a.tile.resolve(a.view.rank());
+    } catch (const GraphError& e) {
+      throw GraphError(where, "tiles of " + a.view.describe() + ": " + e.detail());
+    }
+    for (std::size_t d = 0; d < t.tiles[i].size(); ++d) {
+      const TileDim& td = t.tiles[i][d];
+      if (td.axis < 0) continue;
+      const auto axis = static_cast<std::size_t>(td.axis);
+      const std::int64_t n = tiles_over(a.view.size(static_cast<int>(d)), td.tile);
+      if (axis >= grid.extents.size()) {
+        grid.extents.resize(axis + 1, 0);
+        set_by.resize(axis + 1, -1);
+      }
+      if (grid.extents[axis] == 0) {
+        grid.extents[axis] = n;
+        set_by[axis] = static_cast<int>(i);
+      } else if (grid.extents[axis] != n) {
+        throw GraphError(where, "dim " + std::to_string(d) + " of " + a.view.describe() + " in tiles of " +
+                                    std::to_string(td.tile) + " makes " + std::to_string(n) + " blocks on grid axis " +
+                                    std::to_string(axis) + ", but arg " + std::to_string(set_by[axis]) + " makes " +
+                                    std::to_string(grid.extents[axis]) + "; tile them to the same block count");
+      }
+    }
+  }
+  std::int64_t blocks = 1;
+  for (std::size_t axis = 0; axis < grid.extents.size(); ++axis) {
+    if (grid.extents[axis] == 0)
+      throw GraphError(ErrorContext{.scope = scope, .task_id = t.id, .task = t.label()},
+                       "no argument's tiles follow grid axis " + std::to_string(axis) + "; number the axes 0, 1, ... in order");
+    // Checked before multiplying: extents reach 2^48 (JSON), so the product could overflow.
+    if (grid.extents[axis] > std::numeric_limits<int>::max() / blocks)
+      throw GraphError(ErrorContext{.scope = scope, .task_id = t.id, .task = t.label()},
+                       "the tiles make more than 2^31 blocks; use larger tiles");
+    blocks *= grid.extents[axis];
+  }
+  return grid;
+}
+
+}  // namespace
+
 TaskRef Scope::submit(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel) {
+  return submit_args(kind, std::move(name), std::move(args), std::move(kernel), nullptr, nullptr);
+}
+
+TaskRef Scope::submit(TaskKind kind, std::string name, const KernelRef& kernel, std::vector<NamedArg> args) {
+  const auto id = static_cast<TaskId>(tasks_.size());
+  const ErrorContext where{.scope = name_, .task_id = id, .task = name + "#" + std::to_string(id)};
+  if (!kernel) throw GraphError(where, "the kernel descriptor is null");
+  detail::BoundParams bound = detail::bind_params(*kernel, std::move(args), where);
+  return submit_args(kind, std::move(name), std::move(bound.args), kernel->body, &bound, &kernel);
+}
+
+TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel,
+                           const detail::BoundParams* bound, const KernelRef* descriptor) {
+  const std::vector<std::string>* params = bound ? &bound->names : nullptr;
   const auto id = static_cast<TaskId>(tasks_.size());
   const std::string label = name + "#" + std::to_string(id);
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& v = args[i].view;
-    ErrorContext where{.scope = name_, .task_id = id, .task = label, .arg = static_cast<int>(i)};
+    ErrorContext where{.scope = name_, .task_id = id, .task = label, .arg = static_cast<int>(i),
+                       .param = params && i < params->size() ? (*params)[i] : std::string{}};
     if (v.defect()) v.defect()->rethrow_with(where);
     if (!v.has_buffer()) throw GraphError(where, "the argument is an empty view (View{})");
     where.buffer = v.buffer().name();
@@ -136,6 +212,25 @@ TaskRef Scope::submit(TaskKind kind, std::string name, std::vector<Arg> args, Ke
   t.args = std::move(args);
   t.kernel = std::move(kernel);
   t.scope = scope_stack_.back();
+  if (std::any_of(t.args.begin(), t.args.end(), [](const Arg& a) { return !a.tile.empty(); })) {
+    t.grid = resolve_tiles(t, name_, params);
+    t.block_num = static_cast<int>(t.grid.blocks());
+  }
+  if (descriptor) {
+    t.descriptor = *descriptor;
+    t.kernel_name = (*descriptor)->name;
+    t.params = bound->names;
+    t.param_args = bound->param_args;
+    // Before the task joins the scope, so a cost function that throws leaves no half task.
+    try {
+      if (auto cost = derived_cost(t)) t.cost = *cost;
+    } catch (const Error& e) {
+      e.rethrow_with(ErrorContext{.scope = name_, .task_id = id, .task = label});
+    } catch (const std::exception& e) {
+      throw GraphError(ErrorContext{.scope = name_, .task_id = id, .task = label},
+                       "the cost function of kernel '" + t.kernel_name + "' failed: " + e.what());
+    }
+  }
   const std::size_t first_new = edges_.size();
   regions_.access(id, t.args, edges_);
   // The map may hold the overlap in several fragments; the provenance names the whole

@@ -9,11 +9,16 @@
 #include <vector>
 
 #include "tasks/graph.hpp"
+#include "tasks/kernel_descriptor.hpp"
 #include "tasks/region_map.hpp"
+#include "tasks/typed_kernel.hpp"
 
 namespace tg {
 
 class Scope;
+namespace detail {
+struct BoundParams;
+}
 
 // Lint::On (the default): finalize() runs the machine-independent lint rules, throws
 // LintError on errors and keeps a LintSummary of the rest on the Graph. Lint::Off builds
@@ -31,6 +36,7 @@ class TaskRef {
   TaskId id() const { return id_; }
   operator TaskId() const { return id_; }
   TaskRef& blocks(int block_num);
+  // A hand-given hint: overrides the one derived from the task's kernel descriptor.
   TaskRef& cost(const CostHint& hint);
   TaskRef& after(TaskId predecessor);
   TaskRef& sync_start(bool on = true);
@@ -95,6 +101,48 @@ class Scope {
   TaskRef host(std::string name, std::vector<Arg> args, Kernel kernel = {}) { return submit(TaskKind::Host, std::move(name), std::move(args), std::move(kernel)); }
   TaskRef submit(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel);
 
+  // Tasks of a kernel descriptor (tasks/kernel_descriptor.hpp), arguments bound by name:
+  //   s.cube("proj", matmul, {{"a", In(x)}, {"b", In(w)}, {"c", Out(y)}})
+  // or typed (tasks/typed_kernel.hpp), a wrong parameter name a compile error:
+  //   s.cube("proj", kernels::descriptors::matmul(), {.a = In(x), .b = In(w), .c = Out(y)})
+  // The binding is checked here (GraphError naming task, parameter and argument); the task
+  // gets the descriptor's name, callable and derived cost; submit() without a kind takes
+  // the descriptor's.
+  TaskRef submit(TaskKind kind, std::string name, const KernelRef& kernel, std::vector<NamedArg> args);
+  TaskRef submit(std::string name, const KernelRef& kernel, std::vector<NamedArg> args) {
+    const TaskKind kind = kernel ? kernel->kind : TaskKind::Vector;
+    return submit(kind, std::move(name), kernel, std::move(args));
+  }
+  TaskRef cube(std::string name, const KernelRef& k, std::vector<NamedArg> args) { return submit(TaskKind::Cube, std::move(name), k, std::move(args)); }
+  TaskRef vector(std::string name, const KernelRef& k, std::vector<NamedArg> args) { return submit(TaskKind::Vector, std::move(name), k, std::move(args)); }
+  TaskRef mix(std::string name, const KernelRef& k, std::vector<NamedArg> args) { return submit(TaskKind::Mix, std::move(name), k, std::move(args)); }
+  TaskRef host(std::string name, const KernelRef& k, std::vector<NamedArg> args) { return submit(TaskKind::Host, std::move(name), k, std::move(args)); }
+
+  template <template <template <Access> class> class P>
+  TaskRef submit(TaskKind kind, std::string name, const TypedKernel<P>& k, typename TypedKernel<P>::Args args) {
+    return submit(kind, std::move(name), k.ref(), k.named(std::move(args)));
+  }
+  template <template <template <Access> class> class P>
+  TaskRef submit(std::string name, const TypedKernel<P>& k, typename TypedKernel<P>::Args args) {
+    return submit(k.descriptor().kind, std::move(name), k.ref(), k.named(std::move(args)));
+  }
+  template <template <template <Access> class> class P>
+  TaskRef cube(std::string name, const TypedKernel<P>& k, typename TypedKernel<P>::Args args) {
+    return submit(TaskKind::Cube, std::move(name), k, std::move(args));
+  }
+  template <template <template <Access> class> class P>
+  TaskRef vector(std::string name, const TypedKernel<P>& k, typename TypedKernel<P>::Args args) {
+    return submit(TaskKind::Vector, std::move(name), k, std::move(args));
+  }
+  template <template <template <Access> class> class P>
+  TaskRef mix(std::string name, const TypedKernel<P>& k, typename TypedKernel<P>::Args args) {
+    return submit(TaskKind::Mix, std::move(name), k, std::move(args));
+  }
+  template <template <template <Access> class> class P>
+  TaskRef host(std::string name, const TypedKernel<P>& k, typename TypedKernel<P>::Args args) {
+    return submit(TaskKind::Host, std::move(name), k, std::move(args));
+  }
+
   // Nested scopes: tasks and staging buffers created while the guard lives belong to it.
   class Nested {
    public:
@@ -128,6 +176,10 @@ class Scope {
 
  private:
   friend class TaskRef;
+  // `bound` and `descriptor`: set when a descriptor binds the arguments (names for errors,
+  // the contract and the derived cost).
+  TaskRef submit_args(TaskKind kind, std::string name, std::vector<Arg> args, Kernel kernel,
+                      const detail::BoundParams* bound, const KernelRef* descriptor);
   std::string name_;
   std::vector<std::shared_ptr<const Buffer>> buffers_;
   std::unordered_map<std::string, std::uint32_t> buffer_ids_;  // name -> id: O(1) duplicate check

@@ -39,6 +39,11 @@ Json arg_json(const Task& task, std::size_t index) {
     j["box"] = box_json(frame->box);
   }
   if (index < task.params.size()) j["param"] = task.params[index];
+  if (index < task.tiles.size() && !task.tiles[index].empty()) {
+    Json tile = Json::array();
+    for (const TileDim& d : task.tiles[index]) tile.push_back(d.axis < 0 ? Json(nullptr) : Json::array({d.axis, d.tile}));
+    j["tile"] = std::move(tile);
+  }
   if (!arg.infer) j["infer"] = false;
   if (index < task.expected_dtypes.size() && task.expected_dtypes[index])
     j["expect_dtype"] = std::string(name_of(*task.expected_dtypes[index]));

@@ -31,6 +31,7 @@ struct ParsedArg {
   bool infer = true;
   std::optional<DType> expect;
   std::string param;  // v2: the kernel parameter this argument binds, "" when unnamed
+  std::optional<std::vector<TileDim>> tile;  // v2: how each SPMD block cuts the view
 };
 
 struct ParsedTask {

@@ -184,7 +184,7 @@ void read_buffers(const Reader& r, const Json& j, Document& doc) {
 }
 
 ParsedArg read_arg(const Reader& r, const Json& j, const std::string& p, const Document& doc) {
-  const Json& o = r.object(j, p, {"buffer", "access", "box", "frame", "infer", "expect_dtype", "param"});
+  const Json& o = r.object(j, p, {"buffer", "access", "box", "frame", "infer", "expect_dtype", "param", "tile"});
   ParsedArg a;
   if (const Json* param = r.optional(o, "param")) {
     if (doc.version < 2) r.fail(dot(p, "param"), "parameter names need \"version\": 2 (this file says 1)");
@@ -223,6 +223,27 @@ ParsedArg read_arg(const Reader& r, const Json& j, const std::string& p, const D
   if (a.frame) a.frame->box = a.box;
   if (const Json* inf = r.optional(o, "infer")) a.infer = r.boolean(*inf, dot(p, "infer"));
   if (const Json* e = r.optional(o, "expect_dtype")) a.expect = r.dtype(*e, dot(p, "expect_dtype"));
+  if (const Json* t = r.optional(o, "tile")) {
+    const auto tp = dot(p, "tile");
+    if (doc.version < 2) r.fail(tp, "block tiles need \"version\": 2 (this file says 1)");
+    r.array(*t, tp);
+    if (t->size() != a.box.sizes.size())
+      r.fail(tp, std::to_string(t->size()) + " entries for a " + std::to_string(a.box.sizes.size()) +
+                     "-dim view; give one per dim: null (whole) or [grid axis, tile size]");
+    std::vector<TileDim> dims;
+    for (std::size_t d = 0; d < t->size(); ++d) {
+      const Json& e = (*t)[d];
+      if (e.is_null()) {
+        dims.push_back({});
+        continue;
+      }
+      if (!e.is_array() || e.size() != 2) r.fail(at(tp, d), "expected null or [grid axis, tile size], found " + e.dump());
+      const auto axis = r.integer(e[0], at(tp, d) + "[0]", 0, 7);
+      const auto size = r.integer(e[1], at(tp, d) + "[1]", 1, kMaxElements);
+      dims.push_back(TileDim{static_cast<int>(axis), size});
+    }
+    a.tile = std::move(dims);
+  }
   return a;
 }
 
@@ -264,6 +285,8 @@ void read_tasks(const Reader& r, const Json& j, Document& doc) {
     }
     const Json& args = r.array(r.required(o, p, "args"), dot(p, "args"));
     for (std::size_t k = 0; k < args.size(); ++k) t.args.push_back(read_arg(r, args[k], at(dot(p, "args"), k), doc));
+    if (!r.optional(o, "block_num") && std::any_of(t.args.begin(), t.args.end(), [](const ParsedArg& a) { return a.tile.has_value(); }))
+      r.fail(dot(p, "block_num"), "missing; a task with block tiles gives its block_num (the tiles' block count)");
     // Parameters are named for every argument or for none, each name once.
     for (std::size_t k = 0; k < t.args.size(); ++k) {
       if (t.args[k].param.empty() != t.args[0].param.empty())

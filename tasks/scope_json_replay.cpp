@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "tasks/kernel_registry.hpp"
 #include "tasks/scope.hpp"
 #include "tasks/scope_json_document.hpp"
 
@@ -85,25 +86,51 @@ class Replay {
       } catch (const Error& e) {
         fail(origin_, at(dot(p, "args"), k), e.what());
       }
-      args.push_back(Arg{std::move(v), a.access, a.infer});
+      args.push_back(Arg{std::move(v), a.access, a.infer, a.tile ? tile::dims(*a.tile) : TileSpec{}});
       expected.push_back(a.expect);
       any_expected = any_expected || a.expect.has_value();
       if (!a.param.empty()) params.push_back(a.param);
     }
     try {
-      TaskRef ref = scope_.submit(t.kind, t.name, std::move(args), {});
-      ref.blocks(t.block_num).sync_start(t.sync_start);
+      // A kernel the registry knows binds its parameters by name (checked, cost derived);
+      // any other name is kept for tools, as in version 2 files before descriptors.
+      const KernelRef kernel = t.kernel.empty() ? nullptr : kernel_registry().find(t.kernel);
+      if (kernel && params.empty() && !args.empty())
+        fail(origin_, at(dot(p, "args"), 0), "kernel '" + t.kernel + "' binds its arguments by name: give each a \"param\" (" +
+                                                 kernel->signature() + ")");
+      TaskRef ref = kernel ? scope_.submit(t.kind, t.name, kernel, named(std::move(args), params))
+                           : scope_.submit(t.kind, t.name, std::move(args), {});
+      // Tiles set block_num; the file's must agree (the reader's block budget counted it).
+      const Task& made = scope_.task(ref.id());
+      if (made.grid.empty())
+        ref.blocks(t.block_num);
+      else if (made.block_num != t.block_num)
+        fail(origin_, dot(p, "block_num"), std::to_string(t.block_num) + " blocks, but the args' tiles make " +
+                                               std::to_string(made.block_num) + "; give the tiles' block count");
+      ref.sync_start(t.sync_start);
       if (t.mix_slots) ref.mix_slots(*t.mix_slots);
       if (t.cost) ref.cost(*t.cost);
       for (TaskId a : t.after) ref.after(a);
       if (any_expected) ref.expect_dtypes(std::move(expected));
-      if (!t.kernel.empty()) ref.kernel_name(t.kernel);
-      if (!params.empty()) ref.param_names(std::move(params));
+      if (!kernel && !t.kernel.empty()) ref.kernel_name(t.kernel);
+      if (!kernel && !params.empty()) ref.param_names(std::move(params));
     } catch (const ConfigError&) {
       throw;
+    } catch (const GraphError& e) {
+      // Keep the task and parameter fields; point at the argument when there is one.
+      ErrorContext where = e.context();
+      where.file = std::string(origin_);
+      where.json_path = where.arg >= 0 ? at(dot(p, "args"), static_cast<std::size_t>(where.arg)) : p;
+      throw ConfigError(where, e.detail());
     } catch (const Error& e) {
       fail(origin_, p, e.what());
     }
+  }
+
+  static std::vector<NamedArg> named(std::vector<Arg> args, const std::vector<std::string>& params) {
+    std::vector<NamedArg> out;
+    for (std::size_t k = 0; k < args.size(); ++k) out.push_back(NamedArg{params.at(k), std::move(args[k])});
+    return out;
   }
 
   std::string_view origin_;

@@ -41,6 +41,7 @@ struct CostHint {
 
 class TaskContext;
 using Kernel = std::function<void(const TaskContext&)>;
+struct KernelDescriptor;
 
 // MIX subslots: which of the group's cores the task occupies.
 enum MixSlot : std::uint8_t { kSlotAic = 1, kSlotAiv0 = 2, kSlotAiv1 = 4, kSlotAll = 7 };
@@ -62,6 +63,15 @@ struct Task {
   // contract. Checked by lint (dtype-mismatch), never at submit.
   std::vector<std::optional<DType>> expected_dtypes;
   std::uint32_t scope = 0;    // index into Graph::scopes()
+  // Set when the task names a kernel descriptor (tasks/kernel_descriptor.hpp): its
+  // parameter i is argument param_args[i] (-1: an optional parameter left unbound).
+  std::shared_ptr<const KernelDescriptor> descriptor;
+  std::vector<int> param_args;
+  // SPMD tiles (tasks/block_tiles.hpp): per argument, how a block cuts its view (empty: no
+  // argument declares tiles, every block sees whole views); the grid they define.
+  std::vector<std::vector<TileDim>> tiles;
+  BlockGrid grid;
+  bool cost_given = false;  // the cost hint was given by hand (it overrides the derived one)
 
   // "q_head_proj#12"
   std::string label() const { return name + "#" + std::to_string(id); }
@@ -94,6 +104,20 @@ class TaskContext {
   }
   // Typed pointer to the first element of argument `arg`; checks the dtype.
   template <class T> T* data(std::size_t arg) const { return view(arg).template data<T>(); }
+  // This block's tile of argument `arg` (its whole view when the task declares no tiles),
+  // bound like view(arg). Cut once per block on first use.
+  const View& block_view(std::size_t arg) const {
+    if (task_->tiles.empty() || task_->tiles[arg].empty()) return view(arg);
+    if (!tiles_) tiles_ = std::make_unique<std::optional<View>[]>(task_->args.size());
+    std::optional<View>& slot = tiles_[arg];
+    if (!slot) slot = block_tile(view(arg), task_->tiles[arg], task_->grid, block_idx_);
+    return *slot;
+  }
+  // Descriptor parameter `index` (or the one named `name`): this block's tile of the
+  // argument bound to it; View{} for an optional parameter left unbound. Throws Error for a
+  // task without a descriptor or a name the descriptor does not have.
+  View param(std::size_t index) const;
+  View param(std::string_view name) const;
   // True once the run is stopped (its deadline passed, or HostExecutor::cancel()): a long
   // kernel may poll it and return early; its results are then discarded with the run's.
   bool cancelled() const { return cancelled_ && cancelled_->load(std::memory_order_relaxed); }
@@ -104,6 +128,7 @@ class TaskContext {
   std::byte* const* memory_;
   const std::atomic<bool>* cancelled_;
   mutable std::unique_ptr<std::optional<View>[]> bound_;
+  mutable std::unique_ptr<std::optional<View>[]> tiles_;
 };
 
 }  // namespace tg

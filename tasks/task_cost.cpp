@@ -13,9 +13,20 @@ bool uses_cube(const Task& task) {
 }  // namespace
 
 std::int64_t cube_rows_per_block(const Task& task) {
-  for (const auto& arg : task.args) {
+  for (std::size_t i = 0; i < task.args.size(); ++i) {
+    const Arg& arg = task.args[i];
     if (!writes(arg.access)) continue;
     const View& v = arg.view;
+    const bool tiled = !task.tiles.empty() && !task.tiles[i].empty();
+    if (tiled || task.descriptor || task.block_num <= 1) {
+      // The block's own tile (block 0, the one its cost hint describes): its rows are the
+      // second-to-last dim whatever the rank and the grid.
+      const TileBox box = tiled ? block_tile_box(v, task.tiles[i], task.grid, 0) : TileBox{{}, v.sizes()};
+      return box.sizes.size() >= 2 ? box.sizes[box.sizes.size() - 2] : 1;
+    }
+    // A positional kernel that cuts its blocks by hand: its tiles are unknown, so the rows
+    // are guessed as split evenly over the blocks (wrong for 2-D grids; such tasks should
+    // declare their tiles, docs/building_a_scope.md).
     const std::int64_t rows = v.rank() >= 2 ? v.size(v.rank() - 2) : 1;
     const std::int64_t blocks = std::max(1, task.block_num);
     return (rows + blocks - 1) / blocks;

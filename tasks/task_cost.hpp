@@ -1,7 +1,8 @@
 #pragma once
 // What a task costs on a machine: the block duration the simulator uses, from the task's
 // cost hint. duration = max(compute time, GM traffic time) + the machine's fixed kernel
-// overhead; cube flops are scaled up for M padded to the cube's 16-row boxes.
+// overhead. Hints hold logical work; this is the one place cube work is padded: its flops
+// are scaled up for M padded to whole boxes of machine.cube_m_box_rows (8 rows cost 16).
 #include <cstdint>
 #include <vector>
 
@@ -11,8 +12,11 @@
 namespace tg {
 
 // Rows of M one block of a cube (or MIX with its AIC subslot) task computes: the rows
-// (second-to-last dim) of its first Out/InOut argument divided over its blocks, rounded
-// up; 0 when the task has no such argument (then no padding is applied).
+// (second-to-last dim, any rank) of the block's tile of its first Out/InOut argument. The
+// tile is known when the task declares tiles (tasks/block_tiles.hpp, any grid), names a
+// descriptor (every block sees whole views) or has one block; only a positional kernel of
+// several blocks without tiles falls back to the argument's rows divided over the blocks.
+// 0 when the task has no such argument (then no padding is applied).
 std::int64_t cube_rows_per_block(const Task& task);
 
 // Factor >= 1 by which padding M to whole boxes of machine.cube_m_box_rows inflates the

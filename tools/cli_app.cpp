@@ -9,6 +9,7 @@
 #include <new>
 #include <sstream>
 
+#include "kernels/descriptors/registry.hpp"
 #include "runtime/error.hpp"
 #include "runtime/log.hpp"
 #include "tools/command.hpp"
@@ -108,6 +109,7 @@ int run(int argc, char** argv, bool parse_only) {
   auto& commands = tg::cli::registered_commands();
   std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [name, factory] : commands) factory(app, exit_code);
+  tg::kernels::descriptors::register_library();  // JSON scopes may name the library kernels
   if (parse_only) {
     for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) sub->callback(std::function<void()>{});
   } else {

@@ -193,7 +193,7 @@ TEST(ScopeJson, ErrorsNameTheJsonPath) {
             "ranges are [start, stop) with start < stop");
   EXPECT_EQ(error_of(replaced(kMinimal, "\"access\": \"in\"", "\"acess\": \"in\"")),
             "t.json: tasks[0].args[0].acess: unknown field; the fields here are buffer, access, box, frame, infer, "
-            "expect_dtype, param");
+            "expect_dtype, param, tile");
   EXPECT_EQ(error_of(replaced(kMinimal, "{\"buffer\": \"a\"", "{\"buffer\": \"c\"")),
             "t.json: tasks[0].args[0].buffer: no buffer is named 'c'; declare it in buffers");
   EXPECT_EQ(error_of(replaced(kMinimal, "\"dtype\": \"fp32\"", "\"dtype\": \"f32\"")),
