@@ -108,6 +108,7 @@ View Scope::buffer(std::string name, Shape shape, DType dtype, Role role) {
   }
   buffer_ids_.emplace(b->name(), b->id());
   buffers_.push_back(b);
+  issued_buffers_.push_back(b);
   buffer_scopes_.push_back(scope_stack_.back());
   return View(*b);
 }

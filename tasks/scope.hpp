@@ -171,7 +171,8 @@ class Scope {
   std::size_t live_regions() const { return regions_.live_regions(); }
 
   // Builds the Graph; the scope is empty afterwards. Throws GraphError on a cycle and
-  // LintError (with every diagnostic) when lint finds an error.
+  // LintError (with every diagnostic) when lint finds an error. Views of the scope's buffers
+  // stay valid while the scope or the graph lives, after a finalize() that throws too.
   Graph finalize(const FinalizeOptions& options = {});
 
  private:
@@ -182,6 +183,10 @@ class Scope {
                       const detail::BoundParams* bound, const KernelRef* descriptor);
   std::string name_;
   std::vector<std::shared_ptr<const Buffer>> buffers_;
+  // Every buffer this scope handed out, kept while the scope lives: a View points at its
+  // Buffer, and a finalize() that throws (a lint error, a cycle) destroys the graph that took
+  // the buffers, which would leave the caller's views dangling.
+  std::vector<std::shared_ptr<const Buffer>> issued_buffers_;
   std::unordered_map<std::string, std::uint32_t> buffer_ids_;  // name -> id: O(1) duplicate check
   std::vector<std::uint32_t> buffer_scopes_;
   std::vector<Task> tasks_;

@@ -140,7 +140,9 @@ void qproj_step(Scope& s, const Config& cfg, const Tensors& t, std::int64_t iter
     args.push_back(Out(t.q_acc));
   }
   auto kernel = [=](const TaskContext& c) {
-    const auto [tt_idx, nt] = block_coord(c.block_idx(), n_tiles);
+    // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+    const BlockCoord at = block_coord(c.block_idx(), n_tiles);
+    const std::int64_t tt_idx = at.row_tile, nt = at.col_tile;
     const auto rows = tile_range(tt_idx, tt, T);
     const View a = c.view(0).rows(rows.start, rows.count), b = c.view(1).cols(nt * n_tile, n_tile);
     auto tile_of = [&](const View& v) { return v.slice({rows.start, nt * n_tile}, {rows.count, n_tile}); };

@@ -147,7 +147,9 @@ void o_r_quant(Scope& s, const Config& cfg, const Tensors& t) {
   const auto T = cfg.tokens(), G = cfg.dims.o_groups, OL = cfg.dims.o_lora, tt = cfg.tiles.t_tile;
   s.vector("o_r_quant", {In(t.o_r), Out(t.o_r_i8), Out(t.o_r_scale_dq)},
            [=](const TaskContext& c) {
-             const auto [t_idx, g] = block_coord(c.block_idx(), G);
+             // Plain variables, not a structured binding: clang 14 (the fuzz build) cannot capture one.
+             const BlockCoord at = block_coord(c.block_idx(), G);
+             const std::int64_t t_idx = at.row_tile, g = at.col_tile;
              const auto rows = tile_range(t_idx, tt, T);
              auto group_rows = [&](std::size_t arg) {
                return as_matrix(c.view(arg), T, G * OL).slice({rows.start, g * OL}, {rows.count, OL});

@@ -148,4 +148,16 @@ TEST(FinalizeLint, ABadSliceInASubmitNamesTheTask) {
   EXPECT_EQ(s.num_tasks(), 0u) << "a refused submit adds no task";
 }
 
+// A View points at its Buffer; the graph a failed finalize() built dies with the exception,
+// so the scope keeps the buffers it handed out (ASan reports a use-after-free without it).
+TEST(FinalizeLint, ViewsOutliveAFinalizeThatThrows) {
+  Scope s{"kept"};
+  auto x = s.output("x", {16, 128}, FP32);
+  s.vector("shift", {In(x.cols(0, 64)), Out(x.cols(32, 96))});
+  EXPECT_THROW(s.finalize(), LintError);
+  EXPECT_EQ(x.buffer().name(), "x");
+  EXPECT_EQ(x.buffer().shape(), (Shape{16, 128}));
+  EXPECT_EQ(x.cols(0, 64).shape(), (Shape{16, 64}));
+}
+
 }  // namespace
