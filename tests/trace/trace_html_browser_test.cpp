@@ -91,7 +91,7 @@ TEST_F(BrowserTest, SimShapedSwimlaneDrawsEveryLaneAndShowsTheSelectedTask) {
   EXPECT_EQ(summary(dom, "lanes"), std::to_string(tl.lanes.size()));
   EXPECT_EQ(summary(dom, "lanes-drawn"), std::to_string(tl.lanes.size()));  // 8 lanes fit in 800 px
   EXPECT_EQ(summary(dom, "rows"), std::to_string(test::sim_rows_of(g)));
-  EXPECT_EQ(summary(dom, "slices"), std::to_string(tl.rows.size() + tl.scheduler_spans.size()));
+  EXPECT_EQ(summary(dom, "slices"), std::to_string(tl.rows().size() + tl.scheduler_spans().size()));
   EXPECT_GT(std::stoi("0" + summary(dom, "drawn")), 0);
   EXPECT_EQ(summary(dom, "selected"), "mix_attn#2");
   EXPECT_NE(dom.find("<h3>mix_attn#2</h3>"), std::string::npos);
@@ -107,7 +107,7 @@ TEST_F(BrowserTest, HostExecutorSwimlaneRenders) {
   const std::string dom = dump_dom(write(g, tl), "");
   ASSERT_FALSE(dom.empty());
   EXPECT_EQ(summary(dom, "lanes"), std::to_string(tl.lanes.size()));
-  EXPECT_EQ(summary(dom, "rows"), std::to_string(tl.rows.size()));
+  EXPECT_EQ(summary(dom, "rows"), std::to_string(tl.rows().size()));
   EXPECT_GT(std::stoi("0" + summary(dom, "drawn")), 0);
   EXPECT_EQ(summary(dom, "selected"), "");
 }
