@@ -117,6 +117,7 @@ constexpr double kMinGiga = 1e-3, kMaxGiga = 1e9;  // GFLOP/s, GB/s figures as w
 constexpr double kMinPerCoreRate = 1e9;        // flops/s or bytes/s per core after division
 constexpr std::int64_t kMaxLatencyNs = 1000000000000;  // 1e12 ns
 constexpr std::int64_t kMaxCoreGroups = 20000, kMaxThreadsOrLanes = 1000;
+constexpr std::int64_t kMaxCoresPerGroup = 8;  // MIX subslots are the bits of an 8-bit mask
 constexpr std::int64_t kMaxBoxRows = 256;  // cube flops are scaled by up to this padding factor
 constexpr std::int64_t kMaxLineBytes = std::int64_t{1} << 20;
 constexpr std::int64_t kMaxBufferKib = std::int64_t{1} << 30;  // 1 TiB per on-chip buffer
@@ -171,6 +172,15 @@ void read_rates_and_latencies(ObjectReader& root, Machine& m, bool host) {
 void read_topology(ObjectReader& root, Machine& m) {
   auto topology = root.object("topology");
   m.core_groups = static_cast<int>(topology.integer("core_groups", "groups", 1, kMaxCoreGroups));
+  // Optional: the core-group shape, 1 AIC + 2 AIV unless the file says otherwise.
+  if (topology.has("aic_per_group"))
+    m.aic_per_group = static_cast<int>(topology.integer("aic_per_group", "cores", 1, kMaxCoresPerGroup - 1));
+  if (topology.has("aiv_per_group"))
+    m.aiv_per_group = static_cast<int>(topology.integer("aiv_per_group", "cores", 1, kMaxCoresPerGroup - 1));
+  if (m.cores_per_group() > kMaxCoresPerGroup)
+    topology.fail("/topology/aiv_per_group", "makes a core group of " + std::to_string(m.cores_per_group()) +
+                                                  " cores; at most " + std::to_string(kMaxCoresPerGroup) +
+                                                  " (a MIX task names its subslots in 8 bits)");
   m.scheduler_threads = static_cast<int>(topology.integer("scheduler_threads", "threads", 1, kMaxThreadsOrLanes));
   m.host_lanes = static_cast<int>(topology.integer("host_lanes", "lanes", 1, kMaxThreadsOrLanes));
   topology.reject_unknown();
@@ -190,12 +200,12 @@ void read_buffers(ObjectReader& root, Machine& m) {
     buffers.fail("/buffers_kib/aiv_ub_usable", "is larger than /buffers_kib/aiv_ub");
 }
 
-// The host as a chip: every three cores play one group (one AIC, two AIV); per core the
+// The host as a chip: every cores_per_group() cores play one group (1 AIC + 2 AIV by default); per core the
 // "UB" and "L1" are the L2 cache and L0 the L1 data cache.
 void fill_from_hwloc(Machine& m) {
   const HostTopology host = detect_host_topology();
   const int cores = std::max(1, host.cores);
-  m.core_groups = std::max(1, cores / 3);
+  m.core_groups = std::max(1, cores / m.cores_per_group());
   m.scheduler_threads = 1;
   m.host_lanes = cores;
   std::uint64_t l1d = 32 * kKib, l2 = 256 * kKib;  // used when hwloc reports no caches
@@ -282,6 +292,10 @@ void Machine::validate() const {
     throw ConfigError("machine '" + name + "': " + field + " " + what);
   };
   if (core_groups < 1 || core_groups > 20000) fail("core_groups", "must be 1..20000");
+  if (aic_per_group < 1 || aiv_per_group < 1 || cores_per_group() > kMaxCoresPerGroup)
+    fail("aic_per_group / aiv_per_group", "must be >= 1 each and at most 8 cores per group together");
+  if (std::int64_t{core_groups} * cores_per_group() + scheduler_threads + host_lanes > 65535)
+    fail("core_groups", "times the cores per group, plus scheduler threads and host lanes, must be at most 65535 lanes");
   if (scheduler_threads < 1 || scheduler_threads > 1000) fail("scheduler_threads", "must be 1..1000");
   if (host_lanes < 1 || host_lanes > 1000) fail("host_lanes", "must be 1..1000");
   const std::pair<const char*, double> rates[] = {

@@ -1,6 +1,6 @@
 #pragma once
-// Machine: the modelled chip the simulator schedules on. N core groups of 1 AIC (cube) +
-// 2 AIV (vector) cores, AICPU scheduler threads that dispatch, host lanes for HOST tasks,
+// Machine: the modelled chip the simulator schedules on. N core groups, each of
+// aic_per_group AIC (cube) + aiv_per_group AIV (vector) cores (1 + 2 on a2a3 and a5), AICPU scheduler threads that dispatch, host lanes for HOST tasks,
 // per-core rates, dispatch latencies and on-chip buffer capacities. Presets live as JSON in
 // machines/ (compiled in); docs/machines.md gives every figure's source.
 #include <cstdint>
@@ -19,7 +19,9 @@ struct Machine {
   std::string origin;       // "preset a2a3", "file my_chip.json", "hwloc host"
 
   // Topology.
-  int core_groups = 0;        // each = 1 AIC + 2 AIV
+  int core_groups = 0;        // each = aic_per_group AIC + aiv_per_group AIV
+  int aic_per_group = 1;      // the core-group shape: a MIX task takes a whole group,
+  int aiv_per_group = 2;      // its subslots are the group's AIC cores, then its AIV cores
   int scheduler_threads = 0;  // AICPU threads that dispatch blocks to cores
   int host_lanes = 0;         // host cores that run HOST tasks
 
@@ -52,9 +54,11 @@ struct Machine {
   std::uint64_t aic_l0b_bytes = 0;
   std::uint64_t aic_l0c_bytes = 0;
 
-  int cores(CoreType type) const { return type == CoreType::Aic ? core_groups : 2 * core_groups; }
+  int cores(CoreType type) const { return core_groups * (type == CoreType::Aic ? aic_per_group : aiv_per_group); }
+  int cores_per_group() const { return aic_per_group + aiv_per_group; }
   // For machines built in code: throws ConfigError naming the first field out of range
-  // (counts >= 1 and at most 20000 groups, rates > 0, latencies >= 0, UB usable <= UB).
+  // (counts >= 1 and at most 20000 groups, a group of at most 8 cores with at least one of
+  // each type, rates > 0, latencies >= 0, UB usable <= UB).
   void validate() const;
   // Multi-line, human readable, with units.
   std::string summary() const;

@@ -30,7 +30,7 @@ void run_block(const Task& task, int block, std::byte* const* memory) {
 void replay_kernels(const Graph& graph, const Timeline& timeline, std::byte* const* memory, int threads) {
   const std::size_t n = graph.num_tasks();
   std::vector<std::int64_t> first_start(n, std::numeric_limits<std::int64_t>::max());
-  for (const auto& r : timeline.rows) first_start[r.task] = std::min(first_start[r.task], r.start_ns);
+  for (const auto& r : timeline.rows()) first_start[r.task] = std::min(first_start[r.task], r.start_ns);
   std::vector<TaskId> order(n);
   for (TaskId t = 0; t < n; ++t) order[t] = t;
   std::sort(order.begin(), order.end(), [&](TaskId a, TaskId b) {

@@ -295,8 +295,10 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
   Timeline& tl = result.timeline;
   tl.source = name();
   for (int i = 0; i < threads(); ++i) tl.lanes.push_back(Lane{"thread " + std::to_string(i), LaneKind::Thread, -1});
-  tl.rows = std::move(run.rows);
-  for (const auto& r : tl.rows) tl.makespan_ns = std::max(tl.makespan_ns, r.end_ns);
+  for (const auto& r : run.rows) {
+    tl.add_row(r);
+    tl.makespan_ns = std::max(tl.makespan_ns, r.end_ns);
+  }
   spdlog::debug("host executor: '{}' done in {:.1f} us", graph.name(), static_cast<double>(tl.makespan_ns) / 1e3);
   run_memory.fill_result(graph, result);
   return result;

@@ -12,8 +12,9 @@
 // run on host lanes without the AICPU. Staging buffers are held from the first dispatch of a
 // task using them until release: at the FIN of their last user (LastUse) or when, besides,
 // every task of their scope has finished, reclaimed in FIFO order from one ring per scope depth
-// (ScopeExitRing, the simpler runtime's model). Cost: O((B + E) log B) for B blocks and E
-// edges, plus O(cores) per dispatch to find free cores.
+// (ScopeExitRing, the simpler runtime's model). The run's parts live in scheduler/sim/
+// (sim_run.hpp). Cost: O(B + E) for B blocks and E edges, plus O(log h) per block end for
+// h blocks running; a dispatch finds a free core group without scanning the cores.
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -61,7 +62,7 @@ struct SimResult : RunResult {
   std::vector<RingUsage> rings;      // per scope depth
   std::size_t tasks_without_cost = 0;  // these cost the kernel overhead alone
   std::size_t events = 0;              // discrete events processed
-  std::size_t model_state_bytes = 0;   // the simulator's own working memory for this run
+  std::size_t model_state_bytes = 0;   // measured: the run's containers at their peak + the Timeline it returns
 };
 
 class SimExecutor final : public Executor {

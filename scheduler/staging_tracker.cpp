@@ -6,6 +6,20 @@
 #include "runtime/error.hpp"
 
 namespace tg {
+
+void StagingTracker::PerTaskLists::add(TaskId task, std::uint32_t id) {
+  while (begin_.size() <= task) begin_.push_back(static_cast<std::uint32_t>(ids_.size()));
+  ids_.push_back(id);
+}
+
+void StagingTracker::PerTaskLists::finish(std::size_t tasks) {
+  if (ids_.empty()) {
+    begin_.clear();
+    return;
+  }
+  while (begin_.size() <= tasks) begin_.push_back(static_cast<std::uint32_t>(ids_.size()));
+}
+
 StagingTracker::StagingTracker(const Graph& graph, const SimOptions& options)
     : graph_(graph), enforce_rings_(options.staging == StagingRelease::ScopeExitRing) {
   const auto& scopes = graph.scopes();
@@ -23,8 +37,6 @@ StagingTracker::StagingTracker(const Graph& graph, const SimOptions& options)
   scope_tasks_left_.assign(scopes.size(), 0);
   scope_buffers_.resize(scopes.size());
   const std::size_t n = graph.num_tasks(), nb = graph.buffers().size();
-  first_use_.resize(n);
-  staging_args_.resize(n);
   users_left_.assign(nb, 0);
   live_.assign(nb, 0);
   in_ring_.assign(nb, 0);
@@ -37,15 +49,17 @@ StagingTracker::StagingTracker(const Graph& graph, const SimOptions& options)
     for (const Arg& a : t.args) {
       const Buffer& b = a.view.buffer();
       if (b.role() != Role::Staging || last_user[b.id()] == t.id) continue;
-      if (last_user[b.id()] == static_cast<TaskId>(-1)) first_use_[t.id].push_back(b.id());
+      if (last_user[b.id()] == static_cast<TaskId>(-1)) first_use_.add(t.id, b.id());
       last_user[b.id()] = t.id;
       ++users_left_[b.id()];
-      staging_args_[t.id].push_back(b.id());
+      staging_args_.add(t.id, b.id());
     }
   }
+  first_use_.finish(n);
+  staging_args_.finish(n);
   if (enforce_rings_)
-    for (const auto& uses : first_use_)
-      for (std::uint32_t b : uses) {
+    for (TaskId t = 0; t < n; ++t)
+      for (std::uint32_t b : first_use_.of(t)) {
         const auto depth = static_cast<std::size_t>(scope_depth_[graph.scope_of_buffer(b)]);
         const Ring& ring = rings_[depth];
         if (ring.capacity && bytes_of(b) > ring.capacity)
@@ -60,7 +74,7 @@ std::uint64_t StagingTracker::bytes_of(std::uint32_t buffer) const { return grap
 bool StagingTracker::can_submit(TaskId task) const {
   if (!enforce_rings_) return true;
   std::vector<std::uint64_t> extra(rings_.size(), 0);
-  for (std::uint32_t b : first_use_[task]) {
+  for (std::uint32_t b : first_use_.of(task)) {
     const auto depth = static_cast<std::size_t>(scope_depth_[graph_.scope_of_buffer(b)]);
     extra[depth] += bytes_of(b);
     const Ring& ring = rings_[depth];
@@ -70,7 +84,7 @@ bool StagingTracker::can_submit(TaskId task) const {
 }
 
 void StagingTracker::on_submit(TaskId task) {
-  for (std::uint32_t b : first_use_[task]) {
+  for (std::uint32_t b : first_use_.of(task)) {
     const std::uint32_t scope = graph_.scope_of_buffer(b);
     // A buffer whose scope has no unfinished task left (only used from other scopes) is
     // not held by a scope exit; last-use accounting alone covers it.
@@ -87,7 +101,7 @@ void StagingTracker::on_submit(TaskId task) {
 }
 
 void StagingTracker::on_first_dispatch(TaskId task) {
-  for (std::uint32_t b : staging_args_[task])
+  for (std::uint32_t b : staging_args_.of(task))
     if (!live_[b]) {
       live_[b] = 1;
       live_bytes_ += bytes_of(b);
@@ -111,7 +125,7 @@ bool StagingTracker::release_in_ring(std::uint32_t buffer) {
 // A ring buffer is released once its scope has exited and its last reader is done.
 bool StagingTracker::on_task_finished(TaskId task) {
   bool reclaimed = false;
-  for (std::uint32_t b : staging_args_[task])
+  for (std::uint32_t b : staging_args_.of(task))
     if (--users_left_[b] == 0) {
       if (live_[b]) {
         live_[b] = 0;
@@ -133,7 +147,7 @@ bool StagingTracker::on_task_finished(TaskId task) {
 }
 
 std::string StagingTracker::deadlock_message(TaskId task) const {
-  for (std::uint32_t b : first_use_[task]) {
+  for (std::uint32_t b : first_use_.of(task)) {
     const std::uint32_t scope = graph_.scope_of_buffer(b);
     const auto depth = static_cast<std::size_t>(scope_depth_[scope]);
     const Ring& ring = rings_[depth];
@@ -162,8 +176,7 @@ std::size_t StagingTracker::state_bytes() const {
   std::size_t bytes = scope_depth_.capacity() * sizeof(int) + scope_tasks_left_.capacity() * 4 +
                       users_left_.capacity() * 4 + live_.capacity() + in_ring_.capacity() + released_.capacity() +
                       scope_exited_.capacity();
-  for (const auto& v : first_use_) bytes += sizeof(v) + v.capacity() * 4;
-  for (const auto& v : staging_args_) bytes += sizeof(v) + v.capacity() * 4;
+  bytes += first_use_.bytes() + staging_args_.bytes();
   for (const auto& v : scope_buffers_) bytes += sizeof(v) + v.capacity() * 4;
   for (const auto& r : rings_) bytes += sizeof(r) + r.entries.size() * sizeof(RingEntry);
   return bytes;

@@ -10,6 +10,7 @@
 // otherwise both are measured passively. Cost: O(args) per task event, O(depth) per finish.
 #include <cstdint>
 #include <deque>
+#include <span>
 #include <string>
 #include <vector>
 
@@ -50,6 +51,23 @@ class StagingTracker {
     std::deque<RingEntry> entries;
   };
 
+  // Per task, a list of buffer ids, in one flat array (CSR): a vector per task would cost
+  // 24 bytes a task even when empty. No offsets at all when no task has an entry.
+  class PerTaskLists {
+   public:
+    void add(TaskId task, std::uint32_t id);  // tasks in ascending order
+    void finish(std::size_t tasks);
+    std::span<const std::uint32_t> of(TaskId task) const {
+      if (begin_.empty()) return {};
+      return {ids_.data() + begin_[task], ids_.data() + begin_[task + 1]};
+    }
+    std::size_t bytes() const { return begin_.capacity() * 4 + ids_.capacity() * 4; }
+
+   private:
+    std::vector<std::uint32_t> begin_;  // n + 1 offsets into ids_
+    std::vector<std::uint32_t> ids_;
+  };
+
   std::uint64_t bytes_of(std::uint32_t buffer) const;
   bool release_in_ring(std::uint32_t buffer);  // true when ring space was reclaimed
 
@@ -58,8 +76,8 @@ class StagingTracker {
   std::vector<int> scope_depth_;
   std::vector<std::uint32_t> scope_tasks_left_;          // tasks of the scope's subtree not finished
   std::vector<std::vector<std::uint32_t>> scope_buffers_;  // ring-allocated, per scope
-  std::vector<std::vector<std::uint32_t>> first_use_;      // staging buffers a task uses first (by id)
-  std::vector<std::vector<std::uint32_t>> staging_args_;   // distinct staging buffers per task
+  PerTaskLists first_use_;                                 // staging buffers a task uses first (by id)
+  PerTaskLists staging_args_;                              // distinct staging buffers per task
   std::vector<std::uint32_t> users_left_;                  // per buffer
   std::vector<char> live_;                                 // per buffer, last-use accounting
   std::vector<char> in_ring_;                              // per buffer, allocated in a ring

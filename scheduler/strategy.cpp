@@ -20,8 +20,8 @@ void DispatchStrategy::prepare(const Graph&, const Machine&, std::span<const std
 
 double DispatchStrategy::priority(TaskId) const { return 0; }
 
-int DispatchStrategy::choose_group(const Graph&, TaskId, std::span<const int> free_groups, std::span<const int>) const {
-  return free_groups.front();
+int DispatchStrategy::choose_group(const Graph&, TaskId, const sim::FreeSet& free_groups, std::span<const int>) const {
+  return free_groups.lowest();
 }
 
 std::vector<std::string> strategy_names() { return {"fifo", "critical-path", "locality", "early-dispatch"}; }

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "runtime/machine.hpp"
+#include "scheduler/sim/free_set.hpp"
 #include "tasks/graph.hpp"
 
 namespace tg {
@@ -26,17 +27,22 @@ class DispatchStrategy {
   // priorities go in the order the tasks became ready (FIFO). Default: 0 for all.
   virtual double priority(TaskId task) const;
 
-  // Picks the core group for a block of `task` among `free_groups` (ascending, non-empty,
-  // each able to host the block now). `group_of_task[p]` is the group where task p's last
-  // dispatched block ran (-1: not yet, or a HOST task). Returns an element of free_groups.
-  // Default: the lowest group.
-  virtual int choose_group(const Graph& graph, TaskId task, std::span<const int> free_groups,
+  // Picks the core group for a block of `task` among `free_groups` (non-empty, each able
+  // to host the block now). `group_of_task[p]` is the group where task p's last dispatched
+  // block ran (-1: not yet, or a HOST task); it is empty unless uses_placement_history().
+  // Returns a member of free_groups. Default: the lowest group. Cost: keep it independent
+  // of the number of groups (FreeSet::lowest and contains are O(1)).
+  virtual int choose_group(const Graph& graph, TaskId task, const sim::FreeSet& free_groups,
                            std::span<const int> group_of_task) const;
+  virtual bool uses_placement_history() const { return false; }
 
   // True: a task whose unfinished producers are all running may be staged on a free core
   // (dispatch cost and pickup paid early) and starts the moment its last producer's FIN is
   // seen. Staging only uses cores no ready task of that shape wants.
   virtual bool stages_early() const { return false; }
+
+  // Bytes of per-run state prepare() keeps (for SimResult::model_state_bytes).
+  virtual std::size_t state_bytes() const { return 0; }
 };
 
 // The names make_strategy accepts, in the order `--strategy all` runs them.

@@ -17,6 +17,7 @@ class CriticalPathStrategy final : public DispatchStrategy {
   std::string_view name() const override { return "critical-path"; }
   void prepare(const Graph& graph, const Machine& machine, std::span<const std::int64_t> block_ns) override;
   double priority(TaskId task) const override { return -static_cast<double>(rank_[task]); }
+  std::size_t state_bytes() const override { return rank_.capacity() * sizeof(std::int64_t); }
 
  private:
   std::vector<std::int64_t> rank_;

@@ -1,26 +1,28 @@
 #include "scheduler/strategy_locality.hpp"
 
-#include <algorithm>
-#include <map>
-
 namespace tg {
 
-int LocalityStrategy::choose_group(const Graph& graph, TaskId task, std::span<const int> free_groups,
+// The free group named by most producers; ties go to the lower group, and with no free
+// producer group the lowest free group: the same choice as a scan of every free group
+// ascending, without touching the groups no producer ran on.
+int LocalityStrategy::choose_group(const Graph& graph, TaskId task, const sim::FreeSet& free_groups,
                                    std::span<const int> group_of_task) const {
-  std::map<int, int> votes;  // group -> producers that ran there (few entries)
-  for (TaskId p : graph.predecessors(task))
-    if (group_of_task[p] >= 0) ++votes[group_of_task[p]];
-  int best = free_groups.front();
-  int best_votes = 0;
-  for (int g : free_groups) {
-    auto it = votes.find(g);
-    const int v = it == votes.end() ? 0 : it->second;
-    if (v > best_votes) {
+  const auto preds = graph.predecessors(task);
+  int best = -1, best_votes = 0;
+  for (std::size_t i = 0; i < preds.size(); ++i) {
+    const int g = group_of_task[preds[i]];
+    if (g < 0 || !free_groups.contains(g)) continue;
+    bool counted = false;  // votes for g were counted at its first producer
+    for (std::size_t j = 0; j < i && !counted; ++j) counted = group_of_task[preds[j]] == g;
+    if (counted) continue;
+    int votes = 0;
+    for (std::size_t j = i; j < preds.size(); ++j) votes += group_of_task[preds[j]] == g ? 1 : 0;
+    if (votes > best_votes || (votes == best_votes && g < best)) {
       best = g;
-      best_votes = v;
+      best_votes = votes;
     }
   }
-  return best;
+  return best >= 0 ? best : free_groups.lowest();
 }
 
 }  // namespace tg

@@ -10,9 +10,10 @@ namespace tg {
 class LocalityStrategy final : public DispatchStrategy {
  public:
   std::string_view name() const override { return "locality"; }
-  // Cost: O(predecessors + free groups) per block.
-  int choose_group(const Graph& graph, TaskId task, std::span<const int> free_groups,
+  // Cost: O(p^2) for p predecessors per block (p is small), independent of the groups.
+  int choose_group(const Graph& graph, TaskId task, const sim::FreeSet& free_groups,
                    std::span<const int> group_of_task) const override;
+  bool uses_placement_history() const override { return true; }
 };
 
 }  // namespace tg

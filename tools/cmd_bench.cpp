@@ -88,7 +88,7 @@ int bench_model(const BenchRequest& request, std::ostream& out) {
       std::fprintf(stderr, "\rbench %s: run %d of %d", request.model.c_str(), i + 1, request.warmup + request.reps);
     if (i < request.warmup) continue;
     scope_ms.push_back(ms);
-    for (const auto& row : result.timeline.rows) {
+    for (const auto& row : result.timeline.rows()) {
       const auto& name = run->graph().task(row.task).name;
       const double row_ms = static_cast<double>(row.end_ns - row.start_ns) / 1e6;
       if (!stage_ms.count(name)) stage_order.push_back(name);

@@ -133,7 +133,7 @@ int run_trace(const TraceArgs& a) {
     options.strategy = a.strategy;
     timeline = tg::SimExecutor(tg::load_machine(a.machine), options).simulate(graph).timeline;
   }
-  std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << timeline.rows.size()
+  std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << timeline.rows().size()
             << " rows on " << timeline.source << ", makespan " << static_cast<double>(timeline.makespan_ns) / 1000.0 << " us\n";
   if (!a.html.empty()) {
     tg::write_stream_atomically(a.html, [&](std::ostream& out) { tg::write_html_swimlane(graph, timeline, out); });

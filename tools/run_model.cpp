@@ -38,7 +38,7 @@ double ms_since(std::chrono::steady_clock::time_point t0) {
 // Kernel time per stage (task name), summed over blocks: where the host run spends its time.
 void print_stage_times(const Graph& graph, const Timeline& timeline, std::ostream& out) {
   std::vector<std::pair<std::string, double>> per_stage;
-  for (const auto& row : timeline.rows) {
+  for (const auto& row : timeline.rows()) {
     const auto& name = graph.task(row.task).name;
     auto it = std::find_if(per_stage.begin(), per_stage.end(), [&](const auto& p) { return p.first == name; });
     if (it == per_stage.end()) it = per_stage.insert(per_stage.end(), {name, 0.0});

@@ -5,7 +5,7 @@
 namespace tg {
 
 void check_timeline(const Graph& graph, const Timeline& timeline) {
-  const auto& rows = timeline.rows;
+  const auto& rows = timeline.rows();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     const TimelineRow& r = rows[i];
     const std::string where = "timeline '" + timeline.source + "' row " + std::to_string(i);
@@ -25,7 +25,7 @@ void check_timeline(const Graph& graph, const Timeline& timeline) {
       throw Error(row_task + " ends at " + std::to_string(r.end_ns) + " ns before it starts at " +
                   std::to_string(r.start_ns) + " ns");
   }
-  const auto& spans = timeline.scheduler_spans;
+  const auto& spans = timeline.scheduler_spans();
   for (std::size_t i = 0; i < spans.size(); ++i) {
     const LaneSpan& s = spans[i];
     const std::string where = "timeline '" + timeline.source + "' scheduler span " + std::to_string(i);
@@ -101,7 +101,7 @@ std::string_view subslot_name(std::uint8_t subslot) {
 
 std::vector<TaskEnds> task_ends(const Graph& graph, const Timeline& timeline) {
   std::vector<TaskEnds> ends(graph.num_tasks());
-  const auto& rows = timeline.rows;
+  const auto& rows = timeline.rows();
   for (std::size_t i = 0; i < rows.size(); ++i) {
     TaskEnds& e = ends.at(rows[i].task);
     if (e.last_end_row == kNoRow || rows[i].end_ns > rows[e.last_end_row].end_ns) e.last_end_row = i;

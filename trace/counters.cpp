@@ -37,7 +37,7 @@ constexpr std::array<LaneKind, 4> kCoreLaneKinds{LaneKind::Aic, LaneKind::Aiv, L
 
 std::vector<CounterSeries> trace_counters(const Graph& graph, const Timeline& timeline) {
   std::vector<CounterSeries> out;
-  const auto& rows = timeline.rows;
+  const auto& rows = timeline.rows();
 
   // Ready, undispatched tasks per core type.
   constexpr auto kNever = std::numeric_limits<std::int64_t>::max();

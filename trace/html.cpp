@@ -48,7 +48,7 @@ json page_data(const Graph& graph, const Timeline& timeline) {
   data["edge_kinds"] = {"raw", "war", "waw", "explicit"};
 
   json lanes = json::array();
-  for (const Lane& lane : timeline.lanes) lanes.push_back({lane.name, std::string(name_of(lane.kind))});
+  for (const Lane& lane : timeline.lanes) lanes.push_back({lane.name, std::string(name_of(lane.kind)), lane.group});
   data["lanes"] = std::move(lanes);
 
   std::vector<int> name, kind, blocks;
@@ -76,7 +76,7 @@ json page_data(const Graph& graph, const Timeline& timeline) {
   }
   data["edges"] = {{"from", from}, {"to", to}, {"kind", edge_kind}, {"desc", desc}, {"reduced", in_reduction}};
 
-  const auto& rows = timeline.rows;
+  const auto& rows = timeline.rows();
   auto column = [&rows](auto field) {
     json c = json::array();
     c.get_ref<json::array_t&>().reserve(rows.size());
@@ -97,7 +97,7 @@ json page_data(const Graph& graph, const Timeline& timeline) {
   data["rows"] = std::move(r);
 
   json spans = json::object();
-  const auto& lane_spans = timeline.scheduler_spans;
+  const auto& lane_spans = timeline.scheduler_spans();
   auto span_column = [&lane_spans](auto field) {
     json c = json::array();
     for (const auto& x : lane_spans) c.push_back(field(x));

@@ -28,10 +28,16 @@ std::string_view swimlane_page_head() {
   #details li { word-break: break-all; }
   #details a { color: #1f5fbf; cursor: pointer; text-decoration: underline; }
   .muted { color: #888; }
+  #controls { margin-left: 12px; }
+  #controls label { margin-right: 10px; cursor: pointer; }
+  #legend { padding: 2px 8px; background: #f7f7f7; border-bottom: 1px solid #ddd; white-space: nowrap; overflow: hidden; color: #444; }
+  #legend .legend-item { margin-right: 12px; }
+  #legend .swatch { display: inline-block; width: 10px; height: 10px; margin-right: 4px; vertical-align: -1px; border: 1px solid #999; }
 </style>
 </head>
 <body>
-<div id="bar"><b id="title"></b><span id="status"></span><span id="hint">wheel: zoom · drag: pan · wheel on lane names: scroll · click: details · 0: reset</span></div>
+<div id="bar"><b id="title"></b><span id="status"></span><span id="controls"><label><input type="checkbox" id="hide-idle"> hide idle lanes</label><label><input type="checkbox" id="collapse-groups"> one row per core group</label></span><span id="hint">wheel: zoom · drag: pan · wheel on lane names: scroll · click: details · click a group's name: collapse it · 0: reset</span></div>
+<div id="legend"></div>
 <div id="main"><canvas id="swimlane"></canvas><div id="details"><span class="muted">Click a slice to see its task, arguments, edges and timestamps.</span></div></div>
 <div id="tg-summary" hidden></div>
 <script id="tg-data" type="application/json">)HTML";
@@ -85,21 +91,58 @@ std::string_view swimlane_page_tail() {
     return [inEdges.get(t), outEdges.get(t)];
   }
 
-  // Tracks: counters first, then one per lane.
-  const tracks = [], laneY = [];
-  let contentH = 0;
-  D.counters.forEach((c, i) => {
-    let max = 0;
-    for (const v of c.value) max = Math.max(max, v);
-    tracks.push({ counter: c, color: COUNTER_COLOR[i % COUNTER_COLOR.length], max, y: contentH, h: COUNTER_H });
-    contentH += COUNTER_H + GAP;
-  });
-  D.lanes.forEach((lane, l) => { laneY.push(contentH); tracks.push({ lane: l, y: contentH, h: LANE_H }); contentH += LANE_H + GAP; });
+  // A counter is drawn in the colour of the core type it counts (idle AIC in the cube
+  // colour, ready MIX in the MIX colour); "idle" series lighter than "ready" ones.
+  const TYPE_COLOR = { AIC: KIND_COLOR[0], AIV: KIND_COLOR[1], MIX: KIND_COLOR[2], host: KIND_COLOR[3] };
+  const counterColor = (c, i) => TYPE_COLOR[c.name.split(" ").pop()] || COUNTER_COLOR[i % COUNTER_COLOR.length];
+  const IDLE_ALPHA = 0.5;
+
+  // Tracks: counters first, then one per lane, or one per core group while that group is
+  // collapsed (its lanes share the row in bands); lanes without a slice can be hidden.
+  // laneY / laneH: where each lane is drawn (laneY -1: hidden).
+  const laneGroup = D.lanes.map(lane => lane.length > 2 ? lane[2] : -1);
+  const groupLanes = new Map();
+  laneGroup.forEach((g, l) => { if (g >= 0) { if (!groupLanes.has(g)) groupLanes.set(g, []); groupLanes.get(g).push(l); } });
+  const laneIdle = laneRows.map(rows => rows.length === 0);
+  const options = { hideIdle: false, collapsed: new Set() };
+  let tracks = [], laneY = [], laneH = [], contentH = 0, lanesShown = 0, laneTracks = 0;
+  function layout() {
+    tracks = []; laneY = new Array(D.lanes.length).fill(-1); laneH = new Array(D.lanes.length).fill(0);
+    contentH = 0; lanesShown = 0; laneTracks = 0;
+    D.counters.forEach((c, i) => {
+      let max = 0;
+      for (const v of c.value) max = Math.max(max, v);
+      tracks.push({ counter: c, color: counterColor(c, i), idle: c.name.startsWith("idle"), max, y: contentH, h: COUNTER_H });
+      contentH += COUNTER_H + GAP;
+    });
+    const placedGroups = new Set();
+    D.lanes.forEach((lane, l) => {
+      const g = laneGroup[l];
+      if (g >= 0 && options.collapsed.has(g)) {
+        if (placedGroups.has(g)) return;
+        placedGroups.add(g);
+        const members = groupLanes.get(g).filter(m => !(options.hideIdle && laneIdle[m]));
+        if (members.length === 0) return;
+        const band = LANE_H / members.length;
+        members.forEach((m, k) => { laneY[m] = contentH + k * band; laneH[m] = band; });
+        tracks.push({ group: g, lanes: members, y: contentH, h: LANE_H });
+        lanesShown += members.length; laneTracks++;
+        contentH += LANE_H + GAP;
+        return;
+      }
+      if (options.hideIdle && laneIdle[l]) return;
+      laneY[l] = contentH; laneH[l] = LANE_H;
+      tracks.push({ lane: l, y: contentH, h: LANE_H });
+      lanesShown++; laneTracks++;
+      contentH += LANE_H + GAP;
+    });
+  }
+  layout();
 
   const canvas = document.getElementById("swimlane"), ctx = canvas.getContext("2d");
   const details = document.getElementById("details"), summary = document.getElementById("tg-summary");
   const view = { t0: 0, nsPerPx: 1, scrollY: 0 };
-  let selected = -1, selectedRows = [], drawn = 0, pending = false;
+  let selected = -1, selectedRows = [], drawn = 0, labels = 0, pending = false;
 
   const label = t => S[T.name[t]] + "#" + t;
   const plotWidth = () => Math.max(canvas.clientWidth - GUTTER, 1);
@@ -162,10 +205,13 @@ std::string_view swimlane_page_tail() {
       ctx.fillRect(x0, y, x1 - x0, h);
       drawn++;
       if (x1 - x0 > 3) { ctx.fillStyle = "rgba(255,255,255,0.8)"; ctx.fillRect(x0, y, 1, h); }
-      if (x1 - x0 > 30) {
-        const text = S[T.name[sliceTask[r]]], room = Math.floor((x1 - x0 - 4) / 6);
+      // A label once at least two characters fit at this zoom (10 px sans: ~6 px a character).
+      const room = Math.floor((x1 - x0 - 4) / 6);
+      if (room >= 2 && h >= 9) {
+        const text = S[T.name[sliceTask[r]]];
         ctx.fillStyle = "#000";
-        ctx.fillText(text.length > room ? text.slice(0, Math.max(room - 1, 1)) + "…" : text, x0 + 3, y + h / 2);
+        ctx.fillText(text.length > room ? text.slice(0, room - 1) + "…" : text, x0 + 3, y + h / 2);
+        labels++;
       }
     }
     flush();
@@ -191,6 +237,7 @@ std::string_view swimlane_page_tail() {
     const c = track.counter, max = Math.max(track.max, 1);
     counterIntegral(c);
     ctx.fillStyle = track.color;
+    ctx.globalAlpha = track.idle ? IDLE_ALPHA : 1;
     for (let x = GUTTER; x < w; x++) {
       const ta = Math.max(tOf(x), 0), tb = Math.min(tOf(x + 1), span);
       if (tb <= ta) continue;
@@ -200,11 +247,14 @@ std::string_view swimlane_page_tail() {
       ctx.fillRect(x, y + h - bar, 1, bar);
       drawn++;
     }
+    ctx.globalAlpha = 1;
   }
 
   function drawArrow(fromRow, toRow, color) {
-    const xa = xOf(end[fromRow]), ya = AXIS + laneY[R.lane[fromRow]] - view.scrollY + LANE_H / 2;
-    const xb = xOf(start[toRow]), yb = AXIS + laneY[R.lane[toRow]] - view.scrollY + LANE_H / 2;
+    const la = R.lane[fromRow], lb = R.lane[toRow];
+    if (laneY[la] < 0 || laneY[lb] < 0) return;  // a hidden lane
+    const xa = xOf(end[fromRow]), ya = AXIS + laneY[la] - view.scrollY + laneH[la] / 2;
+    const xb = xOf(start[toRow]), yb = AXIS + laneY[lb] - view.scrollY + laneH[lb] / 2;
     ctx.strokeStyle = color; ctx.fillStyle = color; ctx.lineWidth = 1.5;
     ctx.beginPath(); ctx.moveTo(xa, ya); ctx.lineTo(xb, yb); ctx.stroke();
     const angle = Math.atan2(yb - ya, xb - xa);
@@ -218,8 +268,10 @@ std::string_view swimlane_page_tail() {
     if (selected < 0) return;
     ctx.strokeStyle = "#000"; ctx.lineWidth = 2;
     for (const r of selectedRows) {
+      const l = sliceLane[r];
+      if (laneY[l] < 0) continue;
       const x0 = xOf(start[r]), x1 = Math.max(xOf(end[r]), x0 + 2);
-      ctx.strokeRect(x0, AXIS + laneY[sliceLane[r]] - view.scrollY, x1 - x0, LANE_H);
+      ctx.strokeRect(x0, AXIS + laneY[l] - view.scrollY, x1 - x0, laneH[l]);
     }
     const [ins, outs] = edgesOf(selected);
     for (const e of ins)
@@ -251,7 +303,7 @@ std::string_view swimlane_page_tail() {
     clampView();
     ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
     ctx.clearRect(0, 0, w, h);
-    drawn = 0;
+    drawn = 0; labels = 0;
     const t0 = tOf(GUTTER), t1 = tOf(w);
     let lanesDrawn = 0;
     ctx.save();
@@ -263,7 +315,10 @@ std::string_view swimlane_page_tail() {
       ctx.save();
       ctx.beginPath(); ctx.rect(GUTTER, y, w - GUTTER, track.h); ctx.clip();
       if (track.counter) drawCounter(track, y, track.h, t0, t1, w);
-      else { drawLane(track.lane, y, track.h, t0, t1, w); lanesDrawn++; }
+      else if (track.lanes) {
+        for (const m of track.lanes) drawLane(m, AXIS + laneY[m] - view.scrollY, laneH[m], t0, t1, w);
+        lanesDrawn += track.lanes.length;
+      } else { drawLane(track.lane, y, track.h, t0, t1, w); lanesDrawn++; }
       ctx.restore();
       ctx.fillStyle = "#222"; ctx.font = "11px sans-serif"; ctx.textBaseline = "middle";
       const clip = s => s.length > 25 ? s.slice(0, 24) + "…" : s;
@@ -271,8 +326,10 @@ std::string_view swimlane_page_tail() {
         ctx.fillText(clip(track.counter.name), 4, y + 8);
         ctx.fillStyle = "#777";
         ctx.fillText("max " + track.max + " " + track.counter.unit, 4, y + 21);
+      } else if (track.lanes) {
+        ctx.fillText(clip("▸ g" + track.group + " (" + track.lanes.map(m => D.lanes[m][0].split(".").pop()).join(" ") + ")"), 4, y + track.h / 2);
       } else {
-        ctx.fillText(clip(D.lanes[track.lane][0]), 4, y + track.h / 2);
+        ctx.fillText(clip((laneGroup[track.lane] >= 0 ? "▾ " : "") + D.lanes[track.lane][0]), 4, y + track.h / 2);
       }
     }
     ctx.save();
@@ -283,6 +340,9 @@ std::string_view swimlane_page_tail() {
     drawAxis(w, t0, t1);
     summary.dataset.lanes = D.lanes.length;
     summary.dataset.lanesDrawn = lanesDrawn;
+    summary.dataset.lanesShown = lanesShown;    // lanes on screen or scrolled away, not hidden
+    summary.dataset.laneTracks = laneTracks;    // rows they take (a collapsed group is one)
+    summary.dataset.labels = labels;
     summary.dataset.counters = D.counters.length;
     summary.dataset.rows = nRows;
     summary.dataset.slices = nSlices;
@@ -298,7 +358,7 @@ std::string_view swimlane_page_tail() {
   // The slice under (x, y), allowing 3 px of slack for slices narrower than that.
   function rowAt(x, y) {
     const yy = y - AXIS + view.scrollY;
-    const l = laneY.findIndex(top => yy >= top && yy < top + LANE_H);
+    const l = laneY.findIndex((top, k) => top >= 0 && yy >= top && yy < top + laneH[k]);
     if (l < 0 || x < GUTTER) return -1;
     const rows = laneRows[l], t = tOf(x), slack = 3 * view.nsPerPx;
     let best = -1, bestDistance = Infinity;
@@ -368,7 +428,7 @@ std::string_view swimlane_page_tail() {
     summary.dataset.selected = label(t);
     if (center && row >= 0) {
       view.t0 = (start[row] + end[row]) / 2 - plotWidth() / 2 * view.nsPerPx;
-      view.scrollY = laneY[R.lane[row]] - (canvas.clientHeight - AXIS) / 2;
+      if (laneY[R.lane[row]] >= 0) view.scrollY = laneY[R.lane[row]] - (canvas.clientHeight - AXIS) / 2;
     }
     requestDraw();
   }
@@ -394,13 +454,52 @@ std::string_view swimlane_page_tail() {
     view.t0 -= dx * view.nsPerPx; view.scrollY -= dy;
     requestDraw();
   });
+  // A click on a core group's lane name collapses the group into one row, or expands it.
+  function toggleGroupAt(y) {
+    const yy = y - AXIS + view.scrollY;
+    const track = tracks.find(t => !t.counter && yy >= t.y && yy < t.y + t.h);
+    if (!track) return;
+    const g = track.lanes ? track.group : laneGroup[track.lane];
+    if (g < 0) return;
+    if (options.collapsed.has(g)) options.collapsed.delete(g); else options.collapsed.add(g);
+    layout();
+    requestDraw();
+  }
   window.addEventListener("mouseup", ev => {
     if (drag && drag.moved < 4 && ev.target === canvas) {
-      const r = rowAt(ev.offsetX, ev.offsetY);
-      if (r >= 0) select(sliceTask[r], r, false);
+      if (ev.offsetX < GUTTER) toggleGroupAt(ev.offsetY);
+      else {
+        const r = rowAt(ev.offsetX, ev.offsetY);
+        if (r >= 0) select(sliceTask[r], r, false);
+      }
     }
     drag = null;
   });
+  const hideIdleBox = document.getElementById("hide-idle"), collapseBox = document.getElementById("collapse-groups");
+  function applyControls() {
+    options.hideIdle = hideIdleBox.checked;
+    options.collapsed = new Set(collapseBox.checked ? groupLanes.keys() : []);
+    layout();
+    requestDraw();
+  }
+  hideIdleBox.addEventListener("change", applyControls);
+  collapseBox.addEventListener("change", applyControls);
+  if (groupLanes.size === 0) collapseBox.disabled = true;
+
+  // The legend: what each colour means, slices and counter tracks.
+  function legendItem(color, text, alpha, counter) {
+    const item = add(document.getElementById("legend"), "span", undefined, "legend-item");
+    const swatch = add(item, "span", undefined, "swatch");
+    swatch.style.background = color;
+    swatch.style.opacity = alpha;
+    add(item, "span", text);
+    item.dataset.color = color;
+    if (counter) item.dataset.counter = counter;
+  }
+  ["cube (AIC)", "vector (AIV)", "mix (core group)", "host"].forEach((k, i) => legendItem(KIND_COLOR[i], k, 1));
+  legendItem(SCHED, "scheduler dispatch", 1);
+  legendItem(MIXED, "slices under a pixel, of several kinds", 1);
+  tracks.filter(t => t.counter).forEach(t => legendItem(t.color, t.counter.name + " (" + t.counter.unit + ")", t.idle ? IDLE_ALPHA : 1, t.counter.name));
   window.addEventListener("keydown", ev => {
     const mid = tOf(GUTTER + plotWidth() / 2);
     if (ev.key === "0") resetView();
@@ -418,7 +517,20 @@ std::string_view swimlane_page_tail() {
   document.getElementById("status").textContent = nTasks + " tasks · " + nRows + " rows · " + D.lanes.length +
       " lanes · makespan " + fmt(D.makespan_ns) + " · arrows: " + D.flow_edges;
   resetView();
-  const wanted = /task=(\d+)/.exec(location.hash);  // #task=N selects task N on load
+  // The fragment sets the view on load: #task=N selects task N, hide-idle=1 and collapse=1
+  // tick the controls, window=A-B zooms to A..B ns (e.g. #collapse=1&window=0-5000).
+  const param = key => { const m = new RegExp("[#&]" + key + "=([^&]*)").exec(location.hash); return m ? m[1] : null; };
+  if (param("hide-idle") === "1") hideIdleBox.checked = true;
+  if (param("collapse") === "1") collapseBox.checked = true;
+  options.hideIdle = hideIdleBox.checked;
+  options.collapsed = new Set(collapseBox.checked ? groupLanes.keys() : []);
+  layout();
+  const win = /^(\d+(?:\.\d+)?)-(\d+(?:\.\d+)?)$/.exec(param("window") || "");
+  if (win && Number(win[2]) > Number(win[1])) {
+    view.t0 = Number(win[1]);
+    view.nsPerPx = (Number(win[2]) - Number(win[1])) / plotWidth();
+  }
+  const wanted = /^(\d+)$/.exec(param("task") || "");
   if (wanted && Number(wanted[1]) < nTasks) select(Number(wanted[1]), -1, false);
   draw();  // synchronously, so the summary is in the DOM when the page has loaded
 })();

@@ -89,7 +89,7 @@ void write_perfetto_trace(const Graph& graph, const Timeline& timeline, std::ost
   other["graph"] = graph.name();
   other["source"] = timeline.source;
   other["tasks"] = graph.num_tasks();
-  other["rows"] = timeline.rows.size();
+  other["rows"] = timeline.rows().size();
   other["makespan_ns"] = timeline.makespan_ns;
   other["flow_edges"] = reduction.summary(graph);
   if (flows_without_rows > 0)
@@ -106,8 +106,8 @@ void write_perfetto_trace(const Graph& graph, const Timeline& timeline, std::ost
     emit(json{{"ph", "M"}, {"name", "thread_sort_index"}, {"pid", kTracePid}, {"tid", tid},
               {"args", {{"sort_index", l}}}});
   }
-  for (const auto& row : timeline.rows) emit(slice_event(graph, row));
-  for (const auto& span : timeline.scheduler_spans) {
+  for (const auto& row : timeline.rows()) emit(slice_event(graph, row));
+  for (const auto& span : timeline.scheduler_spans()) {
     const Task& task = graph.task(span.task);
     emit(json{{"ph", "X"}, {"name", "dispatch " + task.name}, {"cat", "scheduler"}, {"ts", to_us(span.begin_ns)},
               {"dur", to_us(span.end_ns - span.begin_ns)}, {"pid", kTracePid}, {"tid", tid_of(span.lane)},
@@ -123,8 +123,8 @@ void write_perfetto_trace(const Graph& graph, const Timeline& timeline, std::ost
     const std::size_t from_row = ends[edge.from].last_end_row, to_row = ends[edge.to].first_start_row;
     ++flow_id;
     if (from_row == kNoRow || to_row == kNoRow) continue;
-    const TimelineRow& src = timeline.rows[from_row];
-    const TimelineRow& dst = timeline.rows[to_row];
+    const TimelineRow& src = timeline.rows()[from_row];
+    const TimelineRow& dst = timeline.rows()[to_row];
     const std::string name{name_of(edge.kind)};
     emit(json{{"ph", "s"}, {"id", flow_id}, {"name", name}, {"cat", "task"}, {"ts", to_us(src.start_ns)},
               {"pid", kTracePid}, {"tid", tid_of(src.lane)}});

@@ -25,20 +25,20 @@ std::string engine_name(LaneKind kind) {
 struct TaskSummary {
   bool has_rows = false;
   std::int64_t ready = 0, finish = 0;
-  const TimelineRow* deciding = nullptr;
+  TimelineRow deciding{};  // a copy: rows are decoded on access
 };
 
 std::vector<TaskSummary> summarise(const Graph& graph, const Timeline& tl) {
   std::vector<TaskSummary> s(graph.num_tasks());
-  for (const auto& r : tl.rows) {
+  for (const auto& r : tl.rows()) {
     auto& t = s[r.task];
     if (!t.has_rows) {
-      t = TaskSummary{true, r.ready_ns, r.finish_ns, &r};
+      t = TaskSummary{true, r.ready_ns, r.finish_ns, r};
       continue;
     }
     t.ready = std::min(t.ready, r.ready_ns);
     t.finish = std::max(t.finish, r.finish_ns);
-    if (r.end_ns > t.deciding->end_ns) t.deciding = &r;
+    if (r.end_ns > t.deciding.end_ns) t.deciding = r;
   }
   return s;
 }
@@ -55,7 +55,7 @@ void static_path(const Graph& graph, const Timeline& tl, const Machine* machine,
         entry[t] = machine->dispatch_ns + machine->pickup_ns;
       }
   } else {
-    for (const auto& r : tl.rows) weight[r.task] = std::max(weight[r.task], r.end_ns - r.start_ns);
+    for (const auto& r : tl.rows()) weight[r.task] = std::max(weight[r.task], r.end_ns - r.start_ns);
   }
   std::vector<std::int64_t> dist(n, 0);
   std::vector<std::int64_t> via(n, -1);
@@ -96,7 +96,7 @@ void observed_path(const Graph& graph, const std::vector<TaskSummary>& s, Schedu
   PathGaps& gaps = a.observed_gaps;
   for (std::size_t i = 0; i < path.size(); ++i) {
     const TaskSummary& t = s[path[i]];
-    const TimelineRow& r = *t.deciding;
+    const TimelineRow& r = t.deciding;
     if (i > 0) gaps.other_ns += std::max<std::int64_t>(0, t.ready - s[path[i - 1]].finish);
     gaps.ready_undispatched_ns += std::max<std::int64_t>(0, r.dispatch_ns - t.ready);
     gaps.pickup_ns += r.start_ns - std::max(r.dispatch_ns, t.ready);
@@ -130,7 +130,7 @@ void engines(const Timeline& tl, ScheduleAnalysis& a) {
   std::vector<Change> changes;
   std::vector<char> has_rows(ne, 0);
   std::vector<double> busy_ns(ne, 0);
-  for (const auto& r : tl.rows) {
+  for (const auto& r : tl.rows()) {
     const int e = index[tl.lanes.at(r.lane).kind];
     has_rows[static_cast<std::size_t>(e)] = 1;
     busy_ns[static_cast<std::size_t>(e)] += static_cast<double>(r.end_ns - r.start_ns);

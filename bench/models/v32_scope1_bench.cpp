@@ -155,7 +155,7 @@ void BM_V32Scope1Host(benchmark::State& state) {
     const double s = std::chrono::duration<double>(Clock::now() - t0).count();
     state.SetIterationTime(s);
     scope_s += s;
-    for (const auto& row : timeline.rows) kernel_s += static_cast<double>(row.end_ns - row.start_ns) * 1e-9;
+    for (const auto& row : timeline.rows()) kernel_s += static_cast<double>(row.end_ns - row.start_ns) * 1e-9;
     ++runs;
   }
   const double cpu_s = process_cpu_s() - cpu0;

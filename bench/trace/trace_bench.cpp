@@ -37,9 +37,9 @@ Timeline simple_timeline(const Graph& g) {
   for (int l = 0; l < 48; ++l) tl.lanes.push_back({"core " + std::to_string(l), LaneKind::Aiv, l / 2});
   for (TaskId t = 0; t < g.num_tasks(); ++t) {
     const std::int64_t at = 1000 * static_cast<std::int64_t>(t / 48);
-    tl.rows.push_back({t, 0, static_cast<std::uint16_t>(t % 48), 0, 0, at, at, at, at + 1000, at + 1000});
+    tl.add_row({t, 0, static_cast<std::uint16_t>(t % 48), 0, 0, at, at, at, at + 1000, at + 1000});
   }
-  tl.makespan_ns = tl.rows.back().end_ns;
+  tl.makespan_ns = tl.rows().back().end_ns;
   return tl;
 }
 

@@ -26,16 +26,16 @@ TEST(HostExecutor, SpmdBlocksAllRunAndTimelineHasOneRowPerBlock) {
   HostExecutor ex(2);
   Bindings memory(g);
   auto tl = ex.run(g, memory).timeline;
-  EXPECT_EQ(tl.rows.size(), 33u);
-  for (const auto& r : tl.rows) {
+  EXPECT_EQ(tl.rows().size(), 33u);
+  for (const auto& r : tl.rows()) {
     EXPECT_LE(r.start_ns, r.end_ns);
     EXPECT_LE(r.end_ns, tl.makespan_ns);
   }
   // The consumer starts after every block of the producer ended.
   std::int64_t last_fill_end = 0;
-  for (const auto& r : tl.rows)
+  for (const auto& r : tl.rows())
     if (r.task == 0) last_fill_end = std::max(last_fill_end, r.end_ns);
-  EXPECT_GE(tl.rows.back().start_ns, last_fill_end);
+  EXPECT_GE(tl.rows().back().start_ns, last_fill_end);
 }
 
 TEST(HostExecutor, KernelExceptionNamesTaskAndBlockAndExecutorStaysUsable) {

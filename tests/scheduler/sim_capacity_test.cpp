@@ -117,7 +117,7 @@ TEST(SimStaging, NestedScopesReleaseAtExitAfterTheLastReader) {
   EXPECT_EQ(r.rings[1].peak_bytes, 2u * 1024);
   // t2 waits for ring space: s0 is reclaimed when its reader t1 finishes.
   std::int64_t submit_t2 = -1, finish_t1 = -1;
-  for (const auto& row : r.timeline.rows) {
+  for (const auto& row : r.timeline.rows()) {
     if (row.task == 2) submit_t2 = row.submit_ns;
     if (row.task == 1) finish_t1 = row.finish_ns;
   }

@@ -52,9 +52,9 @@ std::size_t expected_rows(const Graph& g) {
 
 void check_invariants(const Graph& g, const SimResult& r, const std::string& what) {
   const Timeline& tl = r.timeline;
-  ASSERT_EQ(tl.rows.size(), expected_rows(g)) << what;
+  ASSERT_EQ(tl.rows().size(), expected_rows(g)) << what;
   std::vector<std::int64_t> first_start(g.num_tasks(), INT64_MAX), last_finish(g.num_tasks(), 0);
-  for (const auto& row : tl.rows) {
+  for (const auto& row : tl.rows()) {
     EXPECT_LE(0, row.submit_ns) << what;
     EXPECT_LE(row.submit_ns, row.ready_ns) << what;
     EXPECT_LE(row.submit_ns, row.dispatch_ns) << what;
@@ -79,12 +79,12 @@ void check_invariants(const Graph& g, const SimResult& r, const std::string& wha
   // No two blocks on one core at once (occupied from dispatch to FIN for the scheduler,
   // running from start to end).
   std::vector<std::vector<std::pair<std::int64_t, std::int64_t>>> by_lane(tl.lanes.size());
-  for (const auto& row : tl.rows) by_lane[row.lane].push_back({row.start_ns, row.end_ns});
+  for (const auto& row : tl.rows()) by_lane[row.lane].push_back({row.start_ns, row.end_ns});
   for (auto& spans : by_lane) {
     std::sort(spans.begin(), spans.end());
     for (std::size_t i = 1; i < spans.size(); ++i) EXPECT_LE(spans[i - 1].second, spans[i].first) << what;
   }
-  for (const auto& span : tl.scheduler_spans) {
+  for (const auto& span : tl.scheduler_spans()) {
     EXPECT_EQ(tl.lanes.at(span.lane).kind, LaneKind::Scheduler) << what;
     EXPECT_LE(span.end_ns, tl.makespan_ns) << what;
   }
@@ -120,16 +120,16 @@ TEST(SimInvariants, SameInputsGiveAnIdenticalTimeline) {
     auto m = load_machine("a2a3");
     const auto a = SimExecutor{m, o}.simulate(g);
     const auto b = SimExecutor{m, o}.simulate(g);
-    ASSERT_EQ(a.timeline.rows.size(), b.timeline.rows.size());
-    for (std::size_t i = 0; i < a.timeline.rows.size(); ++i) {
-      const auto &x = a.timeline.rows[i], &y = b.timeline.rows[i];
+    ASSERT_EQ(a.timeline.rows().size(), b.timeline.rows().size());
+    for (std::size_t i = 0; i < a.timeline.rows().size(); ++i) {
+      const auto &x = a.timeline.rows()[i], &y = b.timeline.rows()[i];
       EXPECT_TRUE(x.task == y.task && x.block == y.block && x.lane == y.lane && x.subslot == y.subslot &&
                   x.submit_ns == y.submit_ns && x.ready_ns == y.ready_ns && x.dispatch_ns == y.dispatch_ns &&
                   x.start_ns == y.start_ns && x.end_ns == y.end_ns && x.finish_ns == y.finish_ns)
           << strategy << " row " << i;
     }
     EXPECT_EQ(a.timeline.makespan_ns, b.timeline.makespan_ns);
-    EXPECT_EQ(a.timeline.scheduler_spans.size(), b.timeline.scheduler_spans.size());
+    EXPECT_EQ(a.timeline.scheduler_spans().size(), b.timeline.scheduler_spans().size());
     EXPECT_EQ(a.events, b.events);
   }
 }

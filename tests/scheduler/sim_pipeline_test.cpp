@@ -35,7 +35,7 @@ PipelineRun simulate(int stages) {
   const auto r = SimExecutor{hand_machine(1)}.simulate(g);
   PipelineRun p;
   auto interval = [&](TaskId t) {
-    for (const auto& row : r.timeline.rows)
+    for (const auto& row : r.timeline.rows())
       if (row.task == t) return Interval{row.start_ns, row.end_ns};
     return Interval{0, 0};
   };

@@ -14,8 +14,8 @@ using namespace tg;
 using tg::testing::hand_machine;
 using tg::testing::ns_of_compute;
 
-const TimelineRow& row_of(const Timeline& tl, TaskId t) {
-  for (const auto& r : tl.rows)
+TimelineRow row_of(const Timeline& tl, TaskId t) {
+  for (const auto& r : tl.rows())
     if (r.task == t) return r;
   throw std::runtime_error("no row");
 }
@@ -111,7 +111,7 @@ TEST(SimStrategy, EveryStrategyRunsEveryShape) {
   auto g = s.finalize();
   for (const auto& name : strategy_names()) {
     const auto r = run(g, hand_machine(2, 2), name);
-    EXPECT_EQ(r.timeline.rows.size(), 4u + 3u + 2u * 3u + 1u) << name;
+    EXPECT_EQ(r.timeline.rows().size(), 4u + 3u + 2u * 3u + 1u) << name;
     EXPECT_EQ(r.strategy, name);
   }
 }

@@ -12,8 +12,8 @@ using namespace tg;
 using tg::testing::hand_machine;
 using tg::testing::ns_of_compute;
 
-const TimelineRow& only_row(const Timeline& tl, TaskId t, int block = 0, int subslot = 0) {
-  for (const auto& r : tl.rows)
+TimelineRow only_row(const Timeline& tl, TaskId t, int block = 0, int subslot = 0) {
+  for (const auto& r : tl.rows())
     if (r.task == t && r.block == block && r.subslot == subslot) return r;
   ADD_FAILURE() << "no row for task " << t << " block " << block;
   static TimelineRow none;
@@ -78,7 +78,7 @@ TEST(SimTimeline, SpmdBlocksGoOutInTwoWaves) {
   auto g = s.finalize();
   // One group: two AIV cores for three blocks.
   const auto r = SimExecutor{hand_machine(1)}.simulate(g);
-  ASSERT_EQ(r.timeline.rows.size(), 3u);
+  ASSERT_EQ(r.timeline.rows().size(), 3u);
   expect_row(only_row(r.timeline, 0, 0), 0, 0, 900, 1900, 2400);
   expect_row(only_row(r.timeline, 0, 1), 0, 100, 1000, 2000, 2500);
   // The second wave waits for the first core's FIN, not its end.
@@ -96,8 +96,8 @@ TEST(SimTimeline, SyncStartLaunchesAllBlocksTogether) {
   // One launch writes both cores (2 x 100 ns), then both pick up together.
   expect_row(only_row(r.timeline, 0, 0), 0, 0, 1000, 2000, 2500);
   expect_row(only_row(r.timeline, 0, 1), 0, 0, 1000, 2000, 2500);
-  ASSERT_EQ(r.timeline.scheduler_spans.size(), 1u);
-  EXPECT_EQ(r.timeline.scheduler_spans[0].end_ns, 200);
+  ASSERT_EQ(r.timeline.scheduler_spans().size(), 1u);
+  EXPECT_EQ(r.timeline.scheduler_spans()[0].end_ns, 200);
 }
 
 TEST(SimTimeline, MixTaskHoldsTheWholeGroupAndRetiresTogether) {
@@ -109,7 +109,7 @@ TEST(SimTimeline, MixTaskHoldsTheWholeGroupAndRetiresTogether) {
   s.vector("other", {In(x), Out(z)}).cost(ns_of_compute(1000));
   auto g = s.finalize();
   const auto r = SimExecutor{hand_machine(1)}.simulate(g);
-  ASSERT_EQ(r.timeline.rows.size(), 4u);  // 3 subslots + 1
+  ASSERT_EQ(r.timeline.rows().size(), 4u);  // 3 subslots + 1
   for (int sub = 0; sub < 3; ++sub) expect_row(only_row(r.timeline, 0, 0, sub), 0, 0, 900, 1900, 2400);
   EXPECT_EQ(only_row(r.timeline, 0, 0, 0).lane, 0);  // g0.AIC
   EXPECT_EQ(only_row(r.timeline, 0, 0, 2).lane, 2);  // g0.AIV1
@@ -125,7 +125,7 @@ TEST(SimTimeline, MixWithOneSubslotHasOneRow) {
   s.mix("aic_only", {In(x), Out(y)}).mix_slots(kSlotAic).blocks(2).cost(ns_of_compute(1000));
   auto g = s.finalize();
   const auto r = SimExecutor{hand_machine(2)}.simulate(g);
-  EXPECT_EQ(r.timeline.rows.size(), 2u);
+  EXPECT_EQ(r.timeline.rows().size(), 2u);
 }
 
 TEST(SimTimeline, CubeRowsArePaddedToBoxesOfSixteen) {

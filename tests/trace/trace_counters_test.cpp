@@ -28,11 +28,11 @@ TEST(TraceCounters, ReadyAndIdleMatchAHandWorkedTimeline) {
   tl.lanes = {{"g0.AIC", LaneKind::Aic, 0}, {"g1.AIC", LaneKind::Aic, 1}, {"g0.AIV0", LaneKind::Aiv, 0},
               {"sched 0", LaneKind::Scheduler, -1}};
   //            task blk lane sub submit ready dispatch start end finish
-  tl.rows = {{0, 0, 0, 0, 0, 0, 0, 10, 100, 100},
+  tl.add_rows({{0, 0, 0, 0, 0, 0, 0, 10, 100, 100},
              {1, 0, 1, 0, 0, 0, 5, 20, 60, 60},
              {2, 0, 1, 0, 0, 0, 60, 70, 150, 150},
              {3, 0, 2, 0, 0, 50, 50, 55, 80, 80},
-             {3, 1, 2, 0, 0, 50, 80, 85, 120, 120}};
+             {3, 1, 2, 0, 0, 50, 80, 85, 120, 120}});
   tl.makespan_ns = 150;
   const auto series = trace_counters(g, tl);
   ASSERT_EQ(series.size(), 4u);  // no series for the scheduler lane, none for MIX / host tasks
@@ -56,7 +56,7 @@ TEST(TraceCounters, TouchingAndOverlappingRowsOfALaneCountAsOneBusyStretch) {
   const Graph g = s.finalize();
   Timeline tl;
   tl.lanes = {{"thread 0", LaneKind::Thread, -1}, {"thread 1", LaneKind::Thread, -1}};
-  tl.rows = {{0, 0, 0, 0, 0, 0, 0, 0, 10, 10}, {1, 0, 0, 0, 0, 0, 0, 10, 20, 20}, {2, 0, 0, 0, 0, 0, 0, 15, 30, 30}};
+  tl.add_rows({{0, 0, 0, 0, 0, 0, 0, 0, 10, 10}, {1, 0, 0, 0, 0, 0, 0, 10, 20, 20}, {2, 0, 0, 0, 0, 0, 0, 15, 30, 30}});
   tl.makespan_ns = 30;
   const auto series = trace_counters(g, tl);
   ASSERT_EQ(series.size(), 1u);  // host rows have ready == dispatch: nothing waits

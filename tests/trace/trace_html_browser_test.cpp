@@ -5,6 +5,7 @@
 // test instead of hanging it.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
@@ -91,7 +92,7 @@ TEST_F(BrowserTest, SimShapedSwimlaneDrawsEveryLaneAndShowsTheSelectedTask) {
   EXPECT_EQ(summary(dom, "lanes"), std::to_string(tl.lanes.size()));
   EXPECT_EQ(summary(dom, "lanes-drawn"), std::to_string(tl.lanes.size()));  // 8 lanes fit in 800 px
   EXPECT_EQ(summary(dom, "rows"), std::to_string(test::sim_rows_of(g)));
-  EXPECT_EQ(summary(dom, "slices"), std::to_string(tl.rows.size() + tl.scheduler_spans.size()));
+  EXPECT_EQ(summary(dom, "slices"), std::to_string(tl.rows().size() + tl.scheduler_spans().size()));
   EXPECT_GT(std::stoi("0" + summary(dom, "drawn")), 0);
   EXPECT_EQ(summary(dom, "selected"), "mix_attn#2");
   EXPECT_NE(dom.find("<h3>mix_attn#2</h3>"), std::string::npos);
@@ -107,9 +108,90 @@ TEST_F(BrowserTest, HostExecutorSwimlaneRenders) {
   const std::string dom = dump_dom(write(g, tl), "");
   ASSERT_FALSE(dom.empty());
   EXPECT_EQ(summary(dom, "lanes"), std::to_string(tl.lanes.size()));
-  EXPECT_EQ(summary(dom, "rows"), std::to_string(tl.rows.size()));
+  EXPECT_EQ(summary(dom, "rows"), std::to_string(tl.rows().size()));
   EXPECT_GT(std::stoi("0" + summary(dom, "drawn")), 0);
   EXPECT_EQ(summary(dom, "selected"), "");
+}
+
+// Lanes with at least one slice (a timeline row or a scheduler span), counted plainly.
+std::size_t busy_lanes(const Timeline& tl) {
+  std::vector<char> busy(tl.lanes.size(), 0);
+  for (const auto& r : tl.rows()) busy[r.lane] = 1;
+  for (const auto& s : tl.scheduler_spans()) busy[s.lane] = 1;
+  return static_cast<std::size_t>(std::count(busy.begin(), busy.end(), 1));
+}
+
+TEST_F(BrowserTest, HideIdleLanesLeavesOnlyLanesWithSlices) {
+  const Graph g = test::mixed_kind_graph();
+  const Timeline tl = test::sim_like_timeline(g, 20);  // 60 core lanes, most of them idle
+  const std::size_t busy = busy_lanes(tl);
+  ASSERT_LT(busy, tl.lanes.size() / 2);
+  const std::string path = write(g, tl);
+  const std::string all = dump_dom(path, "");
+  EXPECT_EQ(summary(all, "lanes-shown"), std::to_string(tl.lanes.size()));
+  const std::string hidden = dump_dom(path, "#hide-idle=1");
+  ASSERT_FALSE(hidden.empty());
+  EXPECT_EQ(summary(hidden, "lanes-shown"), std::to_string(busy));
+  EXPECT_EQ(summary(hidden, "lane-tracks"), std::to_string(busy));
+  EXPECT_EQ(summary(hidden, "lanes-drawn"), std::to_string(busy)) << "the busy lanes now fit on the page";
+  EXPECT_NE(hidden.find("id=\"hide-idle\""), std::string::npos);
+}
+
+TEST_F(BrowserTest, CollapsedCoreGroupsTakeOneRowEach) {
+  const Graph g = test::mixed_kind_graph();
+  const int groups = 4;
+  const Timeline tl = test::sim_like_timeline(g, groups);
+  const std::string path = write(g, tl);
+  const std::string dom = dump_dom(path, "#collapse=1");
+  ASSERT_FALSE(dom.empty());
+  const std::size_t other_lanes = tl.lanes.size() - 3 * groups;  // sched 0, host 0
+  EXPECT_EQ(summary(dom, "lane-tracks"), std::to_string(groups + other_lanes));
+  EXPECT_EQ(summary(dom, "lanes-shown"), std::to_string(tl.lanes.size())) << "every lane is drawn, in its group's row";
+  EXPECT_EQ(summary(dom, "lanes-drawn"), std::to_string(tl.lanes.size()));
+  EXPECT_GT(std::stoi("0" + summary(dom, "drawn")), 0);
+  // Both controls: only groups with a busy core keep a row.
+  const std::string both = dump_dom(path, "#collapse=1&hide-idle=1");
+  std::vector<char> group_busy(groups, 0);
+  for (const auto& r : tl.rows())
+    if (tl.lanes[r.lane].group >= 0) group_busy[static_cast<std::size_t>(tl.lanes[r.lane].group)] = 1;
+  const auto busy_groups = static_cast<std::size_t>(std::count(group_busy.begin(), group_busy.end(), 1));
+  EXPECT_EQ(summary(both, "lane-tracks"), std::to_string(busy_groups + other_lanes));
+}
+
+TEST_F(BrowserTest, SlicesGetLabelsOnceWideEnoughAtTheCurrentZoom) {
+  std::mt19937 rng(5);
+  const Graph g = test::random_graph(rng, 300);
+  const Timeline tl = test::sim_like_timeline(g, 2);
+  const std::string path = write(g, tl);
+  const TimelineRow r = tl.rows()[tl.rows().size() / 2];
+  // Zoomed to one row's run time, that slice spans the plot: it must carry its label.
+  const std::string zoomed = dump_dom(path, "#window=" + std::to_string(r.start_ns) + "-" + std::to_string(r.end_ns));
+  ASSERT_FALSE(zoomed.empty());
+  const int labels_zoomed = std::stoi("0" + summary(zoomed, "labels"));
+  EXPECT_GE(labels_zoomed, 1);
+  // The whole run at once: ~1000 px for the makespan of 300 tasks on 2 groups, so a
+  // 1 us slice is a few pixels wide and unlabelled.
+  const std::string whole = dump_dom(path, "");
+  const int labels_whole = std::stoi("0" + summary(whole, "labels"));
+  const int drawn_whole = std::stoi("0" + summary(whole, "drawn"));
+  EXPECT_LT(labels_whole, drawn_whole);
+}
+
+TEST_F(BrowserTest, LegendNamesEveryCounterInTheColourOfItsCoreType) {
+  const Graph g = test::mixed_kind_graph();
+  const Timeline tl = test::sim_like_timeline(g);
+  const std::string dom = dump_dom(write(g, tl), "");
+  ASSERT_FALSE(dom.empty());
+  auto legend_colour = [&dom](const std::string& counter) {
+    const std::regex item("<span class=\"legend-item\" data-color=\"([^\"]*)\" data-counter=\"" + counter + "\">");
+    std::smatch m;
+    return std::regex_search(dom, m, item) ? m[1].str() : std::string("missing");
+  };
+  const std::string cube = "#fd8d3c", vector = "#6baed6", mix = "#9e9ac8";
+  EXPECT_EQ(legend_colour("idle AIC"), cube) << "idle AIC was drawn in the MIX colour";
+  EXPECT_EQ(legend_colour("idle AIV"), vector);
+  EXPECT_NE(legend_colour("idle AIC"), mix);
+  EXPECT_NE(dom.find("scheduler dispatch"), std::string::npos);
 }
 
 }  // namespace

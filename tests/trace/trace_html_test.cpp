@@ -44,19 +44,19 @@ TEST(HtmlSwimlane, DataMatchesTheTimelineRowForRow) {
   EXPECT_EQ(data["graph"], "mixed_kinds");
   EXPECT_EQ(data["makespan_ns"], tl.makespan_ns);
   ASSERT_EQ(data["lanes"].size(), tl.lanes.size());
-  EXPECT_EQ(data["lanes"][0], json({"g0.AIC", "AIC"}));
+  EXPECT_EQ(data["lanes"][0], json({"g0.AIC", "AIC", 0}));  // name, kind, core group
   const json& rows = data["rows"];
   ASSERT_EQ(rows["task"].size(), test::sim_rows_of(g));
-  for (std::size_t i = 0; i < tl.rows.size(); ++i) {
-    EXPECT_EQ(rows["task"][i], tl.rows[i].task);
-    EXPECT_EQ(rows["lane"][i], tl.rows[i].lane);
-    EXPECT_EQ(rows["sub"][i], tl.rows[i].subslot);
-    EXPECT_EQ(rows["start"][i], tl.rows[i].start_ns);
-    EXPECT_EQ(rows["finish"][i], tl.rows[i].finish_ns);
+  for (std::size_t i = 0; i < tl.rows().size(); ++i) {
+    EXPECT_EQ(rows["task"][i], tl.rows()[i].task);
+    EXPECT_EQ(rows["lane"][i], tl.rows()[i].lane);
+    EXPECT_EQ(rows["sub"][i], tl.rows()[i].subslot);
+    EXPECT_EQ(rows["start"][i], tl.rows()[i].start_ns);
+    EXPECT_EQ(rows["finish"][i], tl.rows()[i].finish_ns);
     EXPECT_GE(rows["start"][i].get<std::int64_t>(), 0);
     EXPECT_LE(rows["finish"][i].get<std::int64_t>(), tl.makespan_ns);
   }
-  EXPECT_EQ(data["spans"]["task"].size(), tl.scheduler_spans.size());
+  EXPECT_EQ(data["spans"]["task"].size(), tl.scheduler_spans().size());
   const json& strings = data["strings"];
   EXPECT_EQ(strings[data["tasks"]["name"][2].get<int>()], "mix_attn");
   EXPECT_EQ(strings[data["tasks"]["args"][2][0].get<int>()], "In b[0:16, 0:32]");
@@ -77,7 +77,7 @@ TEST(HtmlSwimlane, NamesCannotCloseTheDataElement) {
   const Graph g = s.finalize();
   Timeline tl;
   tl.lanes = {{"thread 0", LaneKind::Thread, -1}};
-  tl.rows = {{0, 0, 0, 0, 0, 0, 0, 0, 10, 10}};
+  tl.add_rows({{0, 0, 0, 0, 0, 0, 0, 0, 10, 10}});
   tl.makespan_ns = 10;
   const std::string html = html_swimlane_string(g, tl);
   EXPECT_EQ(html.find("alert(1)</script>"), std::string::npos);
@@ -97,14 +97,14 @@ TEST(HtmlSwimlane, HostExecutorTimelineExportsAndIsDeterministic) {
   std::size_t blocks = 0;
   for (const Task& t : g.tasks()) blocks += static_cast<std::size_t>(t.block_num);
   EXPECT_EQ(data["rows"]["task"].size(), blocks);
-  EXPECT_EQ(data["lanes"][0], json({"thread 0", "thread"}));
+  EXPECT_EQ(data["lanes"][0], json({"thread 0", "thread", -1}));
   EXPECT_EQ(html_swimlane_string(g, tl), html);
 }
 
 TEST(HtmlSwimlane, BadTimelineAndUnwritablePathAreClearErrors) {
   const Graph g = test::mixed_kind_graph();
   Timeline tl = test::sim_like_timeline(g);
-  tl.rows[1].block = 7;
+  tl.packed_rows()[1].block = 7;
   try {
     html_swimlane_string(g, tl);
     FAIL() << "expected an error";

@@ -51,7 +51,7 @@ TEST(LargeTrace, HtmlAtTenToTheFiveTasksIsBoundedPerTask) {
   // To open this page in a browser: TG_TRACE_LARGE_HTML=/tmp/large.html trace_large_test
   if (const char* path = std::getenv("TG_TRACE_LARGE_HTML")) std::ofstream(path) << html;
   const json data = embedded_data(html);
-  EXPECT_EQ(data["rows"]["task"].size(), tl.rows.size());
+  EXPECT_EQ(data["rows"]["task"].size(), tl.rows().size());
   const std::string flows = data["flow_edges"];
   EXPECT_EQ(flows.rfind("transitive reduction:", 0), 0u) << flows;
   int reduced = 0;
@@ -71,9 +71,9 @@ TEST(LargeTrace, MoreThanTenToTheFiveTasksFallsBackToDirectEdgesAndSaysSo) {
   tl.lanes = {{"thread 0", LaneKind::Thread, -1}};
   for (TaskId t = 0; t < g.num_tasks(); ++t) {
     const std::int64_t at = 10 * static_cast<std::int64_t>(t);
-    tl.rows.push_back({t, 0, 0, 0, at, at, at, at, at + 10, at + 10});
+    tl.add_row({t, 0, 0, 0, at, at, at, at, at + 10, at + 10});
   }
-  tl.makespan_ns = tl.rows.back().end_ns;
+  tl.makespan_ns = tl.rows().back().end_ns;
   const json data = embedded_data(html_swimlane_string(g, tl));
   EXPECT_EQ(data["flow_edges"], "direct edges: 100001 tasks > 100000, transitive reduction skipped (100000 edges)");
   std::ostringstream dot;

@@ -128,12 +128,12 @@ std::size_t reduced_edges_brute_force(const Graph& g) {
 TEST(PerfettoTrace, SimShapedTimelineHasOneSlicePerRowAndReducedArrows) {
   const Graph g = test::mixed_kind_graph();
   const Timeline tl = test::sim_like_timeline(g);
-  ASSERT_EQ(tl.rows.size(), test::sim_rows_of(g));
+  ASSERT_EQ(tl.rows().size(), test::sim_rows_of(g));
   const json trace = json::parse(perfetto_trace_string(g, tl));
   const auto counts = check_schema(trace, tl.makespan_ns);
   EXPECT_EQ(counts.task_slices, test::sim_rows_of(g));  // 2 + 1 + 2*2 + 1 + 1
   EXPECT_EQ(counts.task_slices, 9u);
-  EXPECT_EQ(counts.scheduler_slices, tl.scheduler_spans.size());
+  EXPECT_EQ(counts.scheduler_slices, tl.scheduler_spans().size());
   EXPECT_EQ(counts.flows, reduced_edges_brute_force(g));
   EXPECT_LT(counts.flows, g.edges().size()) << "the explicit report.after(load) edge is implied";
   for (const auto& lane : tl.lanes) EXPECT_TRUE(counts.lane_names.count(lane.name)) << lane.name;
@@ -182,7 +182,7 @@ TEST(PerfettoTrace, SimulatorTimelineIsValidAndDeterministic) {
   const Graph g = test::random_graph(rng, 80);
   const SimExecutor sim(load_machine("a2a3"));
   const Timeline tl = sim.simulate(g).timeline;
-  EXPECT_EQ(tl.rows.size(), test::sim_rows_of(g));
+  EXPECT_EQ(tl.rows().size(), test::sim_rows_of(g));
   const std::string first = perfetto_trace_string(g, tl);
   const auto counts = check_schema(json::parse(first), tl.makespan_ns);
   EXPECT_EQ(counts.task_slices, test::sim_rows_of(g));
@@ -212,7 +212,7 @@ TEST(PerfettoTrace, SameInputsGiveByteIdenticalFiles) {
 TEST(PerfettoTrace, TimelineOfAnotherGraphIsAClearError) {
   const Graph g = test::mixed_kind_graph();
   Timeline tl = test::sim_like_timeline(g);
-  tl.rows[3].lane = 99;
+  tl.packed_rows()[3].lane = 99;
   try {
     perfetto_trace_string(g, tl);
     FAIL() << "expected an error";
@@ -221,7 +221,7 @@ TEST(PerfettoTrace, TimelineOfAnotherGraphIsAClearError) {
     EXPECT_NE(std::string(e.what()).find("lane 99"), std::string::npos) << e.what();
   }
   tl = test::sim_like_timeline(g);
-  tl.rows[0].task = 1000;
+  tl.packed_rows()[0].task = 1000;
   EXPECT_THROW(perfetto_trace_string(g, tl), Error);
 }
 

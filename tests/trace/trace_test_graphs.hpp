@@ -107,17 +107,17 @@ inline Timeline sim_like_timeline(const Graph& g, int groups = 2) {
       for (auto [lane, sub] : slots) free = std::max(free, lane_free[lane]);
       const std::int64_t dispatch = std::max(free, sched_free);
       sched_free = dispatch + 50;
-      if (task.kind != TaskKind::Host) tl.scheduler_spans.push_back(LaneSpan{t, b, sched_lane, dispatch, dispatch + 50});
+      if (task.kind != TaskKind::Host) tl.add_span(LaneSpan{t, b, sched_lane, dispatch, dispatch + 50});
       const std::int64_t start = dispatch + 80, end = start + 1000 + 10 * static_cast<std::int64_t>(t % 5);
       for (auto [lane, sub] : slots) {
-        tl.rows.push_back(TimelineRow{t, b, lane, sub, submit, ready, dispatch, start, end, end + 30});
+        tl.add_row(TimelineRow{t, b, lane, sub, submit, ready, dispatch, start, end, end + 30});
         lane_free[lane] = end + 30;
       }
       task_finish[t] = std::max(task_finish[t], end + 30);
     }
   }
-  for (const auto& r : tl.rows) tl.makespan_ns = std::max(tl.makespan_ns, r.finish_ns);
-  for (const auto& s : tl.scheduler_spans) tl.makespan_ns = std::max(tl.makespan_ns, s.end_ns);
+  for (const auto& r : tl.rows()) tl.makespan_ns = std::max(tl.makespan_ns, r.finish_ns);
+  for (const auto& s : tl.scheduler_spans()) tl.makespan_ns = std::max(tl.makespan_ns, s.end_ns);
   return tl;
 }
 
