@@ -7,9 +7,10 @@ namespace tg::python {
 namespace {
 
 template <class T, class Field> py::array_t<T> column(const Timeline& t, Field field) {
-  py::array_t<T> a(static_cast<py::ssize_t>(t.rows.size()));
+  py::array_t<T> a(static_cast<py::ssize_t>(t.rows().size()));
   T* out = a.mutable_data();
-  for (std::size_t i = 0; i < t.rows.size(); ++i) out[i] = static_cast<T>(field(t.rows[i]));
+  const auto rows = t.rows();  // decodes one row per index
+  for (std::size_t i = 0; i < t.rows().size(); ++i) out[i] = static_cast<T>(field(rows[i]));
   return a;
 }
 
@@ -35,7 +36,7 @@ py::object timeline_arrays(const Timeline& t) {
 
 std::int64_t timeline_makespan_ns(const Timeline& t) { return t.makespan_ns; }
 const std::string& timeline_source(const Timeline& t) { return t.source; }
-std::size_t timeline_rows(const Timeline& t) { return t.rows.size(); }
+std::size_t timeline_rows(const Timeline& t) { return t.rows().size(); }
 
 void bind_timeline(py::module_&) {}
 
