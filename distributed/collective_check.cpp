@@ -47,7 +47,7 @@ void wait_for(MPI_Request& request, const detail::CommState& state, const std::s
       throw Error(what + ": the other ranks of " + state.name + " did not join within " +
                   std::to_string(state.timeout_seconds.load()) +
                   " s; every rank of a Comm must run a graph with the same collectives on it");
-    std::this_thread::sleep_for(std::chrono::microseconds(20));
+    std::this_thread::yield();
   }
 }
 

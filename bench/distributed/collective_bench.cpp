@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdlib>
 
 #include "distributed/collectives.hpp"
 #include "distributed/distributed_executor.hpp"
@@ -36,7 +37,7 @@ void collective_task(benchmark::State& state, Op op) {
   Tensor input("in", FP32, {op == Op::AllGather ? count / ranks : count});
   std::fill_n(input.data_as<float>(), input.numel(), 1.0f);
   Bindings memory = g.bind({{"in", input}});
-  DistributedExecutor executor(comm, {.threads = 1});
+  DistributedExecutor executor(comm, {.threads = std::getenv("TG_BENCH_THREADS") ? std::atoi(std::getenv("TG_BENCH_THREADS")) : 1});
   executor.run(g, memory);  // warm: buffers touched, engine awake
   MPI_Barrier(MPI_COMM_WORLD);
   for (auto _ : state) executor.run(g, memory);
