@@ -27,6 +27,8 @@ class DistributedExecutor final : public Executor {
   // run stops (tasks not started are skipped, requests given up) and throws
   // RankFailedError naming that rank. After either, end the process with
   // MpiSession::exit_after_error: peers may still wait inside MPI.
+  // One run at a time per Comm (the posting order is per Comm): two executors must not run
+  // graphs with tasks on the same Comm at once.
   using Executor::run;
   RunResult run(const Graph& graph, Bindings* memory, const RunOptions& options) override;
 
