@@ -39,7 +39,9 @@ class Comm {
   // rank here). Collective over this Comm: every rank calls it, in the same order.
   Comm split(int color, int key = 0) const;
   // Communication tasks submitted on this Comm from now on fail when their requests have
-  // not completed after this many seconds (a send / recv without a partner). Default 60.
+  // not completed after this many seconds (a send / recv without a partner), and the
+  // collective check waits this long for the other ranks. Default 60. Copies of a Comm
+  // share the communicator, so they share this setting too.
   void set_timeout_seconds(double seconds);
   double timeout_seconds() const;
 

@@ -6,6 +6,7 @@
 #include <mpi.h>
 
 #include <algorithm>
+#include <cstdio>
 #include <cstdlib>
 
 #include "distributed/collectives.hpp"
@@ -18,6 +19,12 @@ namespace {
 using namespace tg;
 
 enum class Op { AllReduce, AllGather, Broadcast };
+
+// TG_BENCH_THREADS=N (pass it with mpirun -x TG_BENCH_THREADS): the executor's workers, 1 by default.
+int worker_threads() {
+  const char* text = std::getenv("TG_BENCH_THREADS");
+  return text ? std::max(1, std::atoi(text)) : 1;
+}
 
 std::int64_t iterations_for(std::int64_t bytes) { return std::clamp<std::int64_t>((std::int64_t{1} << 28) / bytes, 10, 2000); }
 
@@ -37,7 +44,7 @@ void collective_task(benchmark::State& state, Op op) {
   Tensor input("in", FP32, {op == Op::AllGather ? count / ranks : count});
   std::fill_n(input.data_as<float>(), input.numel(), 1.0f);
   Bindings memory = g.bind({{"in", input}});
-  DistributedExecutor executor(comm, {.threads = std::getenv("TG_BENCH_THREADS") ? std::atoi(std::getenv("TG_BENCH_THREADS")) : 1});
+  DistributedExecutor executor(comm, {.threads = worker_threads()});
   executor.run(g, memory);  // warm: buffers touched, engine awake
   MPI_Barrier(MPI_COMM_WORLD);
   for (auto _ : state) executor.run(g, memory);
@@ -86,6 +93,10 @@ void register_all() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (!tg::MpiSession::launched_by_mpi()) {  // e.g. scripts/bench.sh: one rank measures nothing
+    std::printf("collective_bench compares collectives across ranks: run it as mpirun -np 2 %s\n", argv[0]);
+    return 0;
+  }
   tg::MpiSession session(argc, argv);
   benchmark::Initialize(&argc, argv);
   register_all();
