@@ -316,8 +316,11 @@ class DeferredBlock final : public BlockCompletion {
     if (what) run_.record_error(run_.graph.task(task_), block_, *what);
     run_.record_block(task_, block_, start_ns_, lane_);
     run_.blocks_running[task_].fetch_sub(1, std::memory_order_relaxed);
+    // Nothing of the Run is read after the hand-over: the run may end as soon as the
+    // retirement is enqueued.
+    tbb::task_arena& arena = run_.arena;
     run_.handoff.publish();
-    run_.arena.enqueue(std::move(retire_));
+    arena.enqueue(std::move(retire_));
   }
 
   Run& run_;
