@@ -22,6 +22,9 @@ set(TG_PUBLIC_HEADERS
   tasks/task.hpp tasks/timeline.hpp
   # scheduler
   scheduler/host_executor.hpp scheduler/sim_executor.hpp scheduler/strategy.hpp
+  # distributed (ranks on MPI; linking tilegraph::distributed brings MPI)
+  distributed/collectives.hpp distributed/comm.hpp distributed/distributed_executor.hpp
+  distributed/mpi_session.hpp distributed/rank_error.hpp distributed/rank_trace.hpp distributed/shard.hpp
   # trace
   trace/dot.hpp trace/html.hpp trace/perfetto.hpp trace/schedule_analysis.hpp
   # kernels

@@ -11,11 +11,13 @@
 #include <chrono>
 #include <condition_variable>
 #include <exception>
+#include <map>
 #include <mutex>
 #include <optional>
 #include <thread>
 
 #include "runtime/topology.hpp"
+#include "scheduler/block_completion.hpp"
 #include "scheduler/staging_pool.hpp"
 #include "scheduler/tsan_handoff.hpp"
 
@@ -38,6 +40,16 @@ class PinningObserver : public tbb::task_scheduler_observer {
 
 namespace {
 struct Run;
+
+// The block whose kernel this thread is running, for defer_block_completion().
+struct BlockInFlight {
+  Run* run;
+  TaskId task;
+  int block;
+  std::int64_t start_ns;
+  bool deferred = false;
+};
+thread_local BlockInFlight* block_in_flight = nullptr;
 }  // namespace
 
 struct HostExecutor::Impl {
@@ -74,6 +86,7 @@ namespace {
 // The state of one run; lives on the caller's stack while the arena works.
 struct Run {
   const Graph& graph;
+  tbb::task_arena& arena;
   bool record;
   std::byte* const* memory;
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
@@ -100,7 +113,7 @@ struct Run {
   std::once_flag first_error;
   std::exception_ptr error;
 
-  Run(const Graph& g, bool rec, std::byte* const* mem) : graph(g), record(rec), memory(mem) {
+  Run(const Graph& g, tbb::task_arena& a, bool rec, std::byte* const* mem) : graph(g), arena(a), record(rec), memory(mem) {
     const std::size_t n = g.num_tasks();
     preds_left.reset(new std::atomic<int>[n]);
     blocks_left.reset(new std::atomic<int>[n]);
@@ -129,21 +142,75 @@ struct Run {
   // (a loop, not recursion: a chain of 10^5 tasks must not grow the stack).
   void work(TaskId t, int block) {
     while (true) {
-      run_block(t, block);
-      if (blocks_left[t].fetch_sub(1, std::memory_order_acq_rel) != 1) return;
-      bool has_next = false;
-      TaskId next = 0;
-      for (TaskId s : graph.successors(t)) {
-        if (preds_left[s].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
-        if (has_next) spawn([this, n = next] { start(n); });
-        next = s;
-        has_next = true;
-      }
-      if (!has_next) return;
-      release(next);
-      t = next;
+      if (!run_block(t, block)) return;  // deferred: its completion retires it
+      const std::optional<TaskId> next = retire_block(t);
+      if (!next) return;
+      release(*next);
+      t = *next;
       block = 0;
     }
+  }
+
+  // One block of t retired. When it was the last, spawns t's newly ready successors but
+  // one, which it returns for the caller to run inline.
+  std::optional<TaskId> retire_block(TaskId t) {
+    if (blocks_left[t].fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
+    std::optional<TaskId> next;
+    for (TaskId s : graph.successors(t)) {
+      if (preds_left[s].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
+      if (next) spawn([this, n = *next] { start(n); });
+      next = s;
+    }
+    return next;
+  }
+
+  // A deferred block was signalled: it retires on a worker thread, as if its kernel had
+  // just returned there.
+  void retire_deferred(TaskId t) {
+    handoff.observe();
+    if (const std::optional<TaskId> next = retire_block(t)) start(*next);
+    handoff.publish();
+  }
+
+  void record_error(const Task& task, int block, const std::string& what) {
+    std::call_once(first_error, [&] { error = std::make_exception_ptr(KernelError(task.label(), block, what)); });
+    failed.store(true, std::memory_order_relaxed);
+    tell_deferred_blocks();
+  }
+
+  // Deferred blocks still waiting for their signal, and what they asked to do on a stop.
+  std::mutex deferred_mutex;
+  std::map<const void*, std::function<void()>> stop_handlers;
+  bool stopped = false;
+
+  // The run stops: the owners of deferred blocks give their work up (once per run).
+  void tell_deferred_blocks() {
+    std::vector<std::function<void()>> handlers;
+    {
+      std::lock_guard lock(deferred_mutex);
+      if (stopped) return;
+      stopped = true;
+      for (auto& [block, handler] : stop_handlers) handlers.push_back(std::move(handler));
+      stop_handlers.clear();
+    }
+    for (auto& handler : handlers)
+      if (handler) handler();
+  }
+
+  static std::uint16_t this_lane() {
+    const int idx = tbb::this_task_arena::current_thread_index();
+    return static_cast<std::uint16_t>(idx < 0 ? 0 : idx);
+  }
+
+  void record_block(TaskId t, int block, std::int64_t start_ns, std::uint16_t lane = this_lane()) {
+    if (!record) return;
+    TimelineRow& r = rows[row_base[t] + static_cast<std::size_t>(block)];
+    r.task = t;
+    r.block = block;
+    r.lane = lane;
+    r.ready_ns = r.dispatch_ns = ready_ns[t];
+    r.start_ns = start_ns;
+    r.end_ns = r.finish_ns = now_ns(t0);
   }
 
   void start(TaskId t) {
@@ -151,37 +218,33 @@ struct Run {
     work(t, 0);
   }
 
-  void run_block(TaskId t, int block) {
+  // False when the kernel deferred the block's completion (it has not retired yet).
+  bool run_block(TaskId t, int block) {
     const Task& task = graph.task(t);
     const std::int64_t start_ns = record ? now_ns(t0) : 0;
+    BlockInFlight in_flight{this, t, block, start_ns};
     if (!failed.load(std::memory_order_relaxed) && task.kernel) {
       blocks_running[t].fetch_add(1, std::memory_order_relaxed);
       struct Done {
         std::atomic<int>& running;
         ~Done() { running.fetch_sub(1, std::memory_order_relaxed); }
       } done{blocks_running[t]};
+      struct InFlight {
+        BlockInFlight* previous;
+        explicit InFlight(BlockInFlight& now) : previous(block_in_flight) { block_in_flight = &now; }
+        ~InFlight() { block_in_flight = previous; }
+      } in_flight_guard{in_flight};
       try {
         task.kernel(TaskContext(task, block, memory, &cancelled));
       } catch (const std::exception& e) {
-        std::call_once(first_error, [&] { error = std::make_exception_ptr(KernelError(task.label(), block, e.what())); });
-        failed.store(true, std::memory_order_relaxed);
+        record_error(task, block, e.what());
       } catch (...) {
-        std::call_once(first_error, [&] {
-          error = std::make_exception_ptr(KernelError(task.label(), block, "unknown exception"));
-        });
-        failed.store(true, std::memory_order_relaxed);
+        record_error(task, block, "unknown exception");
       }
     }
-    if (record) {
-      TimelineRow& r = rows[row_base[t] + static_cast<std::size_t>(block)];
-      r.task = t;
-      r.block = block;
-      const int idx = tbb::this_task_arena::current_thread_index();
-      r.lane = static_cast<std::uint16_t>(idx < 0 ? 0 : idx);
-      r.ready_ns = r.dispatch_ns = ready_ns[t];
-      r.start_ns = start_ns;
-      r.end_ns = r.finish_ns = now_ns(t0);
-    }
+    if (in_flight.deferred) return false;
+    record_block(t, block, start_ns);
+    return true;
   }
   // Stops the run: the error names the tasks running now (a kernel error that came first
   // wins). Tasks not started are skipped, as after a kernel error.
@@ -207,7 +270,66 @@ struct Run {
     std::call_once(first_error, [&] { error = std::make_exception_ptr(RunStoppedError(where, text, text)); });
     failed.store(true, std::memory_order_relaxed);
     cancelled.store(true, std::memory_order_relaxed);
+    tell_deferred_blocks();
   }
+};
+
+// A block whose kernel deferred its completion. It holds a deferred TBB task of the run's
+// group, so the run's wait() lasts until the block is signalled; the signal hands the
+// block's retirement to a worker thread (the signalling thread may be anyone's).
+class DeferredBlock final : public BlockCompletion {
+ public:
+  explicit DeferredBlock(BlockInFlight& b)
+      : run_(*b.run), task_(b.task), block_(b.block), start_ns_(b.start_ns), lane_(Run::this_lane()),
+        retire_(run_.group.defer([run = &run_, t = task_] { run->retire_deferred(t); })) {
+    run_.blocks_running[task_].fetch_add(1, std::memory_order_relaxed);
+  }
+  // Never silent: a completion dropped unsignalled fails its task instead of leaving the
+  // successors waiting forever (or the run ending with tasks that never ran).
+  ~DeferredBlock() override {
+    const std::string dropped = "its deferred completion was dropped without being signalled";
+    signal(&dropped);
+  }
+  DeferredBlock(const DeferredBlock&) = delete;
+  DeferredBlock& operator=(const DeferredBlock&) = delete;
+
+  void succeed() override { signal(nullptr); }
+  void fail(const std::string& what) override { signal(&what); }
+  void on_run_stopped(std::function<void()> handler) override {
+    {
+      std::lock_guard lock(run_.deferred_mutex);
+      if (!run_.stopped) {
+        if (!signalled_.load(std::memory_order_acquire)) run_.stop_handlers[this] = std::move(handler);
+        return;
+      }
+    }
+    if (!signalled_.load(std::memory_order_acquire)) handler();
+  }
+
+ private:
+  void signal(const std::string* what) {
+    if (signalled_.exchange(true, std::memory_order_acq_rel)) return;
+    {
+      std::lock_guard lock(run_.deferred_mutex);
+      run_.stop_handlers.erase(this);
+    }
+    if (what) run_.record_error(run_.graph.task(task_), block_, *what);
+    run_.record_block(task_, block_, start_ns_, lane_);
+    run_.blocks_running[task_].fetch_sub(1, std::memory_order_relaxed);
+    // Nothing of the Run is read after the hand-over: the run may end as soon as the
+    // retirement is enqueued.
+    tbb::task_arena& arena = run_.arena;
+    run_.handoff.publish();
+    arena.enqueue(std::move(retire_));
+  }
+
+  Run& run_;
+  TaskId task_;
+  int block_;
+  std::int64_t start_ns_;
+  std::uint16_t lane_;
+  tbb::task_handle retire_;
+  std::atomic<bool> signalled_{false};
 };
 
 // Stops `run` when `seconds` pass before finish() is called; no thread without a deadline.
@@ -250,6 +372,16 @@ class Deadline {
 
 }  // namespace
 
+std::shared_ptr<BlockCompletion> defer_block_completion() {
+  BlockInFlight* b = block_in_flight;
+  if (!b) return nullptr;
+  if (b->deferred) throw Error("defer_block_completion() called twice by one block of task '" +
+                               b->run->graph.task(b->task).label() + "'");
+  auto completion = std::make_shared<DeferredBlock>(*b);
+  b->deferred = true;
+  return completion;
+}
+
 void HostExecutor::cancel() {
   std::lock_guard lock(impl_->current_mutex);
   if (impl_->current) impl_->current->stop("HostExecutor::cancel() was called");
@@ -268,7 +400,7 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
   spdlog::debug("host executor: running '{}' ({} tasks, {} edges) on {} threads", graph.name(), graph.num_tasks(),
                 graph.edges().size(), threads());
   RunMemory run_memory(graph, memory, impl_->staging, options);
-  Run run(graph, impl_->options.record, run_memory.table());
+  Run run(graph, impl_->arena, impl_->options.record, run_memory.table());
   {
     std::lock_guard current(impl_->current_mutex);
     impl_->current = &run;
