@@ -20,8 +20,14 @@ set(TG_PUBLIC_HEADERS
   tasks/access.hpp tasks/bindings.hpp tasks/diagnostic.hpp tasks/edge.hpp tasks/executor.hpp
   tasks/graph.hpp tasks/lint.hpp tasks/region_map.hpp tasks/scope.hpp tasks/scope_json.hpp
   tasks/task.hpp tasks/timeline.hpp
+  tasks/block_tiles.hpp tasks/kernel_descriptor.hpp tasks/kernel_registry.hpp tasks/typed_kernel.hpp
   # scheduler
   scheduler/host_executor.hpp scheduler/sim_executor.hpp scheduler/strategy.hpp
+  scheduler/sim/free_set.hpp scheduler/sim/metered.hpp  # the strategy interface's free-group set
+  # the library kernels' descriptors (tilegraph::kernel_descriptors)
+  kernels/descriptors/descriptors.hpp kernels/descriptors/elementwise.hpp kernels/descriptors/matmul.hpp
+  kernels/descriptors/quant.hpp kernels/descriptors/registry.hpp kernels/descriptors/rmsnorm.hpp
+  kernels/descriptors/rope.hpp kernels/descriptors/rows.hpp kernels/descriptors/softmax.hpp
   # distributed (ranks on MPI; linking tilegraph::distributed brings MPI)
   distributed/collectives.hpp distributed/comm.hpp distributed/distributed_executor.hpp
   distributed/mpi_session.hpp distributed/rank_error.hpp distributed/rank_trace.hpp distributed/shard.hpp

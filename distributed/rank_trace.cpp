@@ -29,7 +29,7 @@ nlohmann::json to_json(const RankTimeline& r) {
   for (const Lane& l : r.timeline.lanes) lanes.push_back({l.name, static_cast<int>(l.kind), l.group});
   j["lanes"] = lanes;
   nlohmann::json rows = nlohmann::json::array();
-  for (const TimelineRow& row : r.timeline.rows)
+  for (const TimelineRow& row : r.timeline.rows())
     rows.push_back({row.task, row.block, row.lane, row.subslot, row.submit_ns, row.ready_ns, row.dispatch_ns, row.start_ns,
                     row.end_ns, row.finish_ns});
   j["rows"] = rows;
@@ -49,7 +49,7 @@ RankTimeline from_json(const nlohmann::json& j) {
   for (const auto& l : j.at("lanes"))
     r.timeline.lanes.push_back(Lane{l.at(0).get<std::string>(), static_cast<LaneKind>(l.at(1).get<int>()), l.at(2).get<int>()});
   for (const auto& row : j.at("rows"))
-    r.timeline.rows.push_back(TimelineRow{row.at(0).get<TaskId>(), row.at(1).get<std::int32_t>(), row.at(2).get<std::uint16_t>(),
+    r.timeline.add_row(TimelineRow{row.at(0).get<TaskId>(), row.at(1).get<std::int32_t>(), row.at(2).get<std::uint16_t>(),
                                           row.at(3).get<std::uint8_t>(), row.at(4).get<std::int64_t>(),
                                           row.at(5).get<std::int64_t>(), row.at(6).get<std::int64_t>(),
                                           row.at(7).get<std::int64_t>(), row.at(8).get<std::int64_t>(),
@@ -117,7 +117,7 @@ std::string ranks_perfetto_string(const std::vector<RankTimeline>& ranks) {
     for (std::size_t l = 0; l < r.timeline.lanes.size(); ++l)
       event({{"ph", "M"}, {"name", "thread_name"}, {"pid", pid}, {"tid", kFirstTid + static_cast<int>(l)},
              {"args", {{"name", r.timeline.lanes[l].name}}}});
-    for (const TimelineRow& row : r.timeline.rows) {
+    for (const TimelineRow& row : r.timeline.rows()) {
       const std::string& label = row.task < r.task_labels.size() ? r.task_labels[row.task] : std::string("?");
       event({{"ph", "X"}, {"name", label}, {"cat", "task"}, {"pid", pid}, {"tid", kFirstTid + row.lane},
              {"ts", static_cast<double>(row.start_ns) / 1e3}, {"dur", static_cast<double>(row.end_ns - row.start_ns) / 1e3},
@@ -142,16 +142,16 @@ void write_ranks_html(const std::vector<RankTimeline>& ranks, const std::string&
     std::vector<std::vector<TaskId>> preds(r.task_labels.size());
     for (const auto& [from, to] : r.edges) preds.at(to).push_back(from);
     for (std::size_t t = 0; t < r.task_labels.size(); ++t) {
-      TaskRef task = merged.submit(r.task_kinds.at(t), "r" + std::to_string(r.rank) + ":" + r.task_labels[t], {}, {});
+      TaskRef task = merged.submit(r.task_kinds.at(t), "r" + std::to_string(r.rank) + ":" + r.task_labels[t], std::vector<Arg>{}, Kernel{});
       task.blocks(r.task_blocks.at(t));
       for (TaskId p : preds[t]) task.after(task_base + p);
     }
     for (const Lane& lane : r.timeline.lanes)
       timeline.lanes.push_back(Lane{"rank " + std::to_string(r.rank) + " / " + lane.name, lane.kind, r.rank});
-    for (TimelineRow row : r.timeline.rows) {
+    for (TimelineRow row : r.timeline.rows()) {
       row.task += task_base;
       row.lane = static_cast<std::uint16_t>(row.lane + lane_base);
-      timeline.rows.push_back(row);
+      timeline.add_row(row);
     }
     timeline.makespan_ns = std::max(timeline.makespan_ns, r.timeline.makespan_ns);
   }

@@ -97,8 +97,8 @@ int exit_code_of_current_exception() {
   }
 }
 
-// Builds the app with every registered command. With `parse_only`, the commands' callbacks
-// are removed, so only parsing and the option validators run (the CLI fuzzer's property).
+// Builds the app with every registered command. With `parse_only`, only parsing and the
+// option validators run, never a command (the CLI fuzzer's property).
 int run(int argc, char** argv, bool parse_only) {
   CLI::App app{"tilegraph: task-graph orchestration for heterogeneous cores"};
   app.require_subcommand(1);
@@ -110,11 +110,14 @@ int run(int argc, char** argv, bool parse_only) {
   std::sort(commands.begin(), commands.end(), [](const auto& a, const auto& b) { return a.first < b.first; });
   for (auto& [name, factory] : commands) factory(app, exit_code);
   tg::kernels::descriptors::register_library();  // JSON scopes may name the library kernels
-  if (parse_only) {
-    for (CLI::App* sub : app.get_subcommands([](CLI::App*) { return true; })) sub->callback(std::function<void()>{});
-  } else {
-    app.parse_complete_callback([&] { tg::set_log_level(log_level); });
-  }
+  // With parse_only, the app's parse-complete callback (which CLI11 runs after every option is
+  // converted and validated, before any command's callback) stops the parse. The commands'
+  // callbacks stay in place: they own the state their options write into.
+  struct ParsedOnly {};
+  app.parse_complete_callback([&] {
+    if (parse_only) throw ParsedOnly{};
+    tg::set_log_level(log_level);
+  });
   try {
     check_command_word(argc, argv);
     app.parse(argc, argv);
@@ -128,6 +131,8 @@ int run(int argc, char** argv, bool parse_only) {
     return report(e.what(), ExitCode::BadInput, parse_only);
   } catch (const tg::cli::UsageError& e) {  // check_command_word's, and the validators'
     return report(e.what(), ExitCode::BadInput, parse_only);
+  } catch (const ParsedOnly&) {
+    return static_cast<int>(ExitCode::Success);
   }
   return exit_code;
 }

@@ -78,7 +78,7 @@ TEST(RankTraces, RankZeroWritesOnePerfettoProcessAndOneHtmlLaneGroupPerRank) {
   ASSERT_EQ(ranks.size(), static_cast<std::size_t>(n));
   for (int r = 0; r < n; ++r) {
     EXPECT_EQ(ranks[static_cast<std::size_t>(r)].rank, r);
-    EXPECT_EQ(ranks[static_cast<std::size_t>(r)].timeline.rows.size(), 3u);  // 2 fill blocks + the all-reduce
+    EXPECT_EQ(ranks[static_cast<std::size_t>(r)].timeline.rows().size(), 3u);  // 2 fill blocks + the all-reduce
     EXPECT_EQ(ranks[static_cast<std::size_t>(r)].task_labels.at(1), "sum#1");
   }
   const nlohmann::json trace = nlohmann::json::parse(ranks_perfetto_string(ranks));

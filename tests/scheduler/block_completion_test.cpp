@@ -86,9 +86,9 @@ TEST(BlockCompletion, SuccessorsWaitForTheSignalNotForTheKernelToReturn) {
     for (int i = 0; i < 64; ++i) ASSERT_EQ(result.output("y").view().at<std::int32_t>({i}), i + 1) << i;
     // The deferred blocks' rows end when they were signalled, before the copy started.
     std::int64_t last_signal = 0, copy_start = 0;
-    for (const auto& r : result.timeline.rows) (r.task == 0 ? last_signal = std::max(last_signal, r.end_ns) : copy_start = r.start_ns);
+    for (const auto& r : result.timeline.rows()) (r.task == 0 ? last_signal = std::max(last_signal, r.end_ns) : copy_start = r.start_ns);
     EXPECT_LE(last_signal, copy_start);
-    EXPECT_EQ(result.timeline.rows.size(), 9u);
+    EXPECT_EQ(result.timeline.rows().size(), 9u);
   }
 }
 

@@ -157,7 +157,7 @@ TEST(FinalizeLint, ViewsOutliveAFinalizeThatThrows) {
   EXPECT_THROW(s.finalize(), LintError);
   EXPECT_EQ(x.buffer().name(), "x");
   EXPECT_EQ(x.buffer().shape(), (Shape{16, 128}));
-  EXPECT_EQ(x.cols(0, 64).shape(), (Shape{16, 64}));
+  EXPECT_EQ(x.cols(0, 64).sizes(), (Shape{16, 64}));
 }
 
 }  // namespace
