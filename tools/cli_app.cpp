@@ -1,7 +1,6 @@
 // The tilegraph command line: the app every registered command joins, and the one place
-// that maps escaped exceptions onto exit codes (tools/main.cpp only calls it).
-// Exit codes (docs/cli.md): 0 success, 1 a check failed, 2 bad input or usage, 3 a runtime
-// failure. Every exception that reaches main becomes one of these with its text; none aborts.
+// that maps escaped exceptions onto the exit codes of docs/cli.md (tools/main.cpp only calls
+// main_with; the CLI fuzzer calls parse_only).
 #include <algorithm>
 #include <cstring>
 #include <exception>
