@@ -64,6 +64,21 @@ std::string describe_edge_region(const Graph& graph, const Edge& edge) {
   return s;
 }
 
+std::string describe_block_writes(const Task& task, int block) {
+  if (task.tiles.empty() || task.grid.empty()) return "";
+  std::string out;
+  for (std::size_t i = 0; i < task.args.size() && i < task.tiles.size(); ++i) {
+    const Arg& arg = task.args[i];
+    if (!writes(arg.access) || !arg.view.valid()) continue;
+    const TileBox box = block_tile_box(arg.view, task.tiles[i], task.grid, block);
+    bool empty = false;
+    for (auto size : box.sizes) empty = empty || size <= 0;
+    if (empty) continue;  // a block past this argument's last tile writes none of it
+    out += (out.empty() ? "" : ", ") + arg.view.slice(box.offsets, box.sizes).describe();
+  }
+  return out;
+}
+
 std::string describe_edge(const Graph& graph, const Edge& edge) {
   const std::string region = describe_edge_region(graph, edge);
   return region.empty() ? std::string(name_of(edge.kind)) : std::string(name_of(edge.kind)) + " " + region;

@@ -22,6 +22,11 @@ std::string describe_arg(const Arg& arg);
 std::string describe_edge(const Graph& graph, const Edge& edge);
 // The overlapping region alone: "scaled[0:16, 0:256]", or "" for explicit edges.
 std::string describe_edge_region(const Graph& graph, const Edge& edge);
+// What block `block` of `task` writes, from its declared tiles (tasks/block_tiles.hpp,
+// block_tile_box): each Out / InOut argument's tile in buffer coordinates, "y[0:1, 0:64],
+// z[0:1, 0:8]" (an untiled written argument: its whole view). "" when the task declares no
+// tiles: its blocks cut their views by hand, so the trace cannot say. Cost: O(args · rank).
+std::string describe_block_writes(const Task& task, int block);
 // The name of the buffer with this id, or "" for kNoBuffer / unknown ids.
 std::string buffer_name(const Graph& graph, std::uint32_t buffer_id);
 

@@ -88,6 +88,11 @@ json page_data(const Graph& graph, const Timeline& timeline) {
   r["block"] = column([](const TimelineRow& x) { return x.block; });
   r["lane"] = column([](const TimelineRow& x) { return x.lane; });
   r["sub"] = column([](const TimelineRow& x) { return x.subslot; });
+  // The tile box each row's block writes (a string id; -1 when its task declares no tiles).
+  r["tile"] = column([&](const TimelineRow& x) {
+    const std::string tile = describe_block_writes(graph.task(x.task), x.block);
+    return tile.empty() ? -1 : strings.id(tile);
+  });
   r["submit"] = column([](const TimelineRow& x) { return x.submit_ns; });
   r["ready"] = column([](const TimelineRow& x) { return x.ready_ns; });
   r["dispatch"] = column([](const TimelineRow& x) { return x.dispatch_ns; });

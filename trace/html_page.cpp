@@ -397,6 +397,7 @@ std::string_view swimlane_page_tail() {
     if (row >= 0) {
       line("block", String(R.block[row]) + (D.kinds[T.kind[t]] === "mix" ? " (" + ["AIC", "AIV0", "AIV1"][R.sub[row]] + ")" : ""));
       line("lane", D.lanes[R.lane[row]][0]);
+      if (R.tile[row] >= 0) line("writes", S[R.tile[row]]);
       for (const k of ["submit", "ready", "dispatch", "start", "end", "finish"]) line(k + " ns", String(R[k][row]), "num");
       line("waited", fmt(R.dispatch[row] - R.ready[row]), "num");
       line("pickup", fmt(R.start[row] - R.dispatch[row]), "num");

@@ -57,6 +57,7 @@ json slice_event(const Graph& graph, const TimelineRow& r) {
   args["kind"] = std::string(name_of(task.kind));
   args["block"] = std::to_string(r.block) + " of " + std::to_string(task.block_num);
   if (task.kind == TaskKind::Mix) args["subslot"] = std::string(subslot_name(r.subslot));
+  if (const std::string tile = describe_block_writes(task, r.block); !tile.empty()) args["block_writes"] = tile;
   json task_args = json::array();
   for (const Arg& a : task.args) task_args.push_back(describe_arg(a));
   args["args"] = std::move(task_args);

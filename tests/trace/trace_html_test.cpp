@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <random>
+#include <set>
 
 #include "runtime/error.hpp"
 #include "scheduler/host_executor.hpp"
@@ -69,6 +70,32 @@ TEST(HtmlSwimlane, DataMatchesTheTimelineRowForRow) {
   }
   EXPECT_LT(reduced, static_cast<int>(g.edges().size()));
   EXPECT_GE(data["counters"].size(), 3u);
+}
+
+// Each row carries the tile box its block writes (a string id), -1 for a task without tiles.
+TEST(HtmlSwimlane, RowsNameTheTileTheirBlockWrites) {
+  const Graph g = test::tiled_graph();
+  const Timeline tl = test::sim_like_timeline(g);
+  const json data = embedded_data(html_swimlane_string(g, tl));
+  const json& rows = data["rows"];
+  const json& strings = data["strings"];
+  ASSERT_EQ(rows["tile"].size(), tl.rows().size());
+  std::set<std::string> rows_tiles, grid_tiles;
+  for (std::size_t i = 0; i < tl.rows().size(); ++i) {
+    const std::string& task = g.task(tl.rows()[i].task).name;
+    const int tile = rows["tile"][i];
+    if (task == "whole") {
+      EXPECT_EQ(tile, -1);
+      continue;
+    }
+    ASSERT_GE(tile, 0) << task;
+    const std::string text = std::to_string(tl.rows()[i].block) + ": " + strings[tile].get<std::string>();
+    (task == "rows" ? rows_tiles : grid_tiles).insert(text);
+  }
+  EXPECT_EQ(rows_tiles, (std::set<std::string>{"0: y[0:2, 0:32]", "1: y[2:4, 0:32]", "2: y[4:6, 0:32]", "3: y[6:7, 0:32]"}));
+  EXPECT_EQ(grid_tiles, (std::set<std::string>{"0: z[0:4, 0:16]", "1: z[0:4, 16:32]", "2: z[4:8, 0:16]", "3: z[4:8, 16:32]"}));
+  // The details panel shows it.
+  EXPECT_NE(html_swimlane_string(g, tl).find("line(\"writes\", S[R.tile[row]])"), std::string::npos);
 }
 
 TEST(HtmlSwimlane, NamesCannotCloseTheDataElement) {

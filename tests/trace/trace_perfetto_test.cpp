@@ -162,6 +162,27 @@ TEST(PerfettoTrace, SliceArgsNameTaskBlockArgsEdgesAndTimestamps) {
   EXPECT_TRUE(found);
 }
 
+// Each block's slice names the tile it writes (block_tile_box), in buffer coordinates.
+TEST(PerfettoTrace, SlicesNameTheTileTheirBlockWrites) {
+  const Graph g = test::tiled_graph();
+  const Timeline tl = test::sim_like_timeline(g);
+  const json trace = json::parse(perfetto_trace_string(g, tl));
+  std::map<std::string, std::set<std::string>> writes;  // task -> "block: tile"
+  for (const json& e : trace["traceEvents"]) {
+    if (e["ph"] != "X" || e["cat"] != "task") continue;
+    const std::string block = e["args"]["block"];
+    if (e["name"] == "whole") {
+      EXPECT_FALSE(e["args"].contains("block_writes")) << e.dump();
+      continue;
+    }
+    writes[e["name"]].insert(block + ": " + e["args"].value("block_writes", std::string("(none)")));
+  }
+  EXPECT_EQ(writes["rows"], (std::set<std::string>{"0 of 4: y[0:2, 0:32]", "1 of 4: y[2:4, 0:32]", "2 of 4: y[4:6, 0:32]",
+                                                   "3 of 4: y[6:7, 0:32]"}));
+  EXPECT_EQ(writes["grid"], (std::set<std::string>{"0 of 4: z[0:4, 0:16]", "1 of 4: z[0:4, 16:32]",
+                                                   "2 of 4: z[4:8, 0:16]", "3 of 4: z[4:8, 16:32]"}));
+}
+
 TEST(PerfettoTrace, HostExecutorTimelineIsValid) {
   std::mt19937 rng(42);
   const Graph g = test::random_graph(rng, 60);

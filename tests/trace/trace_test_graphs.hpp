@@ -31,6 +31,21 @@ inline Graph mixed_kind_graph() {
   return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
 }
 
+// Tasks that declare SPMD tiles (tasks/block_tiles.hpp): `rows` writes y in 2-row tiles (4
+// blocks, the last one short: 7 rows), `grid` writes z in 4 x 16 tiles of a 2 x 2 grid, and
+// `whole` declares none (its blocks cut by hand: the trace cannot name their tiles).
+inline Graph tiled_graph() {
+  Scope s{"tiled"};
+  auto x = s.input("x", {7, 32}, FP32);
+  auto y = s.staging("y", {7, 32}, FP32);
+  auto z = s.output("z", {8, 32}, FP32);
+  auto w = s.output("w", {8, 32}, FP32);
+  s.vector("rows", {In(x).tiled(tile::rows(2)), Out(y).tiled(tile::rows(2))});
+  s.cube("grid", {In(y), Out(z).tiled(tile::grid(4, 16))});
+  s.vector("whole", {In(y), Out(w)}).blocks(2);
+  return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
+}
+
 // Random DAG of `n` tasks: random kinds and block counts, edges inferred from random row
 // slices of two buffers (raw / war / waw) plus some explicit after() edges.
 inline Graph random_graph(std::mt19937& rng, int n) {
