@@ -11,7 +11,7 @@
 #include "scheduler/sim_executor.hpp"
 
 int main() {
-  using namespace tg::models::v4;
+  using namespace tg::models::deepseek_v4;
   tg::models::ModelOptions options;
   options.config = "small";
   options.preset = "flash";

@@ -139,7 +139,7 @@ void BM_V32Scope1Host(benchmark::State& state) {
     config.q_out_tile = state.range(1);
     config.lora_tile = state.range(2);
   }
-  auto run = std::make_unique<Scope1Run>(config, tg::models::deepseek_v3_2::Scope1Faults{});
+  auto run = std::make_unique<Scope1Run>(config, tg::models::deepseek_v3_2::Scope1Bug::none);
   run->generate_inputs(1);
   const auto& limits = host_limits();
   tg::HostExecutor executor(threads);

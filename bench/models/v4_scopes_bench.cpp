@@ -22,7 +22,7 @@
 
 namespace {
 
-using namespace tg::models::v4;
+using namespace tg::models::deepseek_v4;
 
 struct ScopeCase {
   const char* name;

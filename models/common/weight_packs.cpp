@@ -14,6 +14,10 @@ std::size_t WeightPacks::add(std::string buffer, std::int64_t col_begin, std::in
   return slots_.size() - 1;
 }
 
+void WeightPacks::add_column_tiles(const View& weight, std::int64_t tile) {
+  for (std::int64_t c = 0; c < weight.size(1); c += tile) add(weight.buffer().name(), c, tile);
+}
+
 double WeightPacks::pack(const TensorMap& tensors) {
   const auto t0 = std::chrono::steady_clock::now();
   for (auto& slot : slots_) {
@@ -45,6 +49,17 @@ const kernels::PackedWeights& WeightPacks::get(std::size_t slot, const View& bou
                             "pack() again after binding new weights",
                             s.buffer, s.col_begin, s.col_begin + s.cols));
   return s.pack.front();
+}
+
+const kernels::PackedWeights& WeightPacks::get(const View& bound_tile) const {
+  const auto& box = bound_tile.box();
+  if (box && box->rank() == 2)
+    for (std::size_t i = 0; i < slots_.size(); ++i)
+      if (slots_[i].buffer == bound_tile.buffer().name() && slots_[i].col_begin == box->offsets[1] &&
+          slots_[i].cols == box->sizes[1])
+        return get(i, bound_tile);
+  throw Error(fmt::format("packed weights: no slot holds {}; register its column tile (add) before building the graph",
+                          bound_tile.describe()));
 }
 
 }  // namespace tg::models

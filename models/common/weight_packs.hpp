@@ -23,6 +23,8 @@ class WeightPacks {
  public:
   // Registers columns [col_begin, col_begin + cols) of weight `buffer` (rank 2); returns the slot.
   std::size_t add(std::string buffer, std::int64_t col_begin, std::int64_t cols);
+  // Registers every `tile`-column tile of `weight` (rank 2, its columns a multiple of `tile`).
+  void add_column_tiles(const View& weight, std::int64_t tile);
   std::size_t size() const { return slots_.size(); }
   bool packed() const { return packed_; }
 
@@ -34,6 +36,9 @@ class WeightPacks {
   // The packed tile of `slot`; `bound_tile` is the task's view of the same columns, checked to
   // be the memory that was packed. Throws Error when pack() was not called or the weights moved.
   const kernels::PackedWeights& get(std::size_t slot, const View& bound_tile) const;
+  // The same, the slot found from the tile's buffer and columns (a task's bound b tile);
+  // Error when no slot holds those columns. Cost: O(slots).
+  const kernels::PackedWeights& get(const View& bound_tile) const;
 
  private:
   struct Slot {

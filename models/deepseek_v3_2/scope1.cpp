@@ -1,312 +1,145 @@
 // DeepSeek V3.2 decode scope 1, one function per stage of
-// docs/models/v32_decode_scope1.md, named as the spec names it. Kernels are thin
-// calls into kernels/; the only loops here are the planted variance bug.
+// docs/models/v32_decode_scope1.md, named as the spec names it. Every task names a kernel
+// descriptor (the library's, or scope1_kernels.hpp for the per-batch-row bodies) with its
+// parameters by name; each argument says how a block cuts it, and its cost is derived.
 #include "models/deepseek_v3_2/scope1.hpp"
 
-#include <algorithm>
-#include <cmath>
-#include <functional>
 #include <string>
 
-#include "kernels/cast.hpp"
-#include "kernels/matmul.hpp"
-#include "kernels/packed_weights.hpp"
-#include "kernels/rmsnorm.hpp"
-#include "kernels/rope.hpp"
+#include "kernels/descriptors/descriptors.hpp"
+#include "models/common/tiled_tasks.hpp"
+#include "models/deepseek_v3_2/scope1_kernels.hpp"
 #include "runtime/error.hpp"
 
 namespace tg::models::deepseek_v3_2 {
+
+Scope1Bug parse_scope1_bug(std::string_view name) {
+  return parse_planted_bug<Scope1Bug>("v32-decode-scope1", name, kScope1Bugs);
+}
+
 namespace {
 
+namespace kd = kernels::descriptors;
 using std::int64_t;
+using tile::cols;
+using tile::rows;
 
-// Cube work comes in 16-row boxes: decode's B rows are padded to a multiple of 16.
-int64_t cube_rows(int64_t rows) { return (rows + 15) / 16 * 16; }
-
-// Tile i's views, cut from the stage's whole views.
-using TileSlicer = std::function<std::vector<View>(const std::vector<View>& whole, int64_t tile)>;
-using TileKernel = std::function<void(const std::vector<View>& tile_views, int64_t tile)>;
-
-struct Emitter {
+// What every stage reads: the scope, the config, the spec's tensors and the planted bug.
+struct Stages {
   Scope& scope;
   const Scope1Config& c;
   const Scope1Tensors& t;
-  Scope1Staging& st;
-  const Scope1Faults& faults;
+  const Scope1Staging& st;
+  Scope1Bug bug;
   std::shared_ptr<WeightPacks> packs;  // host tiling: the cube tasks' packed weight tiles
 
-  // Submits `tiles` independent tiles of one stage: one SPMD task whose block i runs tile i
-  // on the whole views (`spmd`), or one task per tile over that tile's views only.
-  void tiled(TaskKind kind, const std::string& name, int64_t tiles, bool spmd, std::vector<Arg> whole,
-             TileSlicer slice, TileKernel kernel, const CostHint& per_tile) const {
-    if (spmd) {
-      scope
-          .submit(kind, name, std::move(whole),
-                  [slice, kernel](const TaskContext& ctx) {
-                    std::vector<View> views;
-                    for (std::size_t i = 0; i < ctx.num_args(); ++i) views.push_back(ctx.view(i));
-                    kernel(slice(views, ctx.block_idx()), ctx.block_idx());
-                  })
-          .blocks(static_cast<int>(tiles))
-          .cost(per_tile);
-      return;
-    }
-    std::vector<View> whole_views;
-    for (const auto& a : whole) whole_views.push_back(a.view);
-    for (int64_t i = 0; i < tiles; ++i) {
-      const auto views = slice(whole_views, i);
-      std::vector<Arg> args;
-      for (std::size_t k = 0; k < whole.size(); ++k) args.push_back(Arg{views[k], whole[k].access, whole[k].infer});
-      scope
-          .submit(kind, name, std::move(args),
-                  [kernel, i](const TaskContext& ctx) {
-                    std::vector<View> tile_views;
-                    for (std::size_t k = 0; k < ctx.num_args(); ++k) tile_views.push_back(ctx.view(k));
-                    kernel(tile_views, i);
-                  })
-          .cost(per_tile);
-    }
-  }
-
-  // out[:, tile] = a @ w[:, tile], fp32, accumulated over K chunks of `k_chunk` in order
-  // (the host tiling: one call over the whole K, on the packed tile when `packs` is given).
-  // Cost per tile: 2 * rows16 * K * tile flops; A and W's column tile read once.
-  void projection(const std::string& name, const View& a, const View& w, const View& out, int64_t tile,
-                  int64_t k_chunk) const {
-    const int64_t rows = a.size(0), k = a.size(1), cols = out.size(1);
-    if (c.host_tiling()) k_chunk = k;
-    const CostHint cost{2.0 * static_cast<double>(cube_rows(rows) * k * tile),
-                        static_cast<double>(rows * k * 2 + k * tile * 2 + rows * tile * 4),
-                        // L1: A and W chunks double-buffered; L0C: the fp32 output tile.
-                        static_cast<std::uint64_t>(2 * (cube_rows(rows) * k_chunk + k_chunk * tile) * 2 + cube_rows(rows) * tile * 4),
-                        false};
-    tiled(TaskKind::Cube, name, cols / tile, c.spmd_projections, {In(a), In(w), Out(out)},
-          [tile](const std::vector<View>& v, int64_t i) {
-            return std::vector<View>{v[0], v[1].cols(i * tile, tile), v[2].cols(i * tile, tile)};
-          },
-          kernel_of(w, tile, cols / tile, k_chunk), cost);
-  }
-
-  // Tile i's matmul: on its packed weight tile (slot first + i, registered here, packed by the
-  // model run once its weights are bound), else over the view in K chunks.
-  TileKernel kernel_of(const View& w, int64_t tile, int64_t tiles, int64_t k_chunk) const {
-    if (c.host_tiling() && packs) {
-      const std::size_t first = packs->size();
-      for (int64_t i = 0; i < tiles; ++i) packs->add(w.buffer().name(), i * tile, tile);
-      return [slots = packs, first](const std::vector<View>& v, int64_t i) {
-        kernels::matmul(v[0], slots->get(first + static_cast<std::size_t>(i), v[1]), v[2]);
-      };
-    }
-    return [k_chunk](const std::vector<View>& v, int64_t) {
-      for (int64_t k0 = 0; k0 < v[0].size(1); k0 += k_chunk)
-        kernels::matmul(v[0].cols(k0, k_chunk), v[1].rows(k0, k_chunk), v[2], {.accumulate = k0 > 0});
-    };
-  }
-
-  // dst[:, tile] = bf16(src[:, tile]): the vector half of a projection (L0C -> GM write).
-  void write_bf16(const std::string& name, const View& src, const View& dst, int64_t tile) const {
-    const int64_t rows = src.size(0);
-    const CostHint cost{static_cast<double>(rows * tile), static_cast<double>(rows * tile * (4 + 2)),
-                        static_cast<std::uint64_t>(rows * tile * (4 + 2)), false};
-    tiled(TaskKind::Vector, name, src.size(1) / tile, c.spmd_projections, {In(src), Out(dst)},
-          [tile](const std::vector<View>& v, int64_t i) {
-            return std::vector<View>{v[0].cols(i * tile, tile), v[1].cols(i * tile, tile)};
-          },
-          [](const std::vector<View>& v, int64_t) { kernels::cast(v[0], v[1]); }, cost);
-  }
-
-  // One SPMD vector task, block b = batch row b; `row_views` cuts block b's views.
-  void per_batch_row(const std::string& name, std::vector<Arg> whole, TileSlicer row_views, TileKernel kernel,
-                     const CostHint& per_row) const {
-    tiled(TaskKind::Vector, name, c.batch, true, std::move(whole), std::move(row_views), std::move(kernel), per_row);
-  }
+  // The projections: one SPMD task per stage, or one task per output tile.
+  Emission projections() const { return c.spmd_projections ? Emission::spmd : Emission::task_per_tile; }
 };
 
-// pos = seq_lens[b] - 1, checked: a bad position would write outside the cache.
-int64_t position_of(const View& seq_lens, int64_t b, int64_t max_seq) {
-  const auto len = seq_lens.at<std::int32_t>({b});
-  if (len < 1 || len > max_seq)
-    throw ConfigError("seq_lens[" + std::to_string(b) + "] = " + std::to_string(len) + " is outside [1, MAX_SEQ = " +
-                      std::to_string(max_seq) + "]");
-  return len - 1;
+// out[:, tile] = a @ w[:, tile] in fp32, one block (or task) per output tile of `tile`
+// columns. The spec's K chunks continue one fp32 sum in order (kernels/matmul.hpp), so one
+// call over the whole K gives the same bits; with packs, the block reads its packed tile.
+void projection(const Stages& s, const std::string& name, const View& a, const View& w, const View& out, int64_t tile) {
+  const kd::MatmulParams<ParamArg> args{.a = In(a), .b = In(w).tiled(cols(tile)), .c = Out(out).tiled(cols(tile))};
+  if (!s.packs) {
+    submit_tiled(s.scope, TaskKind::Cube, name, kd::matmul(), args, s.projections());
+    return;
+  }
+  s.packs->add_column_tiles(w, tile);
+  const auto packed = kd::matmul_packed([packs = s.packs](const View& b) -> const kernels::PackedWeights& { return packs->get(b); });
+  submit_tiled(s.scope, TaskKind::Cube, name, packed, args, s.projections());
 }
 
-// Planted bug: y = bf16(x * variance * gamma), variance = mean(x^2) (no 1/sqrt, no eps).
-void rmsnorm_times_variance(const View& x, const View& gamma, const View& y) {
-  const int64_t cols = x.size(1);
-  const bf16* xr = x.row<bf16>(0);
-  float ss = 0;
-  for (int64_t k = 0; k < cols; ++k) ss += xr[k].to_float() * xr[k].to_float();
-  const float variance = ss / static_cast<float>(cols);
-  for (int64_t k = 0; k < cols; ++k) y.row<bf16>(0)[k] = bf16(xr[k].to_float() * variance * gamma.row<float>(0)[k]);
+// dst[:, tile] = bf16(src[:, tile]): the vector half of a projection (L0C -> GM write).
+void write_bf16(const Stages& s, const std::string& name, const View& src, const View& dst, int64_t tile) {
+  submit_tiled(s.scope, TaskKind::Vector, name, kd::cast(), {.src = In(src).tiled(cols(tile)), .dst = Out(dst).tiled(cols(tile))},
+               s.projections());
 }
+
+// One batch row per block: rows of the [B, ...] tensors, entries of seq_lens, and segments
+// [b*MAX_SEQ, (b+1)*MAX_SEQ) of the caches.
+Arg per_row(Arg a) { return a.tiled(rows(1)); }
+Arg per_entry(Arg a) { return a.tiled(cols(1)); }
+Arg per_segment(Arg a, int64_t max_seq) { return a.tiled(rows(max_seq)); }
 
 // ---- the stages, in the spec's order ----
 
-void input_rmsnorm(const Emitter& e) {
-  const auto& c = e.c;
-  const kernels::RmsNormOptions options{.eps = c.eps, .chunk_cols = c.rmsnorm_k};
-  const bool bug = e.faults.rmsnorm_variance;
-  e.per_batch_row(
-      "input_rmsnorm", {In(e.t.hidden_states), In(e.t.input_rms_weight), Out(e.st.normed_states)},
-      [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1], v[2].rows(b, 1)}; },
-      [options, bug](const std::vector<View>& v, int64_t) {
-        if (bug)
-          rmsnorm_times_variance(v[0], v[1], v[2]);
-        else
-          kernels::rmsnorm(v[0], v[1], v[2], options);
-      },
-      {4.0 * static_cast<double>(c.hidden), static_cast<double>(c.hidden * (2 + 4 + 2)),
-       static_cast<std::uint64_t>(c.hidden * 4 + c.rmsnorm_k * (2 + 4)), false});
+void input_rmsnorm(const Stages& s) {
+  const kd::RmsNormParams<ParamArg> args{.x = per_row(In(s.t.hidden_states)), .gamma = In(s.t.input_rms_weight),
+                                         .y = per_row(Out(s.st.normed_states))};
+  if (s.bug == Scope1Bug::rmsnorm_variance)
+    s.scope.vector("input_rmsnorm", rmsnorm_times_variance_kernel(), args);
+  else
+    s.scope.vector("input_rmsnorm", kd::rmsnorm({.eps = s.c.eps, .chunk_cols = s.c.rmsnorm_k}), args);
 }
 
-void q_lora_proj(const Emitter& e) {
-  e.projection("q_lora_proj", e.st.normed_states, e.t.wq_a, e.st.qr_fp32, e.c.q_lora_out_tile(), e.c.proj_k);
+void q_lora_proj(const Stages& s) {
+  projection(s, "q_lora_proj", s.st.normed_states, s.t.wq_a, s.st.qr_fp32, s.c.q_lora_out_tile());
 }
 
-void q_lora_rmsnorm(const Emitter& e) {
-  const auto& c = e.c;
-  const kernels::RmsNormOptions options{.eps = c.eps, .round_operand_to_bf16 = true};
-  e.per_batch_row(
-      "q_lora_rmsnorm", {In(e.st.qr_fp32), In(e.t.q_norm_weight), Out(e.t.qr_out)},
-      [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1], v[2].rows(b, 1)}; },
-      [options](const std::vector<View>& v, int64_t) { kernels::rmsnorm(v[0], v[1], v[2], options); },
-      {4.0 * static_cast<double>(c.q_lora_rank), static_cast<double>(c.q_lora_rank * (4 + 4 + 2)),
-       static_cast<std::uint64_t>(c.q_lora_rank * (4 + 4 + 2)), false});
+void q_lora_rmsnorm(const Stages& s) {
+  s.scope.vector("q_lora_rmsnorm", kd::rmsnorm({.eps = s.c.eps, .round_operand_to_bf16 = true}),
+                 {.x = per_row(In(s.st.qr_fp32)), .gamma = In(s.t.q_norm_weight), .y = per_row(Out(s.t.qr_out))});
 }
 
-void q_head_proj(const Emitter& e) {
-  e.projection("q_head_proj", e.t.qr_out, e.t.wq_b, e.st.q_proj_fp32, e.c.q_head_out_tile(), e.c.lora_tile);
+void q_head_proj(const Stages& s) {
+  projection(s, "q_head_proj", s.t.qr_out, s.t.wq_b, s.st.q_proj_fp32, s.c.q_head_out_tile());
 }
 
-void q_head_proj_write(const Emitter& e) { e.write_bf16("q_head_proj_write", e.st.q_proj_fp32, e.st.q_proj, e.c.q_head_out_tile()); }
-
-void kv_a_proj(const Emitter& e) {
-  e.projection("kv_a_proj", e.st.normed_states, e.t.wkv_a, e.st.kv_a_fp32, e.c.kv_a_out_tile(), e.c.proj_k);
+void q_head_proj_write(const Stages& s) {
+  write_bf16(s, "q_head_proj_write", s.st.q_proj_fp32, s.st.q_proj, s.c.q_head_out_tile());
 }
 
-void kv_a_write(const Emitter& e) { e.write_bf16("kv_a_write", e.st.kv_a_fp32, e.st.kv_a_out, e.c.kv_a_out_tile()); }
-
-// Per-batch-row bodies of stages 6, 8 and 9, shared by the separate and the fused emission.
-struct RowDims {
-  int64_t heads, q, n, r, max_seq;
-};
-
-RowDims row_dims(const Scope1Config& c) {
-  return {c.num_heads, c.qk_head_dim(), c.qk_nope_head_dim, c.qk_rope_head_dim, c.max_seq};
+void kv_a_proj(const Stages& s) {
+  projection(s, "kv_a_proj", s.st.normed_states, s.t.wkv_a, s.st.kv_a_fp32, s.c.kv_a_out_tile());
 }
 
-// q_roped[b] = q_proj[b] with each head's rope columns rotated at pos, nope columns copied.
-void q_rope_row(const RowDims& d, const View& q_proj, const View& seq_len, const View& cos, const View& sin,
-                const View& q_roped) {
-  const int64_t pos = position_of(seq_len, 0, d.max_seq);
-  const View src = q_proj.reshape({d.heads, d.q}), dst = q_roped.reshape({d.heads, d.q});
-  kernels::cast(src.cols(0, d.n), dst.cols(0, d.n));
-  kernels::rope(src.cols(d.n, d.r), cos.rows(pos, 1), sin.rows(pos, 1), dst.cols(d.n, d.r), {});
+void kv_a_write(const Stages& s) { write_bf16(s, "kv_a_write", s.st.kv_a_fp32, s.st.kv_a_out, s.c.kv_a_out_tile()); }
+
+void q_rope(const Stages& s) {
+  s.scope.vector("q_rope", q_rope_kernel(RowDims::of(s.c)),
+                 {.q_proj = per_row(In(s.st.q_proj)), .seq_len = per_entry(In(s.t.seq_lens)), .rope_cos = In(s.t.rope_cos),
+                  .rope_sin = In(s.t.rope_sin), .q_roped = per_row(Out(s.st.q_roped))});
 }
 
-// Row pos of batch b's cache segments: kv_normed[b], and the rotated pe part of kv_a_out[b].
-void cache_write_row(const RowDims& d, const View& kv_normed, const View& kv_pe, const View& seq_len, const View& cos,
-                     const View& sin, const View& kv_cache_segment, const View& pe_cache_segment) {
-  const int64_t pos = position_of(seq_len, 0, d.max_seq);
-  kernels::cast(kv_normed, kv_cache_segment.rows(pos, 1));
-  kernels::rope(kv_pe, cos.rows(pos, 1), sin.rows(pos, 1), pe_cache_segment.rows(pos, 1), {});
+void kv_rmsnorm(const Stages& s) {
+  s.scope.vector("kv_rmsnorm", kd::rmsnorm({.eps = s.c.eps}),
+                 {.x = per_row(In(s.st.kv_a_out.cols(0, s.c.kv_lora_rank))), .gamma = In(s.t.kv_norm_weight),
+                  .y = per_row(Out(s.st.kv_normed))});
 }
 
-void q_split_row(const RowDims& d, const View& q_roped, const View& q_nope_out, const View& q_pe_out) {
-  const View src = q_roped.reshape({d.heads, d.q});
-  kernels::cast(src.cols(0, d.n), q_nope_out.reshape({d.heads, d.n}));
-  kernels::cast(src.cols(d.n, d.r), q_pe_out.reshape({d.heads, d.r}));
+// The written row depends on seq_lens, known only at run time: the caches are InOut as a
+// whole, and block b touches only its own segment.
+void decode_cache_write(const Stages& s) {
+  const auto& c = s.c;
+  s.scope.vector("decode_cache_write", cache_write_kernel(RowDims::of(c)),
+                 {.kv_normed = per_row(In(s.st.kv_normed)),
+                  .kv_pe = per_row(In(s.st.kv_a_out.cols(c.kv_lora_rank, c.qk_rope_head_dim))),
+                  .seq_len = per_entry(In(s.t.seq_lens)), .rope_cos = In(s.t.rope_cos), .rope_sin = In(s.t.rope_sin),
+                  .kv_cache = per_segment(InOut(s.t.kv_cache), c.max_seq),
+                  .pe_cache = per_segment(InOut(s.t.pe_cache), c.max_seq)});
 }
 
-CostHint q_rope_cost(const RowDims& d) {
-  return {6.0 * static_cast<double>(d.heads * d.r), static_cast<double>(d.heads * d.q * 2 * 2 + d.r * 4 * 2),
-          static_cast<std::uint64_t>(d.heads * d.q * (2 + 2) + d.r * 8), false};
-}
-CostHint cache_write_cost(const RowDims& d, int64_t kv_lora) {
-  return {6.0 * static_cast<double>(d.r), static_cast<double>(kv_lora * 2 * 2 + d.r * 2 * 2 + d.r * 4 * 2),
-          static_cast<std::uint64_t>(kv_lora * 2 + d.r * (2 + 2 + 8)), false};
-}
-CostHint q_split_cost(const RowDims& d) {
-  return {0.0, static_cast<double>(d.heads * d.q * 2 * 2), static_cast<std::uint64_t>(d.heads * d.q * 2 * 2), false};
-}
-
-void q_rope(const Emitter& e) {
-  const auto d = row_dims(e.c);
-  e.per_batch_row(
-      "q_rope", {In(e.st.q_proj), In(e.t.seq_lens), In(e.t.rope_cos), In(e.t.rope_sin), Out(e.st.q_roped)},
-      [](const std::vector<View>& v, int64_t b) {
-        return std::vector<View>{v[0].rows(b, 1), v[1].slice({b}, {1}), v[2], v[3], v[4].rows(b, 1)};
-      },
-      [d](const std::vector<View>& v, int64_t) { q_rope_row(d, v[0], v[1], v[2], v[3], v[4]); }, q_rope_cost(d));
-}
-
-void kv_rmsnorm(const Emitter& e) {
-  const auto& c = e.c;
-  const kernels::RmsNormOptions options{.eps = c.eps};
-  const int64_t kv_lora = c.kv_lora_rank;
-  e.per_batch_row(
-      "kv_rmsnorm", {In(e.st.kv_a_out.cols(0, kv_lora)), In(e.t.kv_norm_weight), Out(e.st.kv_normed)},
-      [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1], v[2].rows(b, 1)}; },
-      [options](const std::vector<View>& v, int64_t) { kernels::rmsnorm(v[0], v[1], v[2], options); },
-      {4.0 * static_cast<double>(kv_lora), static_cast<double>(kv_lora * (2 + 4 + 2)),
-       static_cast<std::uint64_t>(kv_lora * (2 + 4 + 2)), false});
-}
-
-void decode_cache_write(const Emitter& e) {
-  const auto d = row_dims(e.c);
-  const int64_t kv_lora = e.c.kv_lora_rank;
-  // The written row depends on seq_lens, known only at run time: the caches are InOut as a
-  // whole, and block b touches only its own segment [b*MAX_SEQ, (b+1)*MAX_SEQ).
-  e.per_batch_row(
-      "decode_cache_write",
-      {In(e.st.kv_normed), In(e.st.kv_a_out.cols(kv_lora, d.r)), In(e.t.seq_lens), In(e.t.rope_cos), In(e.t.rope_sin),
-       InOut(e.t.kv_cache), InOut(e.t.pe_cache)},
-      [d](const std::vector<View>& v, int64_t b) {
-        return std::vector<View>{v[0].rows(b, 1), v[1].rows(b, 1), v[2].slice({b}, {1}), v[3], v[4],
-                                 v[5].rows(b * d.max_seq, d.max_seq), v[6].rows(b * d.max_seq, d.max_seq)};
-      },
-      [d](const std::vector<View>& v, int64_t) { cache_write_row(d, v[0], v[1], v[2], v[3], v[4], v[5], v[6]); },
-      cache_write_cost(d, kv_lora));
-}
-
-void q_split(const Emitter& e) {
-  const auto d = row_dims(e.c);
-  e.per_batch_row(
-      "q_split", {In(e.st.q_roped), Out(e.t.q_nope_out), Out(e.t.q_pe_out)},
-      [](const std::vector<View>& v, int64_t b) { return std::vector<View>{v[0].rows(b, 1), v[1].rows(b, 1), v[2].rows(b, 1)}; },
-      [d](const std::vector<View>& v, int64_t) { q_split_row(d, v[0], v[1], v[2]); }, q_split_cost(d));
+void q_split(const Stages& s) {
+  s.scope.vector("q_split", q_split_kernel(RowDims::of(s.c)),
+                 {.q_roped = per_row(In(s.st.q_roped)), .q_nope_out = per_row(Out(s.t.q_nope_out)),
+                  .q_pe_out = per_row(Out(s.t.q_pe_out))});
 }
 
 // Stages 6, 8 and 9 as one task per b (the spec allows it: both per-b loops read seq_lens and
 // the same cos / sin rows, and no edge orders q_rope against decode_cache_write). The rotated
 // q goes straight into q_nope_out / q_pe_out: a q_roped tensor nothing reads would be the
 // dead write of the spec's third seed bug.
-void q_rope_cache_write_split(const Emitter& e) {
-  const auto d = row_dims(e.c);
-  const int64_t kv_lora = e.c.kv_lora_rank;
-  CostHint cost = q_rope_cost(d);
-  const auto cache = cache_write_cost(d, kv_lora);
-  cost.flops += cache.flops;
-  cost.bytes += cache.bytes;
-  cost.working_set_bytes = std::max(cost.working_set_bytes, cache.working_set_bytes);
-  e.per_batch_row(
-      "q_rope_cache_write_split",
-      {In(e.st.q_proj), In(e.t.seq_lens), In(e.t.rope_cos), In(e.t.rope_sin), Out(e.t.q_nope_out), Out(e.t.q_pe_out),
-       In(e.st.kv_normed), In(e.st.kv_a_out.cols(kv_lora, d.r)), InOut(e.t.kv_cache), InOut(e.t.pe_cache)},
-      [d](const std::vector<View>& v, int64_t b) {
-        return std::vector<View>{v[0].rows(b, 1), v[1].slice({b}, {1}), v[2], v[3], v[4].rows(b, 1), v[5].rows(b, 1),
-                                 v[6].rows(b, 1), v[7].rows(b, 1), v[8].rows(b * d.max_seq, d.max_seq),
-                                 v[9].rows(b * d.max_seq, d.max_seq)};
-      },
-      [d](const std::vector<View>& v, int64_t) {
-        const int64_t pos = position_of(v[1], 0, d.max_seq);
-        const View q = v[0].reshape({d.heads, d.q});
-        kernels::cast(q.cols(0, d.n), v[4].reshape({d.heads, d.n}));
-        kernels::rope(q.cols(d.n, d.r), v[2].rows(pos, 1), v[3].rows(pos, 1), v[5].reshape({d.heads, d.r}), {});
-        cache_write_row(d, v[6], v[7], v[1], v[2], v[3], v[8], v[9]);
-      },
-      cost);
+void q_rope_cache_write_split(const Stages& s) {
+  const auto& c = s.c;
+  s.scope.vector("q_rope_cache_write_split", q_rope_cache_write_split_kernel(RowDims::of(c)),
+                 {.q_proj = per_row(In(s.st.q_proj)), .seq_len = per_entry(In(s.t.seq_lens)), .rope_cos = In(s.t.rope_cos),
+                  .rope_sin = In(s.t.rope_sin), .q_nope_out = per_row(Out(s.t.q_nope_out)),
+                  .q_pe_out = per_row(Out(s.t.q_pe_out)), .kv_normed = per_row(In(s.st.kv_normed)),
+                  .kv_pe = per_row(In(s.st.kv_a_out.cols(c.kv_lora_rank, c.qk_rope_head_dim))),
+                  .kv_cache = per_segment(InOut(s.t.kv_cache), c.max_seq),
+                  .pe_cache = per_segment(InOut(s.t.pe_cache), c.max_seq)});
 }
 
 void check_shape(const View& v, const char* name, const Shape& expected, DType dtype) {
@@ -359,8 +192,8 @@ Scope1Tensors Scope1Tensors::declare(Scope& s, const Scope1Config& c) {
   return t;
 }
 
-Scope1Staging build(Scope& s, const Scope1Config& c, const Scope1Tensors& t, const Scope1Faults& faults,
-                    std::shared_ptr<WeightPacks> packs) {
+Scope1Staging build_scope1(Scope& s, const Scope1Config& c, const Scope1Tensors& t, Scope1Bug bug,
+                           std::shared_ptr<WeightPacks> packs) {
   c.validate();
   check_tensors(c, t);
   const int64_t b = c.batch;
@@ -374,11 +207,11 @@ Scope1Staging build(Scope& s, const Scope1Config& c, const Scope1Tensors& t, con
   st.kv_a_out = s.staging("kv_a_out", {b, c.kv_a_out()}, BF16);
   st.kv_normed = s.staging("kv_normed", {b, c.kv_lora_rank}, BF16);
 
-  const Emitter e{s, c, t, st, faults, c.host_tiling() ? std::move(packs) : nullptr};
+  const Stages e{s, c, t, st, bug, c.host_tiling() ? std::move(packs) : nullptr};
   input_rmsnorm(e);
   q_lora_proj(e);
   q_lora_rmsnorm(e);
-  if (!faults.skip_q_proj) {
+  if (bug != Scope1Bug::skip_q_proj) {
     q_head_proj(e);
     q_head_proj_write(e);
   }

@@ -2,7 +2,9 @@
 // DeepSeek V3.2 decode front, scope 1 (MLA front: RMSNorm, Q/KV projection, RoPE, cache
 // write) as a task graph: docs/models/v32_decode_scope1.md, stage by stage.
 #include <memory>
+#include <string_view>
 
+#include "models/common/planted_bug.hpp"
 #include "models/common/weight_packs.hpp"
 #include "models/deepseek_v3_2/config.hpp"
 #include "tasks/scope.hpp"
@@ -46,18 +48,24 @@ struct Scope1Staging {
   View kv_normed;      // [B, KV_LORA_RANK] bf16
 };
 
-// Faults planted on purpose, to show that lint and the precision report catch their kind.
-struct Scope1Faults {
-  bool rmsnorm_variance = false;  // input_rmsnorm multiplies by the variance, not 1/sqrt(var + eps)
-  bool skip_q_proj = false;       // the q_head_proj tasks are left out: q_proj read, never written
+// Bugs planted on purpose (--plant-bug), to show that lint and the precision report catch their kind.
+enum class Scope1Bug : unsigned char {
+  none,
+  rmsnorm_variance,  // input_rmsnorm multiplies by the variance, not 1/sqrt(var + eps)
+  skip_q_proj,       // the q_head_proj tasks are left out: q_proj read, never written
 };
+inline constexpr PlantedBug<Scope1Bug> kScope1Bugs[] = {{"rmsnorm-variance", Scope1Bug::rmsnorm_variance},
+                                                        {"skip-q-proj", Scope1Bug::skip_q_proj}};
+// "" | "none" | a name of kScope1Bugs; ConfigError otherwise.
+Scope1Bug parse_scope1_bug(std::string_view name);
 
-// Emits the nine stages into `scope` at the config's tiling, with a cost hint on every
-// task. Throws ConfigError when the config is invalid or the tensors' shapes disagree with it.
+// Emits the nine stages into `scope` at the config's tiling; every task names a kernel
+// descriptor, whose cost it takes. Throws ConfigError when the config is invalid or the
+// tensors' shapes disagree with it.
 // Host tiling with `packs`: each cube task's weight tile is registered in `packs` and the
 // task reads it packed (the caller packs after binding the weights: WeightPacks::pack); without
 // `packs` the host tiling's tasks read the weight views (same bits, slower).
-Scope1Staging build(Scope& scope, const Scope1Config& config, const Scope1Tensors& tensors,
-                    const Scope1Faults& faults = {}, std::shared_ptr<WeightPacks> packs = nullptr);
+Scope1Staging build_scope1(Scope& scope, const Scope1Config& config, const Scope1Tensors& tensors,
+                           Scope1Bug bug = Scope1Bug::none, std::shared_ptr<WeightPacks> packs = nullptr);
 
 }  // namespace tg::models::deepseek_v3_2

@@ -12,10 +12,10 @@
 namespace tg::models::deepseek_v3_2 {
 namespace {
 
-Graph build_graph(const Scope1Config& config, const Scope1Faults& faults, Lint lint, std::shared_ptr<WeightPacks> packs) {
+Graph build_graph(const Scope1Config& config, Scope1Bug bug, Lint lint, std::shared_ptr<WeightPacks> packs) {
   Scope scope{"v32_decode_scope1"};
   const auto tensors = Scope1Tensors::declare(scope, config);
-  build(scope, config, tensors, faults, std::move(packs));
+  build_scope1(scope, config, tensors, bug, std::move(packs));
   return scope.finalize({.lint = lint});
 }
 
@@ -41,11 +41,11 @@ TensorStats judge(const TensorMap& g, const std::string& name, const golden::Ten
 
 }  // namespace
 
-Scope1Run::Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint)
-    : Scope1Run(config, faults, lint, std::make_shared<WeightPacks>()) {}
+Scope1Run::Scope1Run(const Scope1Config& config, Scope1Bug bug, Lint lint)
+    : Scope1Run(config, bug, lint, std::make_shared<WeightPacks>()) {}
 
-Scope1Run::Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint, std::shared_ptr<WeightPacks> packs)
-    : ModelRun(build_graph(config, faults, lint, packs)), config_(config), packs_(std::move(packs)) {}
+Scope1Run::Scope1Run(const Scope1Config& config, Scope1Bug bug, Lint lint, std::shared_ptr<WeightPacks> packs)
+    : ModelRun(build_graph(config, bug, lint, packs)), config_(config), packs_(std::move(packs)) {}
 
 void Scope1Run::inputs_bound() {
   if (packs_->size() > 0) packs_->pack(tensors());
@@ -65,14 +65,7 @@ std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
                                   kScope1ModelName, options.mode));
   if (!options.preset.empty())
     throw ConfigError(fmt::format("{}: has no presets (got --preset {}); use --config small|full", kScope1ModelName, options.preset));
-  Scope1Faults faults;
-  if (options.plant_bug == "rmsnorm-variance")
-    faults.rmsnorm_variance = true;
-  else if (options.plant_bug == "skip-q-proj")
-    faults.skip_q_proj = true;
-  else if (!options.plant_bug.empty())
-    throw ConfigError(fmt::format("{}: unknown bug '{}' to plant; use rmsnorm-variance or skip-q-proj", kScope1ModelName, options.plant_bug));
-  return std::make_unique<Scope1Run>(config, faults, options.lint);
+  return std::make_unique<Scope1Run>(config, parse_scope1_bug(options.plant_bug), options.lint);
 }
 
 std::string Scope1Run::summary() const {
@@ -198,7 +191,7 @@ void register_models(std::vector<ModelEntry>& registry) {
       "staged|fused|host|host-fused "
       "(spec: docs/models/v32_decode_scope1.md)",
       {"full", "small"},
-      {"rmsnorm-variance", "skip-q-proj"},
+      planted_bug_names<Scope1Bug>(kScope1Bugs),
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return Scope1Run::make(options); }});
 }
 

@@ -14,10 +14,10 @@ inline constexpr const char* kScope1ModelName = "v32-decode-scope1";
 
 class Scope1Run : public ModelRun {
  public:
-  Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint = Lint::On);
+  Scope1Run(const Scope1Config& config, Scope1Bug bug, Lint lint = Lint::On);
   // From the generic options: config "small" | "full", batch override, mode "staged" |
   // "fused" (fuse_per_batch_tail) | "host" | "host-fused" (the host tiling, with packed
-  // weights), plant_bug "rmsnorm-variance" | "skip-q-proj". Throws ConfigError on anything else.
+  // weights), plant_bug one of kScope1Bugs. Throws ConfigError on anything else.
   static std::unique_ptr<Scope1Run> make(const ModelOptions& options);
 
   const Scope1Config& config() const { return config_; }
@@ -34,7 +34,7 @@ class Scope1Run : public ModelRun {
   const WeightPacks& weight_packs() const { return *packs_; }
 
  private:
-  Scope1Run(const Scope1Config& config, const Scope1Faults& faults, Lint lint, std::shared_ptr<WeightPacks> packs);
+  Scope1Run(const Scope1Config& config, Scope1Bug bug, Lint lint, std::shared_ptr<WeightPacks> packs);
   Scope1Config config_;
   std::shared_ptr<WeightPacks> packs_;  // empty for the reference tiling
 };

@@ -5,7 +5,7 @@
 
 #include "runtime/error.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 float Dims::softmax_scale() const { return static_cast<float>(1.0 / std::sqrt(static_cast<double>(head_dim))); }
 
@@ -102,4 +102,4 @@ Config make_config(std::string_view preset, Mode mode, bool small) {
   return c;
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

@@ -7,7 +7,7 @@
 #include <string>
 #include <string_view>
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 inline constexpr float kInt8ScaleMax = 127.0f;
 inline constexpr float kInt8AmaxEps = 1e-4f;
@@ -74,4 +74,4 @@ struct Config {
 // preset: "flash" | "pro"; small: the test dims. Decode: B=4, S=2; prefill: B=1, S=128.
 Config make_config(std::string_view preset, Mode mode, bool small = false);
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

@@ -8,7 +8,7 @@
 #include <string_view>
 #include <type_traits>
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 namespace {
 
@@ -162,4 +162,4 @@ SwaInputsView swa_inputs_view(const TensorMap& g) {
                        span_of<const std::int8_t>(g, "wo_b"), span_of<const float>(g, "wo_b_scale")};
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

@@ -9,7 +9,7 @@
 #include "models/deepseek_v4/swa_golden.hpp"
 #include "models/common/tensor_map.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 // Physical cache blocks of ori_kv: cfg.cache_blocks when set, else the demo's count, every
 // request's window (WIN + S rows) plus two spare blocks nothing points at.
@@ -26,4 +26,4 @@ void fill_swa_inputs(const TensorMap& tensors, const Config& cfg, std::uint64_t 
 QkvInputsView qkv_inputs_view(const TensorMap& tensors);
 SwaInputsView swa_inputs_view(const TensorMap& tensors);
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

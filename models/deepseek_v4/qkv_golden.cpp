@@ -3,7 +3,7 @@
 #include <algorithm>
 #include <cmath>
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 namespace {
 
@@ -145,4 +145,4 @@ QkvGolden qkv_golden(const Config& cfg, const QkvInputsView& in) {
   return g;
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

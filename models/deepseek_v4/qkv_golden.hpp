@@ -9,7 +9,7 @@
 #include "models/deepseek_v4/config.hpp"
 #include "runtime/bf16.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 struct QkvInputsView {
   std::span<const bf16> x;              // [T, D]
@@ -60,4 +60,4 @@ void q_rope_golden(const Config& cfg, const QkvInputsView& in, std::span<const f
 std::vector<float> split_k_partials(const Config& cfg, std::span<const bf16> a, std::span<const bf16> w,
                                     std::int64_t k, std::int64_t n);
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

@@ -11,24 +11,41 @@
 //
 // Tokens: the vector stages split T in T_TILE rows, the cube stages in 16-row boxes. A T that
 // is not a multiple of the tile (prefill) gets a short last tile: its blocks compute only the
-// real rows; the cost hints charge the full padded box, as the device would.
+// real rows. Every task names a kernel descriptor and takes its cost from it: logical work,
+// which the machine binding pads to the cube's box once.
 #include <string_view>
 
+#include "models/common/planted_bug.hpp"
 #include "models/deepseek_v4/config.hpp"
 #include "tasks/scope.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
-// Bugs the precision report must catch (issue 7).
+// The scope's inputs, weights and outputs, and its staging tensors, with the spec's names.
+struct QkvTensors {
+  View x, wq_a, wq_b, wq_b_scale, wkv, rope_cos, rope_sin, gamma_cq, gamma_ckv;  // inputs and weights
+  View q, kv, qr, qr_scale;                                                     // outputs
+  // Declares every tensor above in `scope` with its role, name, shape and dtype.
+  static QkvTensors declare(Scope& scope, const Config& cfg);
+};
+struct QkvStaging {
+  View qr_partial, kv_partial, q_acc, q_full, q_pe_normed;
+};
+
+// Bugs planted on purpose (--plant-bug): the precision report must catch them (issue 7).
 enum class QkvBug : unsigned char {
   none,
   rsqrt_q_head,       // per-head RMSNorm with the rsqrt_approx inverse square root
   half_split_rope,    // rotate_half pairs instead of interleaved ones (q and kv)
   bf16_before_quant,  // qr_n rounded to bf16 before the int8 quantization (two hops)
 };
-QkvBug parse_qkv_bug(std::string_view name);  // "" | "rsqrt-q-head" | "half-split-rope" | "bf16-before-quant"
+inline constexpr PlantedBug<QkvBug> kQkvBugs[] = {{"rsqrt-q-head", QkvBug::rsqrt_q_head},
+                                                  {"half-split-rope", QkvBug::half_split_rope},
+                                                  {"bf16-before-quant", QkvBug::bf16_before_quant}};
+// "" | "none" | a name of kQkvBugs; ConfigError otherwise.
+QkvBug parse_qkv_bug(std::string_view name);
 
-// Declares the scope's tensors and submits its tasks into `scope`.
-void build_qkv_proj_rope(Scope& scope, const Config& cfg, QkvBug bug = QkvBug::none);
+// Submits the scope's stages into `scope` (its staging tensors declared here).
+QkvStaging build_qkv_proj_rope(Scope& scope, const Config& cfg, const QkvTensors& tensors, QkvBug bug = QkvBug::none);
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

@@ -10,13 +10,13 @@
 #include "models/deepseek_v4/tolerances.hpp"
 #include "runtime/error.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 namespace {
 
 Graph build_graph(const Config& cfg, QkvBug bug, Lint lint) {
   Scope scope{"v4_qkv_proj_rope"};
-  build_qkv_proj_rope(scope, cfg, bug);
+  build_qkv_proj_rope(scope, cfg, QkvTensors::declare(scope, cfg), bug);
   return scope.finalize({.lint = lint});
 }
 
@@ -117,4 +117,4 @@ PrecisionReport QkvProjRopeRun::check() const {
   return report;
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

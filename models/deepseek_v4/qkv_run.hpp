@@ -7,7 +7,7 @@
 #include "models/deepseek_v4/config.hpp"
 #include "models/deepseek_v4/qkv_proj_rope.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 inline constexpr const char* kQkvModelName = "v4-qkv-proj-rope";
 
@@ -31,4 +31,4 @@ class QkvProjRopeRun : public ModelRun {
   QkvBug bug_;
 };
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

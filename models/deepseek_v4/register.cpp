@@ -3,7 +3,7 @@
 #include "models/deepseek_v4/qkv_run.hpp"
 #include "models/deepseek_v4/swa_run.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 void register_models(std::vector<ModelEntry>& registry) {
   registry.push_back(ModelEntry{
@@ -11,15 +11,15 @@ void register_models(std::vector<ModelEntry>& registry) {
       "DeepSeek V4 qkv_proj_rope (W8A8C16), --mode decode|prefill, --preset flash|pro (spec: "
       "docs/models/v4_qkv_proj_rope.md)",
       {"full", "small"},
-      {"rsqrt-q-head", "half-split-rope", "bf16-before-quant"},
+      planted_bug_names<QkvBug>(kQkvBugs),
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return QkvProjRopeRun::make(options); }});
   registry.push_back(ModelEntry{
       kSwaModelName,
       "DeepSeek V4 SWA sparse attention + grouped o_proj (decode), --preset flash|pro, any cache BLOCKS "
       "with --inputs (spec: docs/models/v4_swa_attention.md)",
       {"full", "small"},
-      {},
+      planted_bug_names<SwaBug>(kSwaBugs),
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return SwaAttentionRun::make(options); }});
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

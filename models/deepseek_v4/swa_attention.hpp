@@ -10,11 +10,31 @@
 // Staging tensors `o`, `o_r`, `o_r_i8`, `o_r_scale_dq` as the spec names them, so each stage
 // is judged on its own; `kv_window` [T·WIN, HEAD_DIM] holds the gathered rows (zero rows for
 // invalid slots, which the attention also masks by swa_lens and −1).
+#include <string_view>
+
+#include "models/common/planted_bug.hpp"
 #include "models/deepseek_v4/config.hpp"
 #include "tasks/scope.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
-void build_swa_attention(Scope& scope, const Config& cfg);
+// The scope's inputs, weights and output, and its staging tensors, with the spec's names.
+struct SwaTensors {
+  View q, ori_kv, swa_indices, swa_lens, attn_sink, freqs_cos, freqs_sin, wo_a, wo_b, wo_b_scale;  // inputs
+  View attn_out;                                                                                  // output
+  // Declares every tensor above in `scope`; ori_kv has swa_cache_blocks(cfg) blocks.
+  static SwaTensors declare(Scope& scope, const Config& cfg);
+};
+struct SwaStaging {
+  View kv_window, o, o_r, o_r_i8, o_r_scale_dq;
+};
 
-}  // namespace tg::models::v4
+// SWA has no planted bug yet; the enum keeps the one shape every model's --plant-bug has.
+enum class SwaBug : unsigned char { none };
+inline constexpr std::span<const PlantedBug<SwaBug>> kSwaBugs{};
+SwaBug parse_swa_bug(std::string_view name);  // "" | "none"; ConfigError otherwise
+
+// Submits the scope's stages into `scope` (its staging tensors declared here).
+SwaStaging build_swa_attention(Scope& scope, const Config& cfg, const SwaTensors& tensors, SwaBug bug = SwaBug::none);
+
+}  // namespace tg::models::deepseek_v4

@@ -6,7 +6,7 @@
 #include "models/deepseek_v4/qkv_golden.hpp"
 #include "models/deepseek_v4/swa_indices.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 namespace {
 
@@ -188,4 +188,4 @@ std::vector<float> attn_out_golden(const Config& cfg, const SwaInputsView& in, s
   return out;
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

@@ -11,7 +11,7 @@
 #include "models/deepseek_v4/config.hpp"
 #include "runtime/bf16.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 inline constexpr std::int64_t kCacheBlockRows = 128;  // paged cache block size
 inline constexpr float kMaskedScore = -1e20f;
@@ -46,4 +46,4 @@ void o_r_quant_golden(const Config& cfg, std::span<const float> o_r, std::vector
 std::vector<float> attn_out_golden(const Config& cfg, const SwaInputsView& in, std::span<const std::int8_t> codes,
                                    std::span<const float> scales);
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

@@ -7,7 +7,7 @@
 #include "models/deepseek_v4/swa_golden.hpp"
 #include "runtime/error.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 BadSwaIndex find_bad_swa_index(std::span<const std::int32_t> indices, std::span<const std::int32_t> lens,
                                std::int64_t window, std::int64_t cache_rows) {
@@ -39,4 +39,4 @@ void check_swa_indices(std::span<const std::int32_t> indices, std::span<const st
                     text);
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

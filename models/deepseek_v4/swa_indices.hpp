@@ -8,7 +8,7 @@
 #include <span>
 #include <string>
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 // The first valid-prefix entry outside [-1, cache_rows), if any.
 struct BadSwaIndex {
@@ -30,4 +30,4 @@ std::string bad_swa_index_text(const BadSwaIndex& bad, std::int64_t cache_rows);
 void check_swa_indices(std::span<const std::int32_t> indices, std::span<const std::int32_t> lens,
                        std::int64_t window, std::int64_t cache_rows);
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

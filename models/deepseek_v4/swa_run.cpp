@@ -11,13 +11,13 @@
 #include "runtime/error.hpp"
 #include "runtime/npy.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 namespace {
 
-Graph build_graph(const Config& cfg, Lint lint) {
+Graph build_graph(const Config& cfg, SwaBug bug, Lint lint) {
   Scope scope{"v4_swa_attention"};
-  build_swa_attention(scope, cfg);
+  build_swa_attention(scope, cfg, SwaTensors::declare(scope, cfg), bug);
   return scope.finalize({.lint = lint});
 }
 
@@ -50,7 +50,7 @@ std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.beg
 
 }  // namespace
 
-SwaAttentionRun::SwaAttentionRun(const Config& cfg, Lint lint) : ModelRun(build_graph(cfg, lint)), cfg_(cfg) {}
+SwaAttentionRun::SwaAttentionRun(const Config& cfg, SwaBug bug, Lint lint) : ModelRun(build_graph(cfg, bug, lint)), cfg_(cfg) {}
 
 std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window,
                                                        std::int64_t cache_blocks) {
@@ -58,15 +58,14 @@ std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& optio
     throw ConfigError(fmt::format("{}: unknown config '{}'; use small or full", kSwaModelName, options.config));
   if (!options.mode.empty() && options.mode != "decode")
     throw ConfigError(fmt::format("{}: mode '{}' not supported; SWA attention is a decode scope", kSwaModelName, options.mode));
-  if (!options.plant_bug.empty())
-    throw ConfigError(fmt::format("{}: no bug '{}' to plant; this scope has none", kSwaModelName, options.plant_bug));
+  const SwaBug bug = parse_swa_bug(options.plant_bug);
   auto cfg = make_config(options.preset.empty() ? "flash" : options.preset, Mode::Decode, options.config == "small");
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kSwaModelName, options.batch));
   if (options.batch > 0) cfg.batch = options.batch;
   if (window > 0) cfg.dims.window = window;
   cfg.cache_blocks = cache_blocks > 0 ? cache_blocks : cache_blocks_of_inputs(options.inputs_dir);
   cfg.validate();
-  return std::make_unique<SwaAttentionRun>(cfg, options.lint);
+  return std::make_unique<SwaAttentionRun>(cfg, bug, options.lint);
 }
 
 std::string SwaAttentionRun::summary() const {
@@ -133,4 +132,4 @@ PrecisionReport SwaAttentionRun::check() const {
   return report;
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

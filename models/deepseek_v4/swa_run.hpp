@@ -6,14 +6,15 @@
 
 #include "models/common/registry.hpp"
 #include "models/deepseek_v4/config.hpp"
+#include "models/deepseek_v4/swa_attention.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 inline constexpr const char* kSwaModelName = "v4-swa-attention";
 
 class SwaAttentionRun : public ModelRun {
  public:
-  explicit SwaAttentionRun(const Config& cfg, Lint lint = Lint::On);
+  explicit SwaAttentionRun(const Config& cfg, SwaBug bug = SwaBug::none, Lint lint = Lint::On);
   // preset flash | pro, config small | full, batch = requests B (S = 2 decode tokens each).
   // `window` overrides WIN (a multiple of ATTN_K_TILE; 256 runs the online merge) when > 0.
   // ori_kv's BLOCKS: `cache_blocks` when > 0, else the first dim of
@@ -38,4 +39,4 @@ class SwaAttentionRun : public ModelRun {
   Config cfg_;
 };
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

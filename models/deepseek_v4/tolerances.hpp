@@ -6,7 +6,7 @@
 
 #include "models/common/precision.hpp"
 
-namespace tg::models::v4 {
+namespace tg::models::deepseek_v4 {
 
 // qr_scale: |d| <= 2.5e-5 + 5e-3·|ref| everywhere.
 inline Tolerance qr_scale_tolerance() { return {2.5e-5, 5e-3, 0.0, "2.5e-5+5e-3|ref|"}; }
@@ -25,4 +25,4 @@ inline std::vector<TensorStats> judge_int8_codes(const std::string& name, std::s
           compare(name + " |d|<=1", DType::INT8, actual, expected, {1.0, 0.0, 0.0, "int8 |d|<=1"})};
 }
 
-}  // namespace tg::models::v4
+}  // namespace tg::models::deepseek_v4

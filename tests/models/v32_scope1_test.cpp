@@ -35,11 +35,9 @@ ModelOptions options(const std::string& config, const std::string& bug = "", std
 std::unique_ptr<Scope1Run> run_small(std::uint64_t seed, const std::string& bug = "", bool spmd = true) {
   auto config = Scope1Config::small();
   config.spmd_projections = spmd;
-  tg::models::deepseek_v3_2::Scope1Faults faults;
-  faults.rmsnorm_variance = bug == "rmsnorm-variance";
-  faults.skip_q_proj = bug == "skip-q-proj";
+  const auto planted = tg::models::deepseek_v3_2::parse_scope1_bug(bug);
   // A planted bug makes a graph lint refuses: build it anyway, as `run --plant-bug` does.
-  auto run = std::make_unique<Scope1Run>(config, faults, bug.empty() ? tg::Lint::On : tg::Lint::Off);
+  auto run = std::make_unique<Scope1Run>(config, planted, bug.empty() ? tg::Lint::On : tg::Lint::Off);
   run->graph().verify();
   run->generate_inputs(seed);
   run->validate_inputs();

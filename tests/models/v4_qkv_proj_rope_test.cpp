@@ -25,7 +25,7 @@ bool outputs_end_to_end_pass(const tg::models::PrecisionReport& report, const tg
   return true;
 }
 
-using namespace tg::models::v4;
+using namespace tg::models::deepseek_v4;
 using tg::models::ModelOptions;
 using tg::models::PrecisionReport;
 using tg::models::TensorStats;

@@ -22,7 +22,7 @@ bool outputs_end_to_end_pass(const tg::models::PrecisionReport& report, const tg
   return true;
 }
 
-using namespace tg::models::v4;
+using namespace tg::models::deepseek_v4;
 
 void run_and_check(tg::models::ModelRun& run) {
   run.graph().verify();

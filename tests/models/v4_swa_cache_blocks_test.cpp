@@ -19,7 +19,7 @@
 
 namespace {
 
-using namespace tg::models::v4;
+using namespace tg::models::deepseek_v4;
 using tg::models::ModelOptions;
 
 ModelOptions small_options() {

@@ -12,7 +12,7 @@ namespace {
 
 using namespace tg;
 namespace v32 = tg::models::deepseek_v3_2;
-namespace v4 = tg::models::v4;
+namespace v4 = tg::models::deepseek_v4;
 
 std::string all_text(const std::vector<Diagnostic>& ds) {
   std::string s;
@@ -24,9 +24,7 @@ Graph v32_scope1(bool skip_q_proj) {
   Scope s{"v32_decode_scope1"};
   const auto config = v32::Scope1Config::small();
   const auto tensors = v32::Scope1Tensors::declare(s, config);
-  v32::Scope1Faults faults;
-  faults.skip_q_proj = skip_q_proj;
-  v32::build(s, config, tensors, faults);
+  v32::build_scope1(s, config, tensors, skip_q_proj ? v32::Scope1Bug::skip_q_proj : v32::Scope1Bug::none);
   return s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
 }
 
@@ -47,11 +45,11 @@ TEST(LintModels, DeepSeekV32SkippedQProjIsReadBeforeWrite) {
 TEST(LintModels, DeepSeekV4ScopesAreClean) {
   const auto config = v4::make_config("flash", v4::Mode::Decode, /*small=*/true);
   Scope qkv{"v4_qkv"};
-  v4::build_qkv_proj_rope(qkv, config);
+  v4::build_qkv_proj_rope(qkv, config, v4::QkvTensors::declare(qkv, config));
   auto ds = lint(qkv.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   EXPECT_TRUE(ds.empty()) << all_text(ds);
   Scope swa{"v4_swa"};
-  v4::build_swa_attention(swa, config);
+  v4::build_swa_attention(swa, config, v4::SwaTensors::declare(swa, config));
   ds = lint(swa.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off}));
   EXPECT_TRUE(ds.empty()) << all_text(ds);
 }
