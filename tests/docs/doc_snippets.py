@@ -8,8 +8,9 @@
 A ```cpp block becomes the body of `int snippet()` in a namespace of its own (its #include
 lines go to the top of the file), after tests/docs/snippet_prelude.hpp, which defines the
 names snippets use without declaring them (graph, memory, machine, scope, kernel, xs, ws). A
-line that is only `...` is an elision. #line directives make a compile error name the page
-and line of the snippet.
+block with a line starting `int main(` or `template <` is file-scope code (a whole program,
+a kernel's parameter struct): it stays at namespace scope (main renamed), as its reader writes it. A line that is only `...` is an
+elision. #line directives make a compile error name the page and line of the snippet.
 """
 import os
 import re
@@ -17,6 +18,8 @@ import subprocess
 import sys
 
 FENCE = re.compile(r"^```\s*([A-Za-z+]*)\s*$")
+MAIN = re.compile(r"^int main\(")
+FILE_SCOPE = re.compile(r"^(int main\(|template <)")
 
 
 def blocks(path):
@@ -52,6 +55,13 @@ def cpp(out, root, pages):
                 elif line.strip() == "...":
                     line = "// ..."
                 text.append(f'#line {start + offset} "{rel}"\n{line}' if offset == 0 else line)
+            if any(FILE_SCOPE.match(line) for line in body):
+                program = "\n".join(MAIN.sub("[[maybe_unused]] int snippet_main(", line) for line in text)
+                # main may end without a return (it returns 0); its renamed copy may too.
+                units.append(f"#pragma GCC diagnostic push\n#pragma GCC diagnostic ignored \"-Wreturn-type\"\n"
+                             f"namespace doc_{name} {{\nusing namespace snippet_context;\n{program}\n}}\n"
+                             f"#pragma GCC diagnostic pop\n")
+                continue
             units.append(f"namespace doc_{name} {{\nusing namespace snippet_context;\n"
                          f"[[maybe_unused]] int snippet() {{\n" + "\n".join(text) + "\nreturn 0;\n}\n}\n")
     with open(out, "w", encoding="utf-8") as tu:
