@@ -90,33 +90,37 @@ Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<const Buffer
       if (a == t.id) throw GraphError("task '" + t.label() + "' is after itself");
       inferred.push_back(Edge{a, t.id, EdgeKind::Explicit, kNoBuffer, Box{}, -1, -1});
     }
-  // Keep the first provenance found for each (from, to) pair. Sorting indices rather than
-  // edges keeps the large Edge records from being moved around.
+  // CSR in one pass of counting sort by `from` (stable, so the first provenance found for
+  // a (from, to) pair comes first and wins the dedupe); a bucket is sorted by `to` only when
+  // explicit edges made it unsorted. Cost: O(n + E), plus O(d log d) per unsorted bucket.
+  std::vector<std::uint32_t> bucket(n + 1, 0);
+  for (const Edge& e : inferred) ++bucket[e.from + 1];
+  for (std::size_t i = 0; i < n; ++i) bucket[i + 1] += bucket[i];
   std::vector<std::uint32_t> order(inferred.size());
-  for (std::uint32_t i = 0; i < order.size(); ++i) order[i] = i;
-  std::stable_sort(order.begin(), order.end(), [&](std::uint32_t x, std::uint32_t y) {
-    const Edge& a = inferred[x];
-    const Edge& b = inferred[y];
-    return a.from != b.from ? a.from < b.from : a.to < b.to;
-  });
+  {
+    std::vector<std::uint32_t> fill(bucket.begin(), bucket.end() - 1);
+    for (std::uint32_t i = 0; i < inferred.size(); ++i) order[fill[inferred[i].from]++] = i;
+  }
   g.edges_.reserve(inferred.size());
-  for (auto i : order) {
-    Edge& e = inferred[i];
-    if (e.from == e.to) continue;
-    if (!g.edges_.empty() && g.edges_.back().from == e.from && g.edges_.back().to == e.to) continue;
-    g.edges_.push_back(std::move(e));
+  g.out_offsets_.assign(n + 1, 0);
+  bool forward = true;  // every edge goes to a later task: submission order is topological
+  for (std::size_t from = 0; from < n; ++from) {
+    const auto first = order.begin() + bucket[from], last = order.begin() + bucket[from + 1];
+    auto by_to = [&](std::uint32_t x, std::uint32_t y) { return inferred[x].to < inferred[y].to; };
+    if (!std::is_sorted(first, last, by_to)) std::stable_sort(first, last, by_to);
+    for (auto it = first; it != last; ++it) {
+      Edge& e = inferred[*it];
+      if (e.from == e.to) continue;
+      if (g.edges_.size() > g.out_offsets_[from] && g.edges_.back().to == e.to) continue;
+      forward &= e.from < e.to;
+      g.edges_.push_back(std::move(e));
+    }
+    g.out_offsets_[from + 1] = static_cast<std::uint32_t>(g.edges_.size());
   }
 
-  g.out_offsets_.assign(n + 1, 0);
   g.in_offsets_.assign(n + 1, 0);
-  for (const auto& e : g.edges_) {
-    ++g.out_offsets_[e.from + 1];
-    ++g.in_offsets_[e.to + 1];
-  }
-  for (std::size_t i = 0; i < n; ++i) {
-    g.out_offsets_[i + 1] += g.out_offsets_[i];
-    g.in_offsets_[i + 1] += g.in_offsets_[i];
-  }
+  for (const auto& e : g.edges_) ++g.in_offsets_[e.to + 1];
+  for (std::size_t i = 0; i < n; ++i) g.in_offsets_[i + 1] += g.in_offsets_[i];
   g.succ_.resize(g.edges_.size());
   g.pred_.resize(g.edges_.size());
   g.out_edge_ids_.resize(g.edges_.size());
@@ -130,24 +134,31 @@ Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<const Buffer
     g.in_edge_ids_[in_fill[e.to]++] = i;
   }
 
-  // Kahn's algorithm, smallest id first among the ready: submission order where possible.
-  std::vector<int> remaining(n);
-  for (std::size_t i = 0; i < n; ++i) remaining[i] = static_cast<int>(g.in_offsets_[i + 1] - g.in_offsets_[i]);
-  std::vector<TaskId> ready;
-  for (TaskId i = 0; i < n; ++i)
-    if (remaining[i] == 0) ready.push_back(i);
-  std::make_heap(ready.begin(), ready.end(), std::greater<>());
-  g.topo_.reserve(n);
-  while (!ready.empty()) {
-    std::pop_heap(ready.begin(), ready.end(), std::greater<>());
-    const TaskId t = ready.back();
-    ready.pop_back();
-    g.topo_.push_back(t);
-    for (auto s : g.successors(t))
-      if (--remaining[s] == 0) {
-        ready.push_back(s);
-        std::push_heap(ready.begin(), ready.end(), std::greater<>());
-      }
+  // Kahn's algorithm, smallest id first among the ready: submission order where possible
+  // (and exactly that, without the heap, when every edge goes forward).
+  std::vector<int> remaining;
+  if (forward) {
+    g.topo_.resize(n);
+    for (TaskId i = 0; i < n; ++i) g.topo_[i] = i;
+  } else {
+    remaining.resize(n);
+    for (std::size_t i = 0; i < n; ++i) remaining[i] = static_cast<int>(g.in_offsets_[i + 1] - g.in_offsets_[i]);
+    std::vector<TaskId> ready;
+    for (TaskId i = 0; i < n; ++i)
+      if (remaining[i] == 0) ready.push_back(i);
+    std::make_heap(ready.begin(), ready.end(), std::greater<>());
+    g.topo_.reserve(n);
+    while (!ready.empty()) {
+      std::pop_heap(ready.begin(), ready.end(), std::greater<>());
+      const TaskId t = ready.back();
+      ready.pop_back();
+      g.topo_.push_back(t);
+      for (auto s : g.successors(t))
+        if (--remaining[s] == 0) {
+          ready.push_back(s);
+          std::push_heap(ready.begin(), ready.end(), std::greater<>());
+        }
+    }
   }
   if (g.topo_.size() != n)
     throw GraphError("scope '" + g.name_ + "': dependency cycle " +

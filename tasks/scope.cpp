@@ -195,16 +195,19 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
                            const detail::BoundParams* bound, const KernelRef* descriptor) {
   const std::vector<std::string>* params = bound ? &bound->names : nullptr;
   const auto id = static_cast<TaskId>(tasks_.size());
-  const std::string label = name + "#" + std::to_string(id);
+  // The error context is built only for a bad argument: strings per argument would cost
+  // more than the rest of a submit.
+  auto label = [&] { return name + "#" + std::to_string(id); };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& v = args[i].view;
-    ErrorContext where{.scope = name_, .task_id = id, .task = label, .arg = static_cast<int>(i),
+    const bool foreign = v.valid() && (v.buffer().id() >= buffers_.size() || buffers_[v.buffer().id()].get() != &v.buffer());
+    if (v.valid() && !foreign) continue;
+    ErrorContext where{.scope = name_, .task_id = id, .task = label(), .arg = static_cast<int>(i),
                        .param = params && i < params->size() ? (*params)[i] : std::string{}};
     if (v.defect()) v.defect()->rethrow_with(where);
     if (!v.has_buffer()) throw GraphError(where, "the argument is an empty view (View{})");
     where.buffer = v.buffer().name();
-    if (v.buffer().id() >= buffers_.size() || buffers_[v.buffer().id()].get() != &v.buffer())
-      throw GraphError(where, "the argument (" + v.describe() + ") names a buffer of another scope");
+    throw GraphError(where, "the argument (" + v.describe() + ") names a buffer of another scope");
   }
   Task t;
   t.id = id;
@@ -226,9 +229,9 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
     try {
       if (auto cost = derived_cost(t)) t.cost = *cost;
     } catch (const Error& e) {
-      e.rethrow_with(ErrorContext{.scope = name_, .task_id = id, .task = label});
+      e.rethrow_with(ErrorContext{.scope = name_, .task_id = id, .task = t.label()});
     } catch (const std::exception& e) {
-      throw GraphError(ErrorContext{.scope = name_, .task_id = id, .task = label},
+      throw GraphError(ErrorContext{.scope = name_, .task_id = id, .task = t.label()},
                        "the cost function of kernel '" + t.kernel_name + "' failed: " + e.what());
     }
   }
