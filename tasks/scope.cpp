@@ -209,7 +209,16 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
     where.buffer = v.buffer().name();
     throw GraphError(where, "the argument (" + v.describe() + ") names a buffer of another scope");
   }
-  Task t;
+  // Built in place (a Task is a few hundred bytes to move); a check below that throws takes
+  // it out again, so a failed submit leaves no half task.
+  Task& t = tasks_.emplace_back();
+  struct Undo {
+    std::vector<Task>& tasks;
+    bool committed = false;
+    ~Undo() {
+      if (!committed) tasks.pop_back();
+    }
+  } undo{tasks_};
   t.id = id;
   t.name = std::move(name);
   t.kind = kind;
@@ -225,7 +234,6 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
     t.kernel_name = (*descriptor)->name;
     t.params = bound->names;
     t.param_args = bound->param_args;
-    // Before the task joins the scope, so a cost function that throws leaves no half task.
     try {
       if (auto cost = derived_cost(t)) t.cost = *cost;
     } catch (const Error& e) {
@@ -246,7 +254,7 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
     if (earlier.box() && later.box())
       if (auto whole = intersect(*earlier.box(), *later.box())) e.region = std::move(*whole);
   }
-  tasks_.push_back(std::move(t));
+  undo.committed = true;
   return TaskRef(*this, id);
 }
 
