@@ -34,12 +34,28 @@ class BufferRegions {
     e.readers.clear();
   }
 
-  void collect(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer,
+  // False when no live entry intersects `query` (a region never touched before).
+  bool collect(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer,
                std::vector<Edge>& out) {
-    if (const RegionEntry* exact = index_.find_exact(query)) return edges_from(*exact, query, task, arg, access, buffer, out);
+    if (const RegionEntry* exact = index_.find_exact(query)) {
+      edges_from(*exact, query, task, arg, access, buffer, out);
+      return true;
+    }
+    bool touched = false;
     index_.for_each_intersecting(query, [&](const RegionEntry& e, const Box& overlap) {
+      touched = true;
       edges_from(e, overlap, task, arg, access, buffer, out);
     });
+    return touched;
+  }
+
+  // A region no live entry intersects joins as it is: read, or written.
+  void insert_fresh(TaskId task, int arg, const Box& box, bool written) {
+    RegionEntry fresh;
+    fresh.box = box;
+    if (written) rewrite(fresh, task, arg);
+    else fresh.readers.push_back({task, arg});
+    index_.insert(std::move(fresh));
   }
 
   void record_read(TaskId task, int arg, const Box& query) {
@@ -134,17 +150,20 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
   // An argument that is one box exactly matching a live entry (the common case: a tile
   // rewritten or read again) is looked up once; the entry stays valid for the later phases
   // while the index's layout is unchanged.
+  // Likewise a box that nothing live intersects (a fresh region) is inserted directly.
   struct Known {
     BufferRegions* regions = nullptr;
     RegionEntry* exact = nullptr;
+    bool fresh = false;
     std::uint64_t layout = 0;
+    bool current() const { return regions && regions->index().layout_version() == layout; }
   };
   constexpr std::size_t kKnownArgs = 8;
   std::array<Known, kKnownArgs> known{};
   auto exact_now = [&](std::size_t i) -> RegionEntry* {
-    if (i >= kKnownArgs || !known[i].exact || known[i].regions->index().layout_version() != known[i].layout) return nullptr;
-    return known[i].exact;
+    return i < kKnownArgs && known[i].exact && known[i].current() ? known[i].exact : nullptr;
   };
+  auto fresh_now = [&](std::size_t i) { return i < kKnownArgs && known[i].fresh && known[i].current(); };
   auto for_boxes = [](const Arg& arg, auto&& fn) {
     if (const auto& box = arg.view.box()) {
       fn(*box);
@@ -158,11 +177,13 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
     const auto buffer_id = args[i].view.buffer().id();
     const int arg = static_cast<int>(i);
     if (const auto& box = args[i].view.box(); box && i < kKnownArgs) {
-      known[i] = Known{&regions, regions.index().find_exact(*box), regions.index().layout_version()};
+      known[i] = Known{&regions, regions.index().find_exact(*box), false, regions.index().layout_version()};
       if (known[i].exact) {
         BufferRegions::edges_from(*known[i].exact, *box, task, arg, args[i].access, buffer_id, out);
-        continue;
+      } else {
+        known[i].fresh = !regions.collect(task, arg, args[i].access, *box, buffer_id, out);
       }
+      continue;
     }
     for_boxes(args[i], [&](const Box& b) { regions.collect(task, arg, args[i].access, b, buffer_id, out); });
   }
@@ -172,6 +193,13 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
       e->readers.push_back({task, static_cast<int>(i)});
       continue;
     }
+    if (fresh_now(i)) {
+      // Read first: an InOut then finds its own entry exactly for the write.
+      auto& regions = *known[i].regions;
+      regions.insert_fresh(task, static_cast<int>(i), *args[i].view.box(), false);
+      known[i] = Known{&regions, regions.index().find_exact(*args[i].view.box()), false, regions.index().layout_version()};
+      continue;
+    }
     auto& regions = regions_of(args[i].view.buffer());
     for_boxes(args[i], [&](const Box& b) { regions.record_read(task, static_cast<int>(i), b); });
   }
@@ -179,6 +207,10 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
     if (!args[i].infer || !writes(args[i].access)) continue;
     if (RegionEntry* e = exact_now(i)) {
       BufferRegions::rewrite(*e, task, static_cast<int>(i));
+      continue;
+    }
+    if (fresh_now(i)) {
+      known[i].regions->insert_fresh(task, static_cast<int>(i), *args[i].view.box(), true);
       continue;
     }
     auto& regions = regions_of(args[i].view.buffer());
