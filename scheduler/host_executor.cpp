@@ -186,7 +186,8 @@ struct Run {
   }
 
   // One block of t retired. When it was the last, spawns t's newly ready successors but
-  // one, which it returns for the caller to run inline.
+  // one, which it returns for the caller to run inline; more than kWideFanOut successors
+  // are released in parallel by release_range() instead, and none is returned.
   std::optional<TaskId> retire_block(TaskId t) {
     if (graph.task(t).block_num > 1 && blocks_left[t].fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
     const std::span<const TaskId> successors = graph.successors(t);
