@@ -7,6 +7,7 @@
 #include <tbb/global_control.h>
 #include <tbb/info.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -14,6 +15,7 @@
 #include <map>
 #include <mutex>
 #include <optional>
+#include <span>
 #include <thread>
 
 #include "runtime/topology.hpp"
@@ -118,17 +120,49 @@ struct Run {
     preds_left.reset(new std::atomic<int>[n]);
     blocks_left.reset(new std::atomic<int>[n]);
     blocks_running.reset(new std::atomic<int>[n]);
-    ready_ns.assign(n, 0);
-    std::size_t total = 0;
-    row_base.resize(n);
     for (TaskId t = 0; t < n; ++t) {
       preds_left[t].store(static_cast<int>(g.predecessors(t).size()), std::memory_order_relaxed);
       blocks_left[t].store(g.task(t).block_num, std::memory_order_relaxed);
       blocks_running[t].store(0, std::memory_order_relaxed);
+      if (g.predecessors(t).empty()) roots.push_back(t);
+    }
+    // record = false costs nothing per task: no timestamps, no rows.
+    if (!record) return;
+    ready_ns.assign(n, 0);
+    std::size_t total = 0;
+    row_base.resize(n);
+    for (TaskId t = 0; t < n; ++t) {
       row_base[t] = total;
       total += static_cast<std::size_t>(g.task(t).block_num);
     }
-    if (record) rows.resize(total);
+    rows.resize(total);
+  }
+
+  std::vector<TaskId> roots;
+
+  // Whether `s` is ready once one more of its predecessors retired. A task with a single
+  // predecessor (chains, trees, fan-out) needs no atomic: that one retirement releases it.
+  bool ready_after_one_more(TaskId s) {
+    return graph.predecessors(s).size() <= 1 || preds_left[s].fetch_sub(1, std::memory_order_acq_rel) == 1;
+  }
+
+  // Releases the tasks of `tasks` that one more retirement makes ready, in parallel: the
+  // range is halved into spawned tasks down to a grain, and a leaf starts its ready tasks
+  // one after the other (batching: one TBB task per grain, not per released task). With
+  // a 10^5-wide fan-out both workers release, instead of one thread spawning 10^5 tasks.
+  void release_range(std::span<const TaskId> tasks, std::size_t grain) {
+    while (tasks.size() > grain) {
+      const std::size_t half = tasks.size() / 2;
+      spawn([this, rest = tasks.subspan(half), grain] { release_range(rest, grain); });
+      tasks = tasks.first(half);
+    }
+    for (TaskId s : tasks)
+      if (ready_after_one_more(s)) start(s);
+  }
+  std::size_t grain_for(std::size_t count) const {
+    // Enough leaves to keep every worker busy several times over; at most 64 per leaf.
+    const std::size_t leaves = static_cast<std::size_t>(arena.max_concurrency()) * 16;
+    return std::clamp<std::size_t>(count / leaves, 1, 64);
   }
 
   // Marks t ready and spawns its blocks 1..n-1; the caller runs block 0.
@@ -152,17 +186,24 @@ struct Run {
   }
 
   // One block of t retired. When it was the last, spawns t's newly ready successors but
-  // one, which it returns for the caller to run inline.
+  // one, which it returns for the caller to run inline; more than kWideFanOut successors
+  // are released in parallel by release_range() instead, and none is returned.
   std::optional<TaskId> retire_block(TaskId t) {
-    if (blocks_left[t].fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
+    if (graph.task(t).block_num > 1 && blocks_left[t].fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
+    const std::span<const TaskId> successors = graph.successors(t);
+    if (successors.size() > kWideFanOut) {
+      spawn([this, successors] { release_range(successors, grain_for(successors.size())); });
+      return std::nullopt;
+    }
     std::optional<TaskId> next;
-    for (TaskId s : graph.successors(t)) {
-      if (preds_left[s].fetch_sub(1, std::memory_order_acq_rel) != 1) continue;
+    for (TaskId s : successors) {
+      if (!ready_after_one_more(s)) continue;
       if (next) spawn([this, n = *next] { start(n); });
       next = s;
     }
     return next;
   }
+  static constexpr std::size_t kWideFanOut = 64;
 
   // A deferred block was signalled: it retires on a worker thread, as if its kernel had
   // just returned there.
@@ -407,10 +448,7 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
   }
   Deadline deadline(run, options.timeout_seconds);
   impl_->arena.execute([&] {
-    run.spawn([&run, &graph] {
-      for (TaskId t = 0; t < graph.num_tasks(); ++t)
-        if (graph.predecessors(t).empty()) run.spawn([&run, t] { run.start(t); });
-    });
+    run.spawn([&run] { run.release_range(run.roots, run.grain_for(run.roots.size())); });
     run.group.wait();
   });
   deadline.finish();

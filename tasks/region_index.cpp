@@ -11,22 +11,27 @@ constexpr std::int64_t kMaxCells = 1 << 20;
 RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape) {
   cols_ = shape_.back();
   rows_ = numel_of(shape_) / cols_;
+  std::int64_t stride = 1;
+  for (int d = static_cast<int>(shape_.size()) - 2; d >= 0; --d) {
+    row_strides_[static_cast<std::size_t>(d)] = stride;
+    stride *= shape_[static_cast<std::size_t>(d)];
+  }
   regrid(rows_, cols_);
 }
 
 RegionIndex::Rect RegionIndex::rect_of(const Box& box) const {
   // Bounding rows of the leading dims: first and last row index the box touches.
-  std::int64_t first = 0, last = 0, stride = 1;
-  for (int d = box.rank() - 2; d >= 0; --d) {
-    first += box.offsets[d] * stride;
-    last += (box.offsets[d] + box.sizes[d] - 1) * stride;
-    stride *= shape_[d];
+  std::int64_t first = 0, last = 0;
+  const int lead = box.rank() - 1;
+  for (int d = 0; d < lead; ++d) {
+    first += box.offsets[d] * row_strides_[d];
+    last += (box.offsets[d] + box.sizes[d] - 1) * row_strides_[d];
   }
-  return Rect{first, last + 1, box.offsets.back(), box.offsets.back() + box.sizes.back()};
+  return Rect{first, last + 1, box.offsets[lead], box.offsets[lead] + box.sizes[lead]};
 }
 
 void RegionIndex::place(std::uint32_t s) {
-  Slot& slot = slots_[s];
+  Filter& slot = filters_[s];
   const Rect& r = slot.rect;
   const std::int64_t gr0 = r.row0 / cell_rows_, gr1 = (r.row1 - 1) / cell_rows_;
   const std::int64_t gc0 = r.col0 / cell_cols_, gc1 = (r.col1 - 1) / cell_cols_;
@@ -45,20 +50,25 @@ void RegionIndex::insert(RegionEntry entry) {
     s = free_.back();
     free_.pop_back();
   } else {
-    s = static_cast<std::uint32_t>(slots_.size());
-    slots_.emplace_back();
+    s = static_cast<std::uint32_t>(filters_.size());
+    filters_.emplace_back();
+    entries_.emplace_back();
   }
-  Slot& slot = slots_[s];
+  Filter& slot = filters_[s];
   slot.rect = rect_of(entry.box);
-  slot.entry = std::move(entry);
   slot.alive = true;
+  entries_[s] = std::move(entry);
+  by_first_.insert(key_of(slot.rect), s);
+  ++layout_version_;
   ++alive_;
   place(s);
   maybe_regrid();
 }
 
 void RegionIndex::erase(std::uint32_t s) {
-  Slot& slot = slots_[s];
+  Filter& slot = filters_[s];
+  by_first_.erase(key_of(slot.rect));
+  ++layout_version_;
   if (slot.oversize) {
     std::erase(oversize_, s);
   } else {
@@ -68,7 +78,7 @@ void RegionIndex::erase(std::uint32_t s) {
         cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].remove(s);
   }
   slot.alive = false;
-  slot.entry = RegionEntry{};
+  entries_[s] = RegionEntry{};
   free_.push_back(s);
   --alive_;
 }
@@ -78,7 +88,7 @@ void RegionIndex::maybe_regrid() {
   regrid_at_ = alive_ * 2;
   // Aim for cells about the size of a typical live box.
   std::vector<std::int64_t> heights, widths;
-  for (const auto& slot : slots_) {
+  for (const auto& slot : filters_) {
     if (!slot.alive) continue;
     heights.push_back(slot.rect.row1 - slot.rect.row0);
     widths.push_back(slot.rect.col1 - slot.rect.col0);
@@ -102,8 +112,8 @@ void RegionIndex::regrid(std::int64_t cell_rows, std::int64_t cell_cols) {
   grid_cols_ = (cols_ + cell_cols_ - 1) / cell_cols_;
   cells_.assign(static_cast<std::size_t>(grid_rows_ * grid_cols_), {});
   oversize_.clear();
-  for (std::uint32_t s = 0; s < slots_.size(); ++s)
-    if (slots_[s].alive) place(s);
+  for (std::uint32_t s = 0; s < filters_.size(); ++s)
+    if (filters_[s].alive) place(s);
 }
 
 }  // namespace tg

@@ -1,6 +1,7 @@
 #include "tasks/region_map.hpp"
 
 #include <algorithm>
+#include <array>
 
 #include "tasks/region_index.hpp"
 
@@ -11,25 +12,56 @@ class BufferRegions {
  public:
   explicit BufferRegions(const Buffer& buffer) : index_(buffer.shape()) {}
 
-  void collect(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer,
-               std::vector<Edge>& out) {
-    index_.for_each_intersecting(query, [&](RegionEntry& e, const Box& overlap) {
-      if (reads(access) && e.has_writer && e.writer != task)
-        out.push_back(Edge{e.writer, task, EdgeKind::Raw, buffer, overlap, e.writer_arg, arg});
-      if (writes(access)) {
-        if (!e.readers.empty()) {
-          for (const auto& r : e.readers)
-            if (r.task != task) out.push_back(Edge{r.task, task, EdgeKind::War, buffer, overlap, r.arg, arg});
-        } else if (e.has_writer && e.writer != task) {
-          out.push_back(Edge{e.writer, task, EdgeKind::Waw, buffer, overlap, e.writer_arg, arg});
-        }
+  // The dependences of an access on one live entry, `overlap` being their intersection.
+  static void edges_from(const RegionEntry& e, const Box& overlap, TaskId task, int arg, Access access,
+                         std::uint32_t buffer, std::vector<Edge>& out) {
+    if (reads(access) && e.has_writer && e.writer != task)
+      out.emplace_back(e.writer, task, EdgeKind::Raw, buffer, overlap, e.writer_arg, arg);
+    if (writes(access)) {
+      if (!e.readers.empty()) {
+        e.readers.for_each([&](const RegionReader& r) {
+          if (r.task != task) out.emplace_back(r.task, task, EdgeKind::War, buffer, overlap, r.arg, arg);
+        });
+      } else if (e.has_writer && e.writer != task) {
+        out.emplace_back(e.writer, task, EdgeKind::Waw, buffer, overlap, e.writer_arg, arg);
       }
+    }
+  }
+  static void rewrite(RegionEntry& e, TaskId task, int arg) {
+    e.has_writer = true;
+    e.writer = task;
+    e.writer_arg = arg;
+    e.readers.clear();
+  }
+
+  // False when no live entry intersects `query` (a region never touched before).
+  bool collect(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer,
+               std::vector<Edge>& out) {
+    if (const RegionEntry* exact = index_.find_exact(query)) {
+      edges_from(*exact, query, task, arg, access, buffer, out);
+      return true;
+    }
+    bool touched = false;
+    index_.for_each_intersecting(query, [&](const RegionEntry& e, const Box& overlap) {
+      touched = true;
+      edges_from(e, overlap, task, arg, access, buffer, out);
     });
+    return touched;
+  }
+
+  // A region no live entry intersects joins as it is: read, or written.
+  void insert_fresh(TaskId task, int arg, const Box& box, bool written) {
+    RegionEntry fresh;
+    fresh.box = box;
+    if (written) rewrite(fresh, task, arg);
+    else fresh.readers.push_back({task, arg});
+    index_.insert(std::move(fresh));
   }
 
   void record_read(TaskId task, int arg, const Box& query) {
     // Entries are disjoint, so the query is fully covered when the overlaps add up to it;
     // only then can the (allocating) subtraction of the uncovered rest be skipped.
+    if (RegionEntry* exact = index_.find_exact(query)) return exact->readers.push_back({task, arg});
     std::int64_t covered = 0;
     index_.update_intersecting(query, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
       covered += overlap.numel();
@@ -67,13 +99,11 @@ class BufferRegions {
   }
 
   void record_write(TaskId task, int arg, const Box& query) {
+    if (RegionEntry* exact = index_.find_exact(query)) return rewrite(*exact, task, arg);
     bool reused = false;
     index_.update_intersecting(query, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
       if (e.box == query) {  // the common case of rewriting a tile: update in place
-        e.has_writer = true;
-        e.writer = task;
-        e.writer_arg = arg;
-        e.readers.clear();
+        rewrite(e, task, arg);
         reused = true;
         return false;
       }
@@ -95,6 +125,7 @@ class BufferRegions {
 
   std::size_t size() const { return index_.size(); }
   std::uint64_t candidates_considered() const { return index_.candidates_considered(); }
+  RegionIndex& index() { return index_; }
 
  private:
   RegionIndex index_;
@@ -116,6 +147,23 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
   // All edges are found against the state before this task, so a task that reads and
   // writes one region never depends on itself; then reads are recorded, then writes.
   // Views that are boxes (the common case) are used as they are; others are decomposed.
+  // An argument that is one box exactly matching a live entry (the common case: a tile
+  // rewritten or read again) is looked up once; the entry stays valid for the later phases
+  // while the index's layout is unchanged.
+  // Likewise a box that nothing live intersects (a fresh region) is inserted directly.
+  struct Known {
+    BufferRegions* regions = nullptr;
+    RegionEntry* exact = nullptr;
+    bool fresh = false;
+    std::uint64_t layout = 0;
+    bool current() const { return regions && regions->index().layout_version() == layout; }
+  };
+  constexpr std::size_t kKnownArgs = 8;
+  std::array<Known, kKnownArgs> known{};
+  auto exact_now = [&](std::size_t i) -> RegionEntry* {
+    return i < kKnownArgs && known[i].exact && known[i].current() ? known[i].exact : nullptr;
+  };
+  auto fresh_now = [&](std::size_t i) { return i < kKnownArgs && known[i].fresh && known[i].current(); };
   auto for_boxes = [](const Arg& arg, auto&& fn) {
     if (const auto& box = arg.view.box()) {
       fn(*box);
@@ -127,15 +175,44 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
     if (!args[i].infer) continue;
     auto& regions = regions_of(args[i].view.buffer());
     const auto buffer_id = args[i].view.buffer().id();
-    for_boxes(args[i], [&](const Box& b) { regions.collect(task, static_cast<int>(i), args[i].access, b, buffer_id, out); });
+    const int arg = static_cast<int>(i);
+    if (const auto& box = args[i].view.box(); box && i < kKnownArgs) {
+      known[i] = Known{&regions, regions.index().find_exact(*box), false, regions.index().layout_version()};
+      if (known[i].exact) {
+        BufferRegions::edges_from(*known[i].exact, *box, task, arg, args[i].access, buffer_id, out);
+      } else {
+        known[i].fresh = !regions.collect(task, arg, args[i].access, *box, buffer_id, out);
+      }
+      continue;
+    }
+    for_boxes(args[i], [&](const Box& b) { regions.collect(task, arg, args[i].access, b, buffer_id, out); });
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (!args[i].infer || !reads(args[i].access)) continue;
+    if (RegionEntry* e = exact_now(i)) {
+      e->readers.push_back({task, static_cast<int>(i)});
+      continue;
+    }
+    if (fresh_now(i)) {
+      // Read first: an InOut then finds its own entry exactly for the write.
+      auto& regions = *known[i].regions;
+      regions.insert_fresh(task, static_cast<int>(i), *args[i].view.box(), false);
+      known[i] = Known{&regions, regions.index().find_exact(*args[i].view.box()), false, regions.index().layout_version()};
+      continue;
+    }
     auto& regions = regions_of(args[i].view.buffer());
     for_boxes(args[i], [&](const Box& b) { regions.record_read(task, static_cast<int>(i), b); });
   }
   for (std::size_t i = 0; i < args.size(); ++i) {
     if (!args[i].infer || !writes(args[i].access)) continue;
+    if (RegionEntry* e = exact_now(i)) {
+      BufferRegions::rewrite(*e, task, static_cast<int>(i));
+      continue;
+    }
+    if (fresh_now(i)) {
+      known[i].regions->insert_fresh(task, static_cast<int>(i), *args[i].view.box(), true);
+      continue;
+    }
     auto& regions = regions_of(args[i].view.buffer());
     for_boxes(args[i], [&](const Box& b) { regions.record_write(task, static_cast<int>(i), b); });
   }

@@ -195,18 +195,30 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
                            const detail::BoundParams* bound, const KernelRef* descriptor) {
   const std::vector<std::string>* params = bound ? &bound->names : nullptr;
   const auto id = static_cast<TaskId>(tasks_.size());
-  const std::string label = name + "#" + std::to_string(id);
+  // The error context is built only for a bad argument: strings per argument would cost
+  // more than the rest of a submit.
+  auto label = [&] { return name + "#" + std::to_string(id); };
   for (std::size_t i = 0; i < args.size(); ++i) {
     const auto& v = args[i].view;
-    ErrorContext where{.scope = name_, .task_id = id, .task = label, .arg = static_cast<int>(i),
+    const bool foreign = v.valid() && (v.buffer().id() >= buffers_.size() || buffers_[v.buffer().id()].get() != &v.buffer());
+    if (v.valid() && !foreign) continue;
+    ErrorContext where{.scope = name_, .task_id = id, .task = label(), .arg = static_cast<int>(i),
                        .param = params && i < params->size() ? (*params)[i] : std::string{}};
     if (v.defect()) v.defect()->rethrow_with(where);
     if (!v.has_buffer()) throw GraphError(where, "the argument is an empty view (View{})");
     where.buffer = v.buffer().name();
-    if (v.buffer().id() >= buffers_.size() || buffers_[v.buffer().id()].get() != &v.buffer())
-      throw GraphError(where, "the argument (" + v.describe() + ") names a buffer of another scope");
+    throw GraphError(where, "the argument (" + v.describe() + ") names a buffer of another scope");
   }
-  Task t;
+  // Built in place (a Task is a few hundred bytes to move); a check below that throws takes
+  // it out again, so a failed submit leaves no half task.
+  Task& t = tasks_.emplace_back();
+  struct Undo {
+    std::vector<Task>& tasks;
+    bool committed = false;
+    ~Undo() {
+      if (!committed) tasks.pop_back();
+    }
+  } undo{tasks_};
   t.id = id;
   t.name = std::move(name);
   t.kind = kind;
@@ -222,13 +234,12 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
     t.kernel_name = (*descriptor)->name;
     t.params = bound->names;
     t.param_args = bound->param_args;
-    // Before the task joins the scope, so a cost function that throws leaves no half task.
     try {
       if (auto cost = derived_cost(t)) t.cost = *cost;
     } catch (const Error& e) {
-      e.rethrow_with(ErrorContext{.scope = name_, .task_id = id, .task = label});
+      e.rethrow_with(ErrorContext{.scope = name_, .task_id = id, .task = t.label()});
     } catch (const std::exception& e) {
-      throw GraphError(ErrorContext{.scope = name_, .task_id = id, .task = label},
+      throw GraphError(ErrorContext{.scope = name_, .task_id = id, .task = t.label()},
                        "the cost function of kernel '" + t.kernel_name + "' failed: " + e.what());
     }
   }
@@ -243,7 +254,7 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
     if (earlier.box() && later.box())
       if (auto whole = intersect(*earlier.box(), *later.box())) e.region = std::move(*whole);
   }
-  tasks_.push_back(std::move(t));
+  undo.committed = true;
   return TaskRef(*this, id);
 }
 

@@ -84,6 +84,33 @@ TEST(HostExecutor, LongChainDoesNotOverflowTheStackAndReplays) {
   EXPECT_EQ(counter.data_as<std::int32_t>()[0], 200000);
 }
 
+// One task with 10^5 successors, all of them predecessors of one sink, and 300 roots: the
+// wide release runs in parallel leaves, and still every task runs once, after its
+// predecessors (each successor sees the root done; the sink sees every successor done).
+TEST(HostExecutor, WideFanOutAndFanInRunEveryTaskOnceInOrder) {
+  constexpr int kWide = 100000, kRoots = 300;
+  std::atomic<int> root_done{0}, middle_done{0}, out_of_order{0}, roots_ran{0};
+  int sink_saw = -1;
+  Scope s{"wide"};
+  auto root = s.vector("root", {}, [&](const TaskContext&) { root_done.store(1); });
+  for (int i = 0; i < kWide; ++i)
+    s.vector("middle", {}, [&](const TaskContext&) {
+       if (!root_done.load()) ++out_of_order;
+       ++middle_done;
+     }).after(root);
+  auto sink = s.vector("sink", {}, [&](const TaskContext&) { sink_saw = middle_done.load(); });
+  for (TaskId t = 1; t <= kWide; ++t) sink.after(t);
+  for (int i = 0; i < kRoots; ++i) s.vector("other_root", {}, [&](const TaskContext&) { ++roots_ran; });
+  auto g = s.finalize({.lint = Lint::Off});
+  HostExecutor ex(HostExecutorOptions{2, false, false});
+  Bindings memory(g);
+  ex.run(g, memory);
+  EXPECT_EQ(out_of_order.load(), 0);
+  EXPECT_EQ(middle_done.load(), kWide);
+  EXPECT_EQ(sink_saw, kWide);
+  EXPECT_EQ(roots_ran.load(), kRoots);
+}
+
 // A kernel that spins until the run is stopped: the deadline stops the run, names the task
 // still running and skips the tasks not started; the executor stays usable.
 TEST(HostExecutor, DeadlineStopsARunWithAHungKernelAndNamesIt) {

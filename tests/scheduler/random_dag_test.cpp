@@ -6,6 +6,7 @@
 
 #include <cstdlib>
 #include <random>
+#include <string>
 
 #include "scheduler/host_executor.hpp"
 #include "tasks/bindings.hpp"
@@ -19,6 +20,12 @@ struct RandomScope {
   Graph graph;
 };
 
+// Element k of a rank-1 or rank-2 view: row-major over the view.
+std::int32_t& element(const View& v, std::int64_t k) {
+  if (v.rank() == 1) return v.at<std::int32_t>({k});
+  return v.at<std::int32_t>({k / v.size(1), k % v.size(1)});
+}
+
 // out[i] = out[i] * 3 + sum of all inputs' elements + task salt (mod 2^32 arithmetic).
 void integer_kernel(const TaskContext& c, std::uint32_t salt) {
   std::uint32_t acc = salt;
@@ -26,33 +33,53 @@ void integer_kernel(const TaskContext& c, std::uint32_t salt) {
     const Arg& arg = c.task().args[a];
     if (!reads(arg.access)) continue;
     const View v = c.view(a);
-    for (std::int64_t i = 0; i < v.size(0); ++i)
-      for (std::int64_t j = 0; j < v.size(1); ++j) acc = acc * 31u + static_cast<std::uint32_t>(v.at<std::int32_t>({i, j}));
+    for (std::int64_t k = 0; k < v.numel(); ++k) acc = acc * 31u + static_cast<std::uint32_t>(element(v, k));
   }
   for (std::size_t a = 0; a < c.num_args(); ++a) {
     const Arg& arg = c.task().args[a];
     if (!writes(arg.access)) continue;
     const View v = c.view(a);
-    // SPMD: block b owns rows b, b + block_num, ... of each output.
-    for (std::int64_t i = c.block_idx(); i < v.size(0); i += c.block_num())
-      for (std::int64_t j = 0; j < v.size(1); ++j) {
-        auto& x = v.at<std::int32_t>({i, j});
+    // SPMD: block b owns rows b, b + block_num, ... of each output (elements, for rank 1).
+    const std::int64_t rows = v.rank() == 1 ? v.numel() : v.size(0), cols = v.numel() / rows;
+    for (std::int64_t i = c.block_idx(); i < rows; i += c.block_num())
+      for (std::int64_t j = 0; j < cols; ++j) {
+        auto& x = element(v, i * cols + j);
         x = static_cast<std::int32_t>(static_cast<std::uint32_t>(x) * 3u + acc + static_cast<std::uint32_t>(i * 7 + j));
       }
   }
 }
 
-Graph make_random_scope(std::mt19937& rng, int max_tasks) {
+// Which views the tasks touch. Slices: any box of an 8 x 8 buffer. The others are the
+// dependency inference's fast paths (an argument that is exactly a live region): tiles of
+// a regular 2 x 4 tiling, whole buffers, 1-D ranges of a rank-1 buffer from a few fixed
+// cuts (so ranges meet again exactly, and sometimes straddle).
+enum class Views { Slices, Tiles, WholeBuffers, Ranges1D };
+
+Graph make_random_scope(std::mt19937& rng, int max_tasks, Views views = Views::Slices) {
   Scope s{"random"};
   std::vector<View> bufs;
   const int n_bufs = 1 + static_cast<int>(rng() % 3);
-  for (int b = 0; b < n_bufs; ++b) bufs.push_back(s.inout("b" + std::to_string(b), {8, 8}, INT32));
-  auto rand_slice = [&](const View& v) {
+  for (int b = 0; b < n_bufs; ++b) {
+    if (views == Views::Ranges1D) bufs.push_back(s.inout("b" + std::to_string(b), {64}, INT32));
+    else bufs.push_back(s.inout("b" + std::to_string(b), {8, 8}, INT32));
+  }
+  auto rand_slice = [&](const View& v) -> View {
+    switch (views) {
+      case Views::Tiles: return v.slice({2 * static_cast<std::int64_t>(rng() % 4), 4 * static_cast<std::int64_t>(rng() % 2)}, {2, 4});
+      case Views::WholeBuffers: return v;
+      case Views::Ranges1D: {
+        static constexpr std::int64_t cuts[] = {0, 8, 16, 24, 40, 64};
+        const std::size_t a = rng() % 5, b = a + 1 + rng() % (5 - a);
+        return v.slice({cuts[a]}, {cuts[b] - cuts[a]});
+      }
+      case Views::Slices: break;
+    }
     const std::int64_t r0 = rng() % 8, c0 = rng() % 8;
     const std::int64_t rs = 1 + rng() % (8 - r0), cs = 1 + rng() % (8 - c0);
     return v.slice({r0, c0}, {rs, cs});
   };
-  const int n_tasks = 1 + static_cast<int>(rng() % static_cast<unsigned>(max_tasks));
+  // max_tasks < 0: exactly -max_tasks tasks.
+  const int n_tasks = max_tasks < 0 ? -max_tasks : 1 + static_cast<int>(rng() % static_cast<unsigned>(max_tasks));
   for (int t = 0; t < n_tasks; ++t) {
     std::vector<Arg> args;
     const int n_in = static_cast<int>(rng() % 3);
@@ -122,23 +149,59 @@ int scope_count() {
   return 1000;
 }
 
+// Runs `g` sequentially and on 1, 2 and 4 threads: all results must be bit-identical.
+struct Executors {
+  HostExecutor one{1}, two{2}, four{4};
+};
+
+void expect_executors_match_sequential(Executors& ex, const Graph& g, std::uint32_t seed, const std::string& what) {
+  g.verify();
+  Memory memory(g);
+  reset(memory, seed);
+  run_sequentially(g, memory);
+  const auto expected = snapshot(memory);
+  for (HostExecutor* e : {&ex.one, &ex.two, &ex.four}) {
+    reset(memory, seed);
+    e->run(g, memory.bindings);
+    ASSERT_EQ(snapshot(memory), expected) << what << " with " << e->threads() << " threads";
+  }
+}
+
 TEST(RandomDag, HostExecutorMatchesSequentialExecution) {
   std::mt19937 rng(77);
-  HostExecutor one(1), two(2), four(4);
+  Executors ex;
   const int scopes = scope_count();
   for (int i = 0; i < scopes; ++i) {
     Graph g = make_random_scope(rng, 64);
-    g.verify();
-    const std::uint32_t seed = static_cast<std::uint32_t>(rng());
-    Memory memory(g);
-    reset(memory, seed);
-    run_sequentially(g, memory);
-    const auto expected = snapshot(memory);
-    for (HostExecutor* ex : {&one, &two, &four}) {
-      reset(memory, seed);
-      ex->run(g, memory.bindings);
-      ASSERT_EQ(snapshot(memory), expected) << "scope " << i << " with " << ex->threads() << " threads";
+    expect_executors_match_sequential(ex, g, static_cast<std::uint32_t>(rng()), "scope " + std::to_string(i));
+    if (HasFatalFailure()) return;
+  }
+}
+
+// Each fast path of inference (exact live regions) must give the same edges' effect.
+TEST(RandomDag, FastPathScopesMatchSequentialExecution) {
+  std::mt19937 rng(78);
+  Executors ex;
+  const int scopes = std::max(1, scope_count() / 4);
+  for (Views views : {Views::Tiles, Views::WholeBuffers, Views::Ranges1D}) {
+    for (int i = 0; i < scopes; ++i) {
+      Graph g = make_random_scope(rng, 64, views);
+      expect_executors_match_sequential(ex, g, static_cast<std::uint32_t>(rng()),
+                                        "views " + std::to_string(static_cast<int>(views)) + " scope " + std::to_string(i));
+      if (HasFatalFailure()) return;
     }
+  }
+}
+
+// Large scopes: long reader lists, regrids of the index, wide releases in the executor.
+TEST(RandomDag, TenThousandTaskScopesMatchSequentialExecution) {
+  std::mt19937 rng(79);
+  Executors ex;
+  for (Views views : {Views::Slices, Views::Tiles, Views::Ranges1D}) {
+    Graph g = make_random_scope(rng, -10000, views);
+    ASSERT_EQ(g.num_tasks(), 10000u);
+    expect_executors_match_sequential(ex, g, static_cast<std::uint32_t>(rng()), "10^4 tasks, views " + std::to_string(static_cast<int>(views)));
+    if (HasFatalFailure()) return;
   }
 }
 
