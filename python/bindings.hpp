@@ -45,8 +45,11 @@ struct PyBindings {
   Bindings memory;
   std::map<std::string, py::object, std::less<>> arrays;
 
-  // Binds a numpy array (dtype and shape checked by Bindings: BindingError naming the buffer).
-  void bind(const std::string& name, const py::object& value);
+  // Binds a numpy array in place (dtype and shape checked by Bindings: BindingError naming
+  // the buffer). A layout the buffer cannot use as it is (strided, misaligned) is a
+  // BindingError naming the dim and stride, unless `allow_copy` (the logged copy of
+  // Bindings::bind_external).
+  void bind(const std::string& name, const py::object& value, bool allow_copy = false);
   // The buffer's memory as numpy: the bound array itself when used in place.
   py::object array(const std::string& name);
 };
