@@ -226,7 +226,9 @@ void bind_kernel_descriptors(py::module_& m) {
       .def("__call__", &call_on_arrays,
            "Runs the kernel on numpy arrays (C-contiguous; uint16 = bf16): positional in parameter order, or by "
            "parameter name; other keywords are options.")
-      .def("__eq__", [](const PyKernel& a, const PyKernel& b) { return a.ref == b.ref; })
+      .def("__eq__", [](const PyKernel& a, const py::object& b) {
+        return py::isinstance<PyKernel>(b) && a.ref == b.cast<const PyKernel&>().ref;
+      })
       .def("__hash__", [](const PyKernel& k) { return std::hash<const void*>{}(k.ref.get()); })
       .def("__repr__", [](const PyKernel& k) { return "<tg.Kernel " + k.ref->signature() + ">"; });
 

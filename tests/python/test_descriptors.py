@@ -240,3 +240,20 @@ def test_json_scope_naming_a_library_kernel_is_checked_and_costed():
     g = tg.parse_scope_json(text, "d.json")
     proj = next(t for t in g.tasks if t.name == "proj")
     assert proj.descriptor == tg.kernels.matmul and proj.cost.flops == 2 * 16 * 256 * 64
+
+
+def test_a_python_cost_function_that_fails_is_a_graph_error_naming_the_task():
+    def bad_cost(views):
+        raise ValueError("no cost for " + ", ".join(views))
+
+    k = tg.Kernel("costly", [tg.Param("x", "in")], lambda ctx: None, cost=bad_cost)
+    wrong = tg.Kernel("wrong", [tg.Param("x", "in")], lambda ctx: None, cost=lambda v: 3)
+    s = tg.Scope("cost")
+    x = s.input("x", [4], tg.fp32)
+    with pytest.raises(tg.GraphError, match="no cost for x") as e:
+        s.host(k, x=tg.In(x))
+    assert e.value.task == "costly#0"
+    with pytest.raises(tg.GraphError, match="expected a tg.Cost"):
+        s.host(wrong, x=tg.In(x))
+    assert s.num_tasks == 0
+    assert tg.kernels.matmul != None and not (tg.kernels.matmul == tg.kernels.matmul_acc)  # noqa: E711
