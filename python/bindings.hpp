@@ -95,7 +95,10 @@ template <class T> T cast_checked(const py::handle& value, const std::string& wh
   }
 }
 
-// python_kernel.cpp: a Python callable as a kernel. The callable runs with the GIL held; an
+// python_kernel.cpp: a Python object C++ callables may copy and drop on any thread: the
+// last copy releases it with the GIL held.
+std::shared_ptr<py::object> held_with_gil(py::object object);
+// A Python callable as a kernel. The callable runs with the GIL held; an
 // exception it raises is kept (for the KernelError's __cause__) and reported as a C++ one.
 Kernel python_kernel(py::function callable);
 // The Python exception a Python kernel of `graph` raised in this block, taken out of the

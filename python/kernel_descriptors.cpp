@@ -32,11 +32,7 @@ TaskKind kind_from(const std::string& s) {
 // A Python cost function of one block's views, {param: View or None} -> tg.Cost. Called by
 // Scope::submit, which may run without the GIL (a JSON import), so it takes the GIL itself.
 CostFunction python_cost(py::function callable, std::vector<std::string> names) {
-  std::shared_ptr<py::object> fn(new py::object(std::move(callable)), [](py::object* p) {
-    if (!Py_IsInitialized()) return;
-    py::gil_scoped_acquire gil;
-    delete p;
-  });
+  std::shared_ptr<py::object> fn = held_with_gil(std::move(callable));
   return [fn, names = std::move(names)](const ParamViews& views) {
     py::gil_scoped_acquire gil;
     py::dict by_name;

@@ -176,9 +176,9 @@ void bind_memory(py::module_& m) {
         py::arg("bits"), "float32 values of bf16 bits (uint16); exact.");
 
   py::class_<PyBindings>(m, "Bindings",
-                         "The memory of one run of a Graph: numpy arrays bound by buffer name (used in place "
-                         "when C-contiguous and aligned; else copied and listed in .copies), outputs allocated "
-                         "here. mem['y'] is a numpy array sharing the buffer's memory.")
+                         "The memory of one run of a Graph: numpy arrays bound by buffer name, in place (a layout "
+                         "the buffer cannot read as it is is refused unless bind(..., allow_copy=True)), outputs "
+                         "allocated here. mem['y'] is a numpy array sharing the buffer's memory.")
       .def(py::init<std::shared_ptr<Graph>>(), py::arg("graph"))
       .def("bind", [](PyBindings& b, const std::string& name, const py::object& array, bool allow_copy) -> PyBindings& {
              b.bind(name, array, allow_copy);

@@ -74,13 +74,16 @@ py::object param_array(py::object self, const py::handle& which) {
 
 }  // namespace
 
-Kernel python_kernel(py::function callable) {
-  // The callable is released with the GIL held, wherever the last copy of the kernel dies.
-  std::shared_ptr<py::object> fn(new py::object(std::move(callable)), [](py::object* p) {
+std::shared_ptr<py::object> held_with_gil(py::object object) {
+  return std::shared_ptr<py::object>(new py::object(std::move(object)), [](py::object* p) {
     if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
     py::gil_scoped_acquire gil;
     delete p;
   });
+}
+
+Kernel python_kernel(py::function callable) {
+  std::shared_ptr<py::object> fn = held_with_gil(std::move(callable));
   return [fn](const TaskContext& c) {
     py::gil_scoped_acquire gil;
     // Owned by Python (a traceback may keep it past the call), emptied when the call ends.
