@@ -27,7 +27,8 @@ namespace py = pybind11;
 void bind_errors(py::module_& m);
 void bind_memory(py::module_& m);
 void bind_scope(py::module_& m);
-void bind_library_kernels(py::module_& m);
+void bind_tiles(py::module_& m);
+void bind_kernel_descriptors(py::module_& m);
 void bind_lint(py::module_& m);
 void bind_python_kernel_context(py::module_& m);
 void bind_executors(py::module_& m);
@@ -44,8 +45,11 @@ struct PyBindings {
   Bindings memory;
   std::map<std::string, py::object, std::less<>> arrays;
 
-  // Binds a numpy array (dtype and shape checked by Bindings: BindingError naming the buffer).
-  void bind(const std::string& name, const py::object& value);
+  // Binds a numpy array in place (dtype and shape checked by Bindings: BindingError naming
+  // the buffer). A layout the buffer cannot use as it is (strided, misaligned) is a
+  // BindingError naming the dim and stride, unless `allow_copy` (the logged copy of
+  // Bindings::bind_external).
+  void bind(const std::string& name, const py::object& value, bool allow_copy = false);
   // The buffer's memory as numpy: the bound array itself when used in place.
   py::object array(const std::string& name);
 };
@@ -91,7 +95,10 @@ template <class T> T cast_checked(const py::handle& value, const std::string& wh
   }
 }
 
-// python_kernel.cpp: a Python callable as a kernel. The callable runs with the GIL held; an
+// python_kernel.cpp: a Python object C++ callables may copy and drop on any thread: the
+// last copy releases it with the GIL held.
+std::shared_ptr<py::object> held_with_gil(py::object object);
+// A Python callable as a kernel. The callable runs with the GIL held; an
 // exception it raises is kept (for the KernelError's __cause__) and reported as a C++ one.
 Kernel python_kernel(py::function callable);
 // The Python exception a Python kernel of `graph` raised in this block, taken out of the

@@ -102,8 +102,6 @@ void bind_executors(py::module_& m) {
       }, py::arg("name"), "An Output or InOut buffer after the run, as numpy sharing the run's memory.")
       .def("staging", [](const PyRunResult& r, const std::string& name) { return tensor_array(r.result->staging(name)); },
            py::arg("name"), "A staging buffer of this run (run with keep_staging=True).")
-      // A model's simulated run comes through the Executor interface: its timeline and
-      // machine are the simulator's, the SimResult statistics are not kept (they read 0).
       .def_property_readonly("is_simulation", [](const PyRunResult& r) { return r.sim() != nullptr || r.machine; })
       .def_property_readonly("strategy", [](const PyRunResult& r) { return r.sim() ? r.sim()->strategy : ""; })
       .def_property_readonly("machine", [](const PyRunResult& r) { return r.machine; })

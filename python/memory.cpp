@@ -1,7 +1,8 @@
 // Data without copies: tensors and bound views as numpy arrays sharing their memory (bf16 as
 // uint16 holding the upper 16 bits of the fp32 pattern), numpy arrays bound as a run's
-// inputs in place (Bindings::bind_external, which copies, and says so, only strided or
-// misaligned arrays), and the bf16 <-> float32 helpers.
+// inputs in place (Bindings::bind_external), and the bf16 <-> float32 helpers. An array the
+// buffer cannot use in place (strided, misaligned) is refused, naming the dim and stride,
+// unless the caller asks for the logged copy (allow_copy=True).
 #include <pybind11/stl.h>
 
 #include "python/bindings.hpp"
@@ -28,9 +29,38 @@ std::vector<py::ssize_t> byte_strides(const Shape& element_strides, DType dtype)
   return r;
 }
 
+// Why a numpy array cannot be the buffer's memory as it is (an empty string: it can). The
+// executors address a buffer as row-major from its element 0, so an array binds in place
+// when its strides are row-major on every dim longer than 1 and it is aligned; anything else
+// would be misread.
+std::string layout_problem(const ExternalArray& a) {
+  const auto element = static_cast<std::int64_t>(size_of(a.dtype));
+  if (reinterpret_cast<std::uintptr_t>(a.data) % static_cast<std::uintptr_t>(element) != 0)
+    return "its data is not aligned to its " + std::to_string(element) + "-byte elements";
+  Shape row_major = row_major_strides(a.shape);
+  for (auto& r : row_major) r *= element;
+  int innermost = -1;  // the last dim that differs: a step shows there, a column slice in the rows
+  bool negative = false, broadcast = false;
+  for (std::size_t d = 0; d < a.shape.size(); ++d) {
+    if (a.shape[d] == 1 || a.strides_bytes[d] == row_major[d]) continue;
+    innermost = static_cast<int>(d);
+    negative = negative || a.strides_bytes[d] < 0;
+    broadcast = broadcast || a.strides_bytes[d] == 0;
+  }
+  if (innermost < 0) return {};
+  const auto d = static_cast<std::size_t>(innermost);
+  const std::string what = negative    ? "reversed (a negative step)"
+                           : broadcast ? "broadcast (a stride of 0)"
+                                       : "not row-major (a column slice, a step or a transpose of another array)";
+  return "its strides are " + to_string(a.strides_bytes) + " B where a row-major " + std::string(name_of(a.dtype)) +
+         " " + to_string(a.shape) + " array has " + to_string(row_major) + " B (dim " + std::to_string(d) +
+         " has a stride of " + std::to_string(a.strides_bytes[d]) + " B, not " + std::to_string(row_major[d]) +
+         " B): the array is " + what;
+}
+
 }  // namespace
 
-void PyBindings::bind(const std::string& name, const py::object& value) {
+void PyBindings::bind(const std::string& name, const py::object& value, bool allow_copy) {
   auto array = py::array::ensure(value);
   if (!array)
     throw py::type_error("bind('" + name + "'): expected a numpy array, got " + std::string(py::str(value.get_type())));
@@ -41,8 +71,25 @@ void PyBindings::bind(const std::string& name, const py::object& value) {
     external.shape.push_back(array.shape(d));
     external.strides_bytes.push_back(array.strides(d));
   }
+  if (!array.dtype().attr("isnative").cast<bool>())
+    throw BindingError(ErrorContext{.scope = graph->name(), .buffer = name},
+                       "bind('" + name + "'): the array's dtype " + std::string(py::str(py::handle(array.dtype()))) +
+                           " is not in native byte order; pass array.astype(array.dtype.newbyteorder('='))");
   const bool writes_back = value.attr("flags").attr("writeable").cast<bool>();
   const Buffer* buffer = graph->find_buffer(name);
+  // dtype, shape and name problems are left to bind_external, whose errors are the C++ ones.
+  const bool fits = buffer && buffer->dtype() == external.dtype && buffer->shape() == external.shape;
+  if (fits && !allow_copy) {
+    const std::string problem = layout_problem(external);
+    if (!problem.empty())
+      throw BindingError(ErrorContext{.scope = graph->name(), .buffer = name},
+                         "bind('" + name + "'): " + problem + "; it cannot be bound in place and is not copied "
+                         "silently. Pass np.ascontiguousarray(array) (your copy: outputs are not written back "
+                         "into the original), bind it with tg.Bindings(graph).bind('" + name + "', array, "
+                         "allow_copy=True) (copied in, written back after each run for outputs and InOut, listed "
+                         "in .copies), or declare the buffer with the parent array's shape and slice the view in "
+                         "the scope");
+  }
   if (buffer && (buffer->role() == Role::Output || buffer->role() == Role::InOut) && !writes_back)
     throw BindingError(ErrorContext{.scope = graph->name(), .buffer = name},
                        "bind('" + name + "'): a read-only numpy array for an " + std::string(name_of(buffer->role())) +
@@ -129,14 +176,19 @@ void bind_memory(py::module_& m) {
         py::arg("bits"), "float32 values of bf16 bits (uint16); exact.");
 
   py::class_<PyBindings>(m, "Bindings",
-                         "The memory of one run of a Graph: numpy arrays bound by buffer name (used in place "
-                         "when C-contiguous and aligned; else copied and listed in .copies), outputs allocated "
-                         "here. mem['y'] is a numpy array sharing the buffer's memory.")
+                         "The memory of one run of a Graph: numpy arrays bound by buffer name, in place (a layout "
+                         "the buffer cannot read as it is is refused unless bind(..., allow_copy=True)), outputs "
+                         "allocated here. mem['y'] is a numpy array sharing the buffer's memory.")
       .def(py::init<std::shared_ptr<Graph>>(), py::arg("graph"))
-      .def("bind", [](PyBindings& b, const std::string& name, const py::object& array) -> PyBindings& {
-             b.bind(name, array);
+      .def("bind", [](PyBindings& b, const std::string& name, const py::object& array, bool allow_copy) -> PyBindings& {
+             b.bind(name, array, allow_copy);
              return b;
-           }, py::arg("name"), py::arg("array"), py::return_value_policy::reference_internal)
+           }, py::arg("name"), py::arg("array"), py::kw_only(), py::arg("allow_copy") = false,
+           py::return_value_policy::reference_internal,
+           "Binds a numpy array in place. One whose layout the buffer cannot use (a column slice, a step, a "
+           "transpose, misaligned) is refused with a BindingError naming the dim and stride, unless "
+           "allow_copy=True: then it is copied in, written back after each run for outputs and InOut, and "
+           "listed in .copies.")
       .def("is_bound", [](const PyBindings& b, const std::string& name) { return b.memory.is_bound(name); })
       .def("check_complete", [](const PyBindings& b) { b.memory.check_complete(); })
       .def_property_readonly("copies", [](const PyBindings& b) { return b.memory.copies(); })

@@ -19,6 +19,23 @@ struct PyModelRun {
   std::shared_ptr<Graph> graph;  // a copy of the run's graph, for results and writers
 };
 
+// ModelRun::run goes through the Executor interface (it restores the caches and keeps the
+// staging), which hands back the RunResult part of a SimResult: this adaptor simulates and
+// keeps the whole SimResult, so a model's simulated run has the simulator's statistics too.
+class KeepSimResult final : public Executor {
+ public:
+  explicit KeepSimResult(const SimExecutor& sim) : sim_(sim) {}
+  std::string name() const override { return sim_.name(); }
+  RunResult run(const Graph& graph, Bindings* memory, const RunOptions& options) override {
+    kept = std::make_shared<SimResult>(sim_.simulate(graph, memory, options));
+    return *kept;
+  }
+  std::shared_ptr<SimResult> kept;
+
+ private:
+  const SimExecutor& sim_;
+};
+
 }  // namespace
 
 void bind_models(py::module_& m) {
@@ -98,7 +115,17 @@ void bind_models(py::module_& m) {
       .def("run", [](PyModelRun& r, py::object executor, double timeout_seconds) {
         Executor& e = cast_checked<Executor&>(executor, "run", "a tg.HostExecutor or tg.SimExecutor");
         PyRunResult out{r.graph, py::none(), nullptr, false, std::nullopt};
-        if (auto* sim = dynamic_cast<SimExecutor*>(&e)) out.machine = sim->machine();
+        if (auto* sim = dynamic_cast<SimExecutor*>(&e)) {
+          out.machine = sim->machine();
+          KeepSimResult keep(*sim);
+          {
+            py::gil_scoped_release release;
+            r.run->run(keep, timeout_seconds);
+          }
+          out.result = keep.kept;
+          out.simulated = true;
+          return out;
+        }
         {
           py::gil_scoped_release release;
           out.result = std::make_shared<RunResult>(r.run->run(e, timeout_seconds));

@@ -7,8 +7,9 @@ PYBIND11_MODULE(_tilegraph, m) {
   bind_errors(m);  // first: every later binding may raise these
   bind_memory(m);
   bind_scope(m);
+  bind_tiles(m);
   bind_python_kernel_context(m);
-  bind_library_kernels(m);
+  bind_kernel_descriptors(m);
   bind_lint(m);
   bind_timeline(m);
   bind_executors(m);

@@ -8,6 +8,7 @@
 #include <mutex>
 
 #include "python/bindings.hpp"
+#include "tasks/kernel_descriptor.hpp"
 
 namespace tg::python {
 namespace {
@@ -57,15 +58,32 @@ py::array arg_array(py::object self, const py::handle& which) {
   return view_array(c.view(i), self, writes(c.task().args[i].access));
 }
 
+// A descriptor parameter's tile for this block (TaskContext::param), None when an optional
+// parameter is left unbound.
+py::object param_array(py::object self, const py::handle& which) {
+  const TaskContext& c = self.cast<const PyTaskContext&>().get();
+  const Task& t = c.task();
+  if (!t.descriptor)
+    throw Error(ErrorContext{.task = t.label()}, "ctx.param: the task names no kernel descriptor; read its arguments with ctx.arg(i)");
+  const View tile = py::isinstance<py::str>(which) ? c.param(which.cast<std::string>())
+                                                   : c.param(cast_checked<std::size_t>(which, "ctx.param", "a parameter index or name"));
+  if (!tile.has_buffer()) return py::none();
+  const int p = py::isinstance<py::str>(which) ? t.descriptor->param_index(which.cast<std::string>()) : which.cast<int>();
+  return view_array(tile, self, writes(t.descriptor->params.at(static_cast<std::size_t>(p)).access));
+}
+
 }  // namespace
 
-Kernel python_kernel(py::function callable) {
-  // The callable is released with the GIL held, wherever the last copy of the kernel dies.
-  std::shared_ptr<py::object> fn(new py::object(std::move(callable)), [](py::object* p) {
+std::shared_ptr<py::object> held_with_gil(py::object object) {
+  return std::shared_ptr<py::object>(new py::object(std::move(object)), [](py::object* p) {
     if (!Py_IsInitialized()) return;  // interpreter gone: leak rather than crash
     py::gil_scoped_acquire gil;
     delete p;
   });
+}
+
+Kernel python_kernel(py::function callable) {
+  std::shared_ptr<py::object> fn = held_with_gil(std::move(callable));
   return [fn](const TaskContext& c) {
     py::gil_scoped_acquire gil;
     // Owned by Python (a traceback may keep it past the call), emptied when the call ends.
@@ -125,6 +143,9 @@ void bind_python_kernel_context(py::module_& m) {
       .def_property_readonly("num_args", [](const PyTaskContext& c) { return c.get().num_args(); })
       .def("arg", &arg_array, py::arg("which"))
       .def("__getitem__", &arg_array)
+      .def("param", &param_array, py::arg("which"),
+           "Descriptor parameter `which` (index or name): this block's tile of its argument as numpy (the "
+           "whole view when the argument declares no tiles); None for an optional parameter left unbound.")
       .def("cancelled", [](const PyTaskContext& c) { return c.get().cancelled(); });
 }
 

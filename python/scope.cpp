@@ -5,7 +5,7 @@
 #include <optional>
 
 #include "python/bindings.hpp"
-#include "python/library_kernel.hpp"
+#include "python/kernel_descriptors.hpp"
 #include "tasks/scope.hpp"
 
 namespace tg::python {
@@ -110,57 +110,74 @@ void check_setting(const std::string& task, const std::string& key) {
                        "sync_start, mix_slots, kernel_name, expect_dtypes)");
 }
 
-// s.cube(name | library kernel, [args], kernel=..., **named_args_and_settings). Named
-// arguments (values that are tg.Arg) keep their order and set the task's parameter names,
-// which is where kernel descriptors (issue 13) will check them.
-TaskRef submit(PyScope& s, TaskKind kind, const py::object& what, const py::object& args, const py::object& kernel,
-               const py::kwargs& kwargs) {
+// Named arguments: keyword values that are tg.Arg, in their order; the rest are settings.
+struct Keywords {
+  std::vector<NamedArg> named;
+  std::vector<std::pair<std::string, py::handle>> settings;
+};
+
+Keywords split_keywords(const std::string& task, const py::kwargs& kwargs) {
+  Keywords k;
+  for (auto [key, value] : kwargs) {
+    if (py::isinstance<Arg>(value)) {
+      k.named.push_back(NamedArg{key.cast<std::string>(), value.cast<Arg>()});
+    } else {
+      k.settings.emplace_back(key.cast<std::string>(), value);
+      check_setting(task, k.settings.back().first);
+    }
+  }
+  return k;
+}
+
+// s.cube(name | kernel descriptor, [args], kernel=..., **named_args_and_settings). With a
+// descriptor (tg.kernels.*, tg.Kernel) the arguments are bound by name and checked by
+// Scope::submit, which derives the cost; without one, named arguments only name the
+// parameters (the JSON v2 `param` fields). `kind` empty: the descriptor's.
+TaskRef submit(PyScope& s, std::optional<TaskKind> kind, const py::object& what, const py::object& args,
+               const py::object& kernel, const py::kwargs& kwargs) {
   std::string name;
+  const PyKernel* descriptor = nullptr;
   Kernel k;
-  std::string kernel_name;
   if (py::isinstance<py::str>(what)) {
     name = what.cast<std::string>();
-  } else if (py::isinstance<LibraryKernel>(what)) {
-    const auto& lib = what.cast<const LibraryKernel&>();
-    name = lib.name;
-    k = lib.task_kernel();
-    kernel_name = lib.name;
+  } else if (py::isinstance<PyKernel>(what)) {
+    descriptor = &what.cast<const PyKernel&>();
+    name = descriptor->ref->name;
   } else {
-    throw py::type_error("a task is submitted with its name (str) or a library kernel (tg.kernels.*)");
+    throw py::type_error("a task is submitted with its name (str) or a kernel descriptor (tg.kernels.*, tg.Kernel)");
   }
   if (!kernel.is_none()) {
-    if (k) throw py::type_error("task '" + name + "': a library kernel and kernel= at once");
-    if (py::isinstance<LibraryKernel>(kernel)) {
-      const auto& lib = kernel.cast<const LibraryKernel&>();
-      k = lib.task_kernel();
-      kernel_name = lib.name;
+    if (descriptor) throw py::type_error("task '" + name + "': a kernel descriptor and kernel= at once");
+    if (py::isinstance<PyKernel>(kernel)) {
+      descriptor = &kernel.cast<const PyKernel&>();
     } else if (PyCallable_Check(kernel.ptr())) {
       k = python_kernel(kernel.cast<py::function>());
     } else {
-      throw py::type_error("task '" + name + "': kernel= must be a Python callable or a tg.kernels.* kernel");
+      throw py::type_error("task '" + name + "': kernel= must be a Python callable or a kernel descriptor (tg.kernels.*)");
     }
   }
   std::vector<Arg> arg_list;
   if (!args.is_none())
     arg_list = cast_checked<std::vector<Arg>>(args, "task '" + name + "': args", "a list of tg.In/Out/InOut(view)");
-  std::vector<std::string> params;
-  std::vector<std::pair<std::string, py::handle>> settings;
-  for (auto [key, value] : kwargs) {
-    if (py::isinstance<Arg>(value)) {
-      params.push_back(key.cast<std::string>());
-      arg_list.push_back(value.cast<Arg>());
-    } else {
-      settings.emplace_back(key.cast<std::string>(), value);
-      check_setting(name, settings.back().first);
+  Keywords keywords = split_keywords(name, kwargs);
+  std::optional<TaskRef> ref;
+  if (descriptor) {
+    auto named = named_args(*descriptor, name, arg_list, std::move(keywords.named));
+    ref = s.scope->submit(kind.value_or(descriptor->ref->kind), std::move(name), descriptor->ref, std::move(named));
+  } else {
+    if (!kind) throw py::type_error("s.submit(...) takes a kernel descriptor; use s.cube / vector / mix / host otherwise");
+    std::vector<std::string> params;
+    for (auto& n : keywords.named) {
+      params.push_back(std::move(n.param));
+      arg_list.push_back(std::move(n.arg));
     }
+    if (!params.empty() && params.size() != arg_list.size())
+      throw py::type_error("task '" + name + "': give its arguments either as a list or by name, not both");
+    ref = s.scope->submit(*kind, std::move(name), std::move(arg_list), std::move(k));
+    if (!params.empty()) ref->param_names(std::move(params));
   }
-  if (!params.empty() && params.size() != arg_list.size())
-    throw py::type_error("task '" + name + "': give its arguments either as a list or by name, not both");
-  TaskRef ref = s.scope->submit(kind, std::move(name), std::move(arg_list), std::move(k));
-  if (!kernel_name.empty()) ref.kernel_name(kernel_name);
-  if (!params.empty()) ref.param_names(std::move(params));
-  for (const auto& [key, value] : settings) apply_setting(ref, key, value);
-  return ref;
+  for (const auto& [key, value] : keywords.settings) apply_setting(*ref, key, value);
+  return *ref;
 }
 
 void check_task(const Graph& g, TaskId t) {
@@ -315,6 +332,28 @@ void bind_scope(py::module_& m) {
       .def_readonly("after", &Task::after)
       .def_readonly("scope", &Task::scope)
       .def_property_readonly("has_kernel", [](const Task& t) { return static_cast<bool>(t.kernel); })
+      .def_readonly("cost_given", &Task::cost_given)
+      .def_property_readonly("descriptor", [](const Task& t) -> py::object {
+        return t.descriptor ? py::cast(kernel_of(t.descriptor)) : py::object(py::none());
+      })
+      .def_readonly("param_args", &Task::param_args)
+      .def_property_readonly("tiles", [](const Task& t) {
+        py::list r;
+        for (const auto& dims : t.tiles) {
+          py::list per_arg;
+          for (const auto& d : dims) per_arg.append(d.axis < 0 ? py::object(py::none()) : py::object(py::make_tuple(d.axis, d.tile)));
+          r.append(per_arg);
+        }
+        return r;
+      })
+      .def_property_readonly("grid", [](const Task& t) { return t.grid.extents; })
+      .def("param", [](const Task& t, const std::string& name) -> py::object {
+        const int p = t.descriptor ? t.descriptor->param_index(name) : -1;
+        if (p < 0 || static_cast<std::size_t>(p) >= t.param_args.size())
+          throw py::key_error("task " + t.label() + " has no descriptor parameter '" + name + "'");
+        const int a = t.param_args[static_cast<std::size_t>(p)];
+        return a < 0 ? py::object(py::none()) : py::cast(t.args[static_cast<std::size_t>(a)]);
+      }, py::arg("name"), "The argument bound to descriptor parameter `name` (None: an optional one left unbound).")
       .def("__repr__", [](const Task& t) { return "<tg.Task " + t.label() + " " + std::string(name_of(t.kind)) + ">"; });
 
   py::class_<Graph, std::shared_ptr<Graph>>(m, "Graph",
@@ -420,11 +459,20 @@ void bind_scope(py::module_& m) {
                const py::kwargs& kwargs) { return submit(s, kind, what, args, kernel, kwargs); },
         py::name(name.c_str()), py::is_method(cls), py::arg("name"), py::arg("args") = py::none(),
         py::arg("kernel") = py::none(), py::keep_alive<0, 1>(),
-        "Submits a task: s.cube('proj', [tg.In(x), tg.Out(y)], kernel=fn), or with named arguments "
-        "s.cube('proj', a=tg.In(x), c=tg.Out(y)) (their names become the parameter names), or with a "
-        "library kernel s.cube(tg.kernels.matmul, [...]). Settings: blocks=, after=, cost=, sync_start=, "
-        "mix_slots=, kernel_name=, expect_dtypes=.");
+        "Submits a task. With a kernel descriptor: s.cube(tg.kernels.matmul, a=tg.In(x), b=tg.In(w), "
+        "c=tg.Out(y)) (or s.cube('proj', kernel=tg.kernels.matmul, ...), or its arguments as a list in "
+        "parameter order): the binding is checked and the cost derived, as in C++. Without: "
+        "s.cube('proj', [tg.In(x), tg.Out(y)], kernel=fn) or named arguments, whose names become the "
+        "parameter names. Settings: blocks=, after=, cost=, sync_start=, mix_slots=, kernel_name=, "
+        "expect_dtypes=.");
   }
+  cls.attr("submit") = py::cpp_function(
+      [](PyScope& s, const py::object& what, const py::object& args, const py::object& kernel, const py::kwargs& kwargs) {
+        return submit(s, std::nullopt, what, args, kernel, kwargs);
+      },
+      py::name("submit"), py::is_method(cls), py::arg("name"), py::arg("args") = py::none(),
+      py::arg("kernel") = py::none(), py::keep_alive<0, 1>(),
+      "Submits a task of a kernel descriptor with the descriptor's kind: s.submit(tg.kernels.rmsnorm, x=..., y=...).");
 }
 
 }  // namespace tg::python

@@ -1,5 +1,5 @@
-"""Run DeepSeek V3.2 decode scope 1 (small config) from Python, check it against its golden
-and read the precision report as data."""
+"""Run DeepSeek V3.2 decode scope 1 (small config) from Python, check it against its golden,
+read the precision report as data, and read the simulated run's statistics."""
 import tilegraph as tg
 
 r = tg.models.run("v32-decode-scope1", config="small", seed=1, threads=2, dump="v32_dump")
@@ -11,3 +11,10 @@ for stage in report.stages:
 print("first diverging stage:", report.first_diverging_stage)
 print("dumped to v32_dump/{inputs,staging,outputs}/")
 assert report.passed
+
+sim = tg.models.run("v32-decode-scope1", config="small", seed=1, threads=2, machine="a2a3", strategy="critical-path").sim
+a = sim.analysis()
+print(f"simulated on a2a3 ({sim.strategy}): makespan {sim.makespan_ns} ns, {sim.events} events, "
+      f"peak staging {sim.peak_staging_bytes_last_use} B, {len(sim.timeline)} timeline rows")
+print(a)
+assert sim.makespan_ns > 0 and sim.events > 0

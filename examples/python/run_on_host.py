@@ -9,7 +9,7 @@ x = s.input("x", [16, 256], tg.bf16)
 w = s.weight("w", [256, 64], tg.bf16)
 acc = s.staging("acc", [16, 64], tg.fp32)
 y = s.output("y", [16, 64], tg.fp32)
-s.cube(tg.kernels.matmul, [tg.In(x), tg.In(w), tg.Out(acc)])
+s.cube(tg.kernels.matmul, a=tg.In(x), b=tg.In(w), c=tg.Out(acc))  # checked, cost derived
 
 
 def relu(ctx):  # ctx.arg(...) are numpy arrays over the run's memory

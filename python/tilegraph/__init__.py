@@ -12,7 +12,7 @@ import html as _html
 
 from . import _tilegraph
 from ._tilegraph import *  # noqa: F401,F403  (Scope, View, In/Out/InOut, executors, errors, ...)
-from ._tilegraph import kernels  # noqa: F401
+from ._tilegraph import kernels, tile  # noqa: F401  (kernel descriptors; SPMD tiles)
 from . import models  # noqa: F401
 from ._timeline import TimelineArrays  # noqa: F401
 

@@ -38,6 +38,15 @@ def submit_named(n):
     return s
 
 
+def submit_descriptor(n):
+    s = tg.Scope("bench")
+    x = s.input("x", [16, 64 * n], tg.fp32)
+    y = s.staging("y", [16, 64 * n], tg.bf16)
+    for c in range(n):
+        s.vector(tg.kernels.cast, src=tg.In(x.cols(64 * c, 64)), dst=tg.Out(y.cols(64 * c, 64)))
+    return s
+
+
 def kernel_graph(n, kernel):
     s = tg.Scope("k")
     x = s.input("x", [n], tg.fp32)
@@ -50,6 +59,8 @@ def main():
     n = 10000
     print(f"submit, list args:   {best(lambda: submit_tasks(n)) / n * 1e6:.2f} us per task ({n} tasks)")
     print(f"submit, named args:  {best(lambda: submit_named(n)) / n * 1e6:.2f} us per task (+ slicing, blocks)")
+    print(f"submit, descriptor:  {best(lambda: submit_descriptor(n)) / n * 1e6:.2f} us per task "
+          f"(tg.kernels.cast by name: checked, cost derived)")
     print(f"finalize:            {best(lambda: submit_tasks(n).finalize(lint=False)) / n * 1e6:.2f} us per task "
           f"(submit + finalize)")
 
@@ -72,7 +83,8 @@ def main():
     big = np.zeros((4096, 4096), np.float32)
     strided = np.zeros((4096, 8192), np.float32)[:, ::2]
     print(f"bind 64 MiB in place:      {best(lambda: g.bind(x=big)) * 1e6:.1f} us")
-    print(f"bind 64 MiB strided copy:  {best(lambda: g.bind(x=strided)) * 1e3:.1f} ms")
+    print(f"bind 64 MiB strided copy:  {best(lambda: tg.Bindings(g).bind('x', strided, allow_copy=True)) * 1e3:.1f} ms "
+          f"(allow_copy=True; refused without it)")
 
 
 if __name__ == "__main__":

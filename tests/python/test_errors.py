@@ -66,6 +66,8 @@ def test_lint_error_carries_diagnostics():
     assert err.rule == "read-before-write" and err.buffer == "t" and err.scope == "hazard"
     assert err.diagnostics[0].rule == "read-before-write" and err.diagnostics[0].severity == "error"
     assert err.diagnostics[0].task == 0
+    # The views of a scope whose finalize() raised stay valid (the scope keeps its buffers).
+    assert t.cols(0, 4).describe() == "t[0:4, 0:4]" and y.shape == [4, 8]
 
 
 def test_lint_off_builds_the_hazard():

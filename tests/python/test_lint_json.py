@@ -68,14 +68,14 @@ def test_json_round_trip_is_byte_identical(tmp_path):
     acc = s.staging("acc", [16, 64], tg.fp32)
     y = s.output("y", [16, 64], tg.fp32)
     for c in (0, 32):
-        s.cube("mm", a=tg.In(x[:, c:c + 32]), c=tg.Out(acc[:, c:c + 32]), cost=tg.Cost(flops=10), kernel_name="matmul")
+        s.cube("mm", a=tg.In(x[:, c:c + 32]), c=tg.Out(acc[:, c:c + 32]), cost=tg.Cost(flops=10), kernel_name="mm_tile")
     s.vector("cast", [tg.In(acc.reshape(32, 32)), tg.Out(y.reshape(32, 32))]).blocks(2)
     g = s.finalize()
     text = g.to_json()
     assert json.loads(text)["name"] == "rt"
     again = tg.parse_scope_json(text, "rt.json")
     assert again.to_json() == text and len(again) == 3
-    assert again.task(0).kernel_name == "matmul" and again.task(0).params == ["a", "c"]
+    assert again.task(0).kernel_name == "mm_tile" and again.task(0).params == ["a", "c"]
     path = tmp_path / "rt.json"
     g.write_json(str(path))
     assert tg.read_scope_json(str(path)).to_json() == text

@@ -43,13 +43,59 @@ def test_bound_output_array_is_written_in_place():
     assert (out == 2).all() and mem["y"] is out
 
 
-def test_strided_input_is_copied_and_said_so():
+@pytest.mark.parametrize("layout", ["column_slice", "step", "transpose", "reversed", "broadcast"])
+def test_a_layout_the_buffer_cannot_use_is_refused_naming_dim_and_stride(layout):
+    g = doubling_graph()  # x: fp32 [4, 8]
+    wide = np.arange(64, dtype=np.float32).reshape(4, 16)
+    array, dim, stride = {
+        "column_slice": (wide[:, 4:12], 0, 64),
+        "step": (wide[:, ::2], 1, 8),
+        "transpose": (np.zeros((8, 4), np.float32).T, 1, 16),
+        "reversed": (wide[::-1, :8], 0, -64),
+        "broadcast": (np.broadcast_to(np.arange(8, dtype=np.float32), (4, 8)), 0, 0),
+    }[layout]
+    assert array.shape == (4, 8)
+    with pytest.raises(tg.BindingError) as e:
+        g.bind(x=array)
+    assert e.value.buffer == "x"
+    assert f"dim {dim} has a stride of {stride} B" in str(e.value) and "np.ascontiguousarray" in str(e.value)
+    with pytest.raises(tg.BindingError):
+        tg.HostExecutor(1).run(g, {"x": array})
+
+
+def test_row_slices_and_unit_dims_bind_in_place():
+    g = doubling_graph()
+    tall = np.arange(64, dtype=np.float32).reshape(8, 8)
+    rows = tall[2:6]  # a box of whole rows is row-major: zero-copy
+    mem = g.bind(x=rows)
+    assert mem["x"] is rows and not mem.copies
+    odd = np.zeros((4, 1, 8), np.float32)[:, 0:1, :]  # a unit dim's stride does not matter
+    s = tg.Scope("unit")
+    x = s.input("x", [4, 1, 8], tg.fp32)
+    y = s.output("y", [4, 1, 8], tg.fp32)
+    s.vector("copy", [tg.In(x), tg.Out(y)])
+    g3 = s.finalize()
+    assert g3.bind(x=odd)["x"] is odd
+    r = tg.HostExecutor(1).run(g, mem)
+    np.testing.assert_array_equal(r.output("y"), 2 * rows)
+
+
+def test_a_copy_only_when_asked_and_then_listed_and_written_back():
     g = doubling_graph()
     wide = np.arange(64, dtype=np.float32).reshape(4, 16)
-    mem = g.bind(x=wide[:, ::2])
-    assert len(mem.copies) == 1 and "copied in" in mem.copies[0]
-    r = tg.HostExecutor(1).run(g, mem)
-    np.testing.assert_array_equal(r.output("y"), 2 * wide[:, ::2])
+    out_wide = np.zeros((4, 16), np.float32)
+    mem = tg.Bindings(g).bind("x", wide[:, ::2], allow_copy=True).bind("y", out_wide[:, 8:], allow_copy=True)
+    assert len(mem.copies) == 2 and "copied in" in mem.copies[0] and "written back" in mem.copies[1]
+    tg.HostExecutor(1).run(g, mem)
+    np.testing.assert_array_equal(out_wide[:, 8:], 2 * wide[:, ::2])
+    assert (out_wide[:, :8] == 0).all()
+
+
+def test_non_native_byte_order_is_refused():
+    g = doubling_graph()
+    with pytest.raises(tg.BindingError, match="byte order") as e:
+        g.bind(x=np.zeros((4, 8), ">f4"))
+    assert e.value.buffer == "x"
 
 
 def test_bind_checks_dtype_shape_and_names():

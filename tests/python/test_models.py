@@ -38,6 +38,14 @@ def test_v32_scope1_simulated_and_planted_bug():
                       strategy="critical-path")
     assert r.sim is not None and r.sim.makespan_ns > 0 and r.sim_report.passed
     assert r.sim.analysis().makespan_ns == r.sim.makespan_ns and "tg-data" in r._repr_html_()
+    # The simulator's own statistics, as for a scope simulated with SimExecutor.simulate.
+    alone = tg.SimExecutor("a2a3", strategy="critical-path").simulate(r.graph)
+    assert r.sim.strategy == "critical-path" and r.sim.events == alone.events > 0
+    assert r.sim.makespan_ns == alone.makespan_ns
+    assert r.sim.peak_staging_bytes_last_use == alone.peak_staging_bytes_last_use > 0
+    assert r.sim.tasks_without_cost == alone.tasks_without_cost
+    t = r.sim.timeline
+    assert len(t) == len(alone.timeline) and (t["end"] >= t["start"]).all()
 
 
 def test_planted_bug_shows_in_the_report():
