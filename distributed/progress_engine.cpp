@@ -312,17 +312,19 @@ void ProgressEngine::poll_fault_channel() {
 }
 
 void ProgressEngine::on_remote_fault(RemoteFault fault) {
-  std::function<void(const RemoteFault&)> listener;
   {
     std::lock_guard lock(fault_mutex_);
     faults_from_.push_back(fault.rank);
     if (remote_fault_ || sent_fault_.load()) return;  // the first fault is the one reported
     remote_fault_ = fault;
-    listener = listener_;
   }
   spdlog::debug("rank {}: fault from rank {}: {}", rank_, fault.rank, fault.message);
   fail_everything("stopped: rank " + std::to_string(fault.rank) + " failed: " + fault.message);
-  if (listener) listener(fault);
+  // Called under the lock: set_fault_listener({}), at the end of DistributedExecutor::run,
+  // then waits for a call in progress, so the listener never runs on an executor the caller
+  // has destroyed since (TSan saw cancel() lock the mutex of a deleted HostExecutor).
+  std::lock_guard lock(fault_mutex_);
+  if (listener_) listener_(fault);
 }
 
 void ProgressEngine::fail_everything(const std::string& why) {
