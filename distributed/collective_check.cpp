@@ -6,6 +6,7 @@
 
 #include "distributed/comm_state.hpp"
 #include "distributed/comm_task.hpp"
+#include "distributed/mpi_calls.hpp"
 #include "distributed/progress_engine.hpp"
 #include "distributed/rank_error.hpp"
 
@@ -35,11 +36,17 @@ void wait_for(MPI_Request& request, const detail::CommState& state, const std::s
   const auto until = std::chrono::steady_clock::now() + std::chrono::duration<double>(state.timeout_seconds.load());
   while (true) {
     int done = 0;
-    if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) throw Error(what + ": MPI failed");
+    {
+      const detail::MpiCall call(detail::mpi_call_mutex());
+      if (MPI_Test(&request, &done, MPI_STATUS_IGNORE) != MPI_SUCCESS) throw Error(what + ": MPI failed");
+    }
     if (done) return;
     if (auto fault = state.engine->remote_fault()) {
       int me = 0;
-      MPI_Comm_rank(MPI_COMM_WORLD, &me);
+      {
+        const detail::MpiCall call(detail::mpi_call_mutex());
+        MPI_Comm_rank(MPI_COMM_WORLD, &me);
+      }
       throw RankFailedError({}, fault->rank, "rank " + std::to_string(me) + " stopped: rank " + std::to_string(fault->rank) +
                                                  " failed: " + fault->message + " (while " + what + ")");
     }
@@ -56,7 +63,10 @@ std::vector<std::string> gather_strings(const std::string& mine, const detail::C
   std::vector<int> lengths(static_cast<std::size_t>(n));
   int my_length = static_cast<int>(mine.size());
   MPI_Request request;
-  MPI_Iallgather(&my_length, 1, MPI_INT, lengths.data(), 1, MPI_INT, state.comm, &request);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Iallgather(&my_length, 1, MPI_INT, lengths.data(), 1, MPI_INT, state.comm, &request);
+  }
   wait_for(request, state, what);
   std::vector<int> displs(static_cast<std::size_t>(n));
   int total = 0;
@@ -65,7 +75,10 @@ std::vector<std::string> gather_strings(const std::string& mine, const detail::C
     total += lengths[static_cast<std::size_t>(r)];
   }
   std::string all(static_cast<std::size_t>(total), '\0');
-  MPI_Iallgatherv(mine.data(), my_length, MPI_CHAR, all.data(), lengths.data(), displs.data(), MPI_CHAR, state.comm, &request);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Iallgatherv(mine.data(), my_length, MPI_CHAR, all.data(), lengths.data(), displs.data(), MPI_CHAR, state.comm, &request);
+  }
   wait_for(request, state, what);
   std::vector<std::string> out;
   for (int r = 0; r < n; ++r)
@@ -108,7 +121,10 @@ void check_collectives_agree(const Graph& graph, const Comm& comm) {
   const std::uint64_t h = digest(signatures);
   std::uint64_t both[2] = {h, ~h}, max[2] = {0, 0};  // max of h and of ~h: all equal iff max h == min h
   MPI_Request request;
-  MPI_Iallreduce(both, max, 2, MPI_UINT64_T, MPI_MAX, state.comm, &request);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Iallreduce(both, max, 2, MPI_UINT64_T, MPI_MAX, state.comm, &request);
+  }
   wait_for(request, state, what);
   if (max[0] == h && ~max[1] == h) return;
 

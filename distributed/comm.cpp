@@ -3,12 +3,14 @@
 #include <atomic>
 
 #include "distributed/comm_state.hpp"
+#include "distributed/mpi_calls.hpp"
 #include "runtime/error.hpp"
 
 namespace tg {
 namespace detail {
 
 CommState::~CommState() {
+  const detail::MpiCall call(detail::mpi_call_mutex());
   int finalized = 0;
   MPI_Finalized(&finalized);
   if (finalized) return;
@@ -17,6 +19,7 @@ CommState::~CommState() {
 }
 
 void CommState::open_second_phase() {
+  const detail::MpiCall call(detail::mpi_call_mutex());
   MPI_Comm_set_errhandler(comm, MPI_ERRORS_RETURN);
   MPI_Comm_dup(comm, &second_phase);
   MPI_Comm_set_errhandler(second_phase, MPI_ERRORS_RETURN);
@@ -51,12 +54,18 @@ Comm Comm::split(int color, int key) const {
   const detail::CommState& parent = checked(state_);
   if (color < 0) throw ConfigError("Comm::split on " + parent.name + ": color " + std::to_string(color) + " is negative");
   auto child = std::make_shared<detail::CommState>();
-  if (MPI_Comm_split(parent.comm, color, key, &child->comm) != MPI_SUCCESS)
-    throw Error("Comm::split on " + parent.name + ": MPI_Comm_split failed");
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    if (MPI_Comm_split(parent.comm, color, key, &child->comm) != MPI_SUCCESS)
+      throw Error("Comm::split on " + parent.name + ": MPI_Comm_split failed");
+  }
   child->open_second_phase();
   child->owned = true;
-  MPI_Comm_rank(child->comm, &child->rank);
-  MPI_Comm_size(child->comm, &child->size);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Comm_rank(child->comm, &child->rank);
+    MPI_Comm_size(child->comm, &child->size);
+  }
   child->id = detail::next_comm_id();
   child->name = parent.name + "/split(" + std::to_string(color) + ")";
   child->engine = parent.engine;

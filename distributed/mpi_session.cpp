@@ -6,6 +6,7 @@
 #include <cstdlib>
 
 #include "distributed/comm_state.hpp"
+#include "distributed/mpi_calls.hpp"
 #include "distributed/progress_engine.hpp"
 #include "runtime/error.hpp"
 
@@ -35,8 +36,11 @@ MpiSession::MpiSession(int& argc, char**& argv, MpiSessionOptions options) : opt
   auto world = std::make_shared<detail::CommState>();
   world->comm = MPI_COMM_WORLD;
   world->open_second_phase();
-  MPI_Comm_rank(MPI_COMM_WORLD, &world->rank);
-  MPI_Comm_size(MPI_COMM_WORLD, &world->size);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Comm_rank(MPI_COMM_WORLD, &world->rank);
+    MPI_Comm_size(MPI_COMM_WORLD, &world->size);
+  }
   world->id = detail::next_comm_id();
   world->name = "world";
   world->engine = engine_.get();

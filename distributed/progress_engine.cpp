@@ -4,6 +4,7 @@
 
 #include <algorithm>
 
+#include "distributed/mpi_calls.hpp"
 #include "runtime/error.hpp"
 
 namespace tg {
@@ -23,6 +24,7 @@ constexpr auto kIdlePoll = std::chrono::milliseconds(1);
 std::string mpi_error_text(int code) {
   char text[MPI_MAX_ERROR_STRING];
   int length = 0;
+  const detail::MpiCall call(detail::mpi_call_mutex());
   if (MPI_Error_string(code, text, &length) != MPI_SUCCESS) return "MPI error " + std::to_string(code);
   return std::string(text, static_cast<std::size_t>(length));
 }
@@ -30,6 +32,7 @@ std::string mpi_error_text(int code) {
 }  // namespace
 
 ProgressEngine::ProgressEngine(MPI_Comm world) : fault_buffer_(kFaultBytes) {
+  const detail::MpiCall call(detail::mpi_call_mutex());
   MPI_Comm_dup(world, &fault_comm_);
   MPI_Comm_set_errhandler(fault_comm_, MPI_ERRORS_RETURN);
   MPI_Comm_rank(fault_comm_, &rank_);
@@ -47,6 +50,7 @@ ProgressEngine::~ProgressEngine() {
   thread_.join();
   // Requests still posted cannot be freed safely; a clean exit has none.
   if (!abandoned_.load() && fault_request_ != MPI_REQUEST_NULL) {
+    const detail::MpiCall call(detail::mpi_call_mutex());
     MPI_Cancel(&fault_request_);
     MPI_Wait(&fault_request_, MPI_STATUS_IGNORE);
     MPI_Cancel(&ack_request_);
@@ -90,6 +94,7 @@ void ProgressEngine::broadcast_fault(const std::string& message) {
   std::lock_guard lock(fault_mutex_);
   static std::string sent;  // the buffer must outlive the sends
   sent = text;
+  const detail::MpiCall call(detail::mpi_call_mutex());
   for (int r = 0; r < size_; ++r) {
     if (r == rank_) continue;
     MPI_Request request;
@@ -105,6 +110,7 @@ void ProgressEngine::acknowledge_faults() {
     to.swap(faults_from_);
   }
   static const char ack = 1;
+  const detail::MpiCall call(detail::mpi_call_mutex());
   for (int r : to) {
     MPI_Request request;
     if (MPI_Isend(&ack, 1, MPI_CHAR, r, kAckTag, fault_comm_, &request) == MPI_SUCCESS) MPI_Request_free(&request);
@@ -121,9 +127,11 @@ bool ProgressEngine::wait_for_acknowledgements(double seconds) {
 }
 
 void ProgressEngine::loop() {
+  std::unique_lock call(detail::mpi_call_mutex());
   MPI_Irecv(fault_buffer_.data(), static_cast<int>(kFaultBytes), MPI_CHAR, MPI_ANY_SOURCE, kFaultTag, fault_comm_,
             &fault_request_);
   MPI_Irecv(&ack_byte_, 1, MPI_CHAR, MPI_ANY_SOURCE, kAckTag, fault_comm_, &ack_request_);
+  call.unlock();
   while (true) {
     {
       std::unique_lock lock(mutex_);
@@ -236,7 +244,9 @@ void ProgressEngine::schedule(Active a) {
 void ProgressEngine::post(Active a) {
   a.requests.clear();
   try {
+    std::unique_lock call(detail::mpi_call_mutex());
     const bool more = a.op->post_next_phase(a.requests, a.statuses);
+    call.unlock();
     ++a.phase;
     if (!more) {
       a.op->complete(nullptr);
@@ -253,7 +263,9 @@ void ProgressEngine::post(Active a) {
 ProgressEngine::Progress ProgressEngine::advance(Active& a) {
   int done = 0;
   a.statuses.resize(a.requests.size());
+  std::unique_lock call(detail::mpi_call_mutex());
   const int rc = MPI_Testall(static_cast<int>(a.requests.size()), a.requests.data(), &done, a.statuses.data());
+  call.unlock();
   if (rc != MPI_SUCCESS) {
     std::string why = mpi_error_text(rc);
     if (rc == MPI_ERR_IN_STATUS)
@@ -282,10 +294,13 @@ void ProgressEngine::fail(Active& a, const std::string& why) {
 void ProgressEngine::poll_fault_channel() {
   int arrived = 0;
   MPI_Status status;
+  std::unique_lock call(detail::mpi_call_mutex());
   if (fault_request_ != MPI_REQUEST_NULL && MPI_Test(&fault_request_, &arrived, &status) == MPI_SUCCESS && arrived) {
     int length = 0;
     MPI_Get_count(&status, MPI_CHAR, &length);
+    call.unlock();  // the listener takes locks of its own
     on_remote_fault(RemoteFault{status.MPI_SOURCE, std::string(fault_buffer_.data(), static_cast<std::size_t>(length))});
+    call.lock();
     MPI_Irecv(fault_buffer_.data(), static_cast<int>(kFaultBytes), MPI_CHAR, MPI_ANY_SOURCE, kFaultTag, fault_comm_,
               &fault_request_);
   }
@@ -297,17 +312,19 @@ void ProgressEngine::poll_fault_channel() {
 }
 
 void ProgressEngine::on_remote_fault(RemoteFault fault) {
-  std::function<void(const RemoteFault&)> listener;
   {
     std::lock_guard lock(fault_mutex_);
     faults_from_.push_back(fault.rank);
     if (remote_fault_ || sent_fault_.load()) return;  // the first fault is the one reported
     remote_fault_ = fault;
-    listener = listener_;
   }
   spdlog::debug("rank {}: fault from rank {}: {}", rank_, fault.rank, fault.message);
   fail_everything("stopped: rank " + std::to_string(fault.rank) + " failed: " + fault.message);
-  if (listener) listener(fault);
+  // Called under the lock: set_fault_listener({}), at the end of DistributedExecutor::run,
+  // then waits for a call in progress, so the listener never runs on an executor the caller
+  // has destroyed since (TSan saw cancel() lock the mutex of a deleted HostExecutor).
+  std::lock_guard lock(fault_mutex_);
+  if (listener_) listener_(fault);
 }
 
 void ProgressEngine::fail_everything(const std::string& why) {

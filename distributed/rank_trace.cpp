@@ -6,6 +6,7 @@
 #include <nlohmann/json.hpp>
 
 #include "distributed/comm_state.hpp"
+#include "distributed/mpi_calls.hpp"
 #include "runtime/error.hpp"
 #include "tasks/scope.hpp"
 #include "trace/html.hpp"
@@ -84,7 +85,10 @@ std::vector<RankTimeline> gather_timelines(const Comm& comm, const Graph& graph,
   const std::string mine = to_json(rank_timeline(state.rank, graph, timeline)).dump();
   int length = static_cast<int>(mine.size());
   std::vector<int> lengths(static_cast<std::size_t>(state.size));
-  MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, root, state.comm);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Gather(&length, 1, MPI_INT, lengths.data(), 1, MPI_INT, root, state.comm);
+  }
   std::vector<int> displs(static_cast<std::size_t>(state.size));
   int total = 0;
   for (int r = 0; r < state.size; ++r) {
@@ -92,7 +96,10 @@ std::vector<RankTimeline> gather_timelines(const Comm& comm, const Graph& graph,
     total += lengths[static_cast<std::size_t>(r)];
   }
   std::string all(static_cast<std::size_t>(state.rank == root ? total : 0), '\0');
-  MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), displs.data(), MPI_CHAR, root, state.comm);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Gatherv(mine.data(), length, MPI_CHAR, all.data(), lengths.data(), displs.data(), MPI_CHAR, root, state.comm);
+  }
   std::vector<RankTimeline> out;
   if (state.rank != root) return out;
   for (int r = 0; r < state.size; ++r)

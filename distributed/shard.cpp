@@ -5,6 +5,7 @@
 #include <nlohmann/json.hpp>
 
 #include "distributed/comm_state.hpp"
+#include "distributed/mpi_calls.hpp"
 #include "runtime/error.hpp"
 
 namespace tg {
@@ -90,8 +91,11 @@ Tensor gather_shards(const Comm& comm, const ShardSpec& shard, const Tensor& loc
   }
   const int n = state.size;
   std::vector<std::int64_t> boxes(state.rank == root ? box.size() * static_cast<std::size_t>(n) : 0);
-  MPI_Gather(box.data(), static_cast<int>(box.size()), MPI_INT64_T, boxes.data(), static_cast<int>(box.size()),
-             MPI_INT64_T, root, state.comm);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Gather(box.data(), static_cast<int>(box.size()), MPI_INT64_T, boxes.data(), static_cast<int>(box.size()),
+               MPI_INT64_T, root, state.comm);
+  }
   std::vector<int> counts(static_cast<std::size_t>(n)), displs(static_cast<std::size_t>(n));
   const std::size_t element_bytes = size_of(shard.dtype);
   std::int64_t total = 0;
@@ -104,8 +108,11 @@ Tensor gather_shards(const Comm& comm, const ShardSpec& shard, const Tensor& loc
       total += counts[static_cast<std::size_t>(r)];
     }
   std::vector<std::byte> all(static_cast<std::size_t>(total));
-  MPI_Gatherv(local.data(), static_cast<int>(local.bytes()), MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE,
-              root, state.comm);
+  {
+    const detail::MpiCall call(detail::mpi_call_mutex());
+    MPI_Gatherv(local.data(), static_cast<int>(local.bytes()), MPI_BYTE, all.data(), counts.data(), displs.data(), MPI_BYTE,
+                root, state.comm);
+  }
   if (state.rank != root) return Tensor();
   Tensor global(shard.name, shard.dtype, shard.global_shape);
   std::int64_t covered = 0;

@@ -2,25 +2,17 @@
 
 #include <fcntl.h>
 #include <stdio.h>
-#include <unistd.h>
 
-#include <atomic>
 #include <cerrno>
 #include <cstring>
 #include <fstream>
 #include <system_error>
 
 #include "runtime/error.hpp"
+#include "runtime/temporary_sibling.hpp"
 
 namespace tg {
 namespace {
-
-std::filesystem::path temporary_sibling(const std::filesystem::path& file) {
-  static std::atomic<unsigned> counter{0};
-  const std::string name = ".tmp-" + std::to_string(::getpid()) + "-" + std::to_string(counter++) + "-" +
-                           file.filename().string();
-  return file.parent_path() / name;
-}
 
 std::string errno_text() { return std::strerror(errno); }
 
@@ -47,9 +39,18 @@ void write_file_atomically(const std::filesystem::path& file,
   const auto folder = file.parent_path().empty() ? std::filesystem::path(".") : file.parent_path();
   if (!std::filesystem::is_directory(folder, ec))
     throw IoError("cannot write '" + file.string() + "': folder '" + folder.string() + "' does not exist");
-  if (std::filesystem::is_directory(file, ec))
+  const auto status = std::filesystem::status(file, ec);
+  if (std::filesystem::is_directory(status))
     throw IoError("cannot write '" + file.string() + "': it is a directory; expected a file name");
-  const auto temporary = temporary_sibling(file);
+  // A device or pipe (`-o /dev/stdout`) is written in place: a rename over it would replace
+  // the device node itself with a regular file (as root, /dev/null too).
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status)) {
+    write(file);
+    return;
+  }
+  detail::remove_abandoned_temporaries(file);
+  const detail::HeldTemporary held(file, detail::HeldTemporary::Kind::File);
+  const auto& temporary = held.path();
   try {
     write(temporary);
     std::filesystem::rename(temporary, file);
@@ -78,14 +79,24 @@ void replace_folder_atomically(const std::filesystem::path& folder,
                                const std::function<void(const std::filesystem::path& temporary)>& write) {
   if (folder.empty()) throw IoError("cannot write a folder with an empty name");
   // "out/" names the folder "out": strip the trailing separator so the sibling sits beside it.
-  const auto target = folder.filename().empty() ? folder.parent_path() : folder;
+  auto target = folder.filename().empty() ? folder.parent_path() : folder;
+  // "." and ".." name a folder too, but a rename onto them is refused: the folder's own path
+  // (resolved as the kernel resolves it, symbolic links too) names it instead.
+  if (target.filename() == "." || target.filename() == "..") {
+    std::error_code resolve_error;
+    target = std::filesystem::canonical(target, resolve_error);
+    if (resolve_error) throw IoError("cannot write folder '" + folder.string() + "': " + resolve_error.message());
+  }
+  if (target == target.root_path() && !target.empty())
+    throw IoError("cannot replace the root folder '" + folder.string() + "'; name a folder to write into");
   std::error_code ec;
   const auto parent = target.parent_path().empty() ? std::filesystem::path(".") : target.parent_path();
   if (!std::filesystem::is_directory(parent, ec))
     throw IoError("cannot write folder '" + target.string() + "': folder '" + parent.string() + "' does not exist");
-  const auto temporary = temporary_sibling(target);
+  detail::remove_abandoned_temporaries(target);  // left by runs killed mid-dump
+  const detail::HeldTemporary held(target, detail::HeldTemporary::Kind::Folder);
+  const auto& temporary = held.path();
   try {
-    std::filesystem::create_directory(temporary);
     write(temporary);
     // A new target, or an empty folder, is replaced by a plain rename; a non-empty one (which
     // may have appeared since the caller looked: a concurrent run) by a swap.
@@ -96,7 +107,7 @@ void replace_folder_atomically(const std::filesystem::path& folder,
       std::filesystem::remove_all(temporary, ec);  // now the old folder
       return;
     }
-    const auto old = temporary_sibling(target);
+    const auto old = detail::temporary_name(target);
     std::filesystem::rename(target, old);
     std::filesystem::rename(temporary, target);
     std::filesystem::remove_all(old, ec);

@@ -11,7 +11,7 @@
 namespace tg {
 
 // `write(temporary)` writes the content at the path it is given (a hidden sibling of
-// `file` with the same extension). Throws IoError when the folder is missing, the temporary
+// `file` with the same extension; `file` itself when it is a device or pipe, /dev/stdout). Throws IoError when the folder is missing, the temporary
 // cannot be written, or the rename fails; whatever `write` throws is passed on.
 void write_file_atomically(const std::filesystem::path& file,
                            const std::function<void(const std::filesystem::path& temporary)>& write);
@@ -23,7 +23,9 @@ void write_stream_atomically(const std::filesystem::path& file, const std::funct
 // which then takes the place of `folder` in one rename (swapping with the old folder where
 // the file system can, renameat2 RENAME_EXCHANGE), and the old folder is removed. Readers and
 // concurrent writers see the old folder or one new one whole, never a mix; an interrupted
-// run leaves at most a hidden `.tmp-*` sibling. `folder`'s parent must exist (IoError
+// run leaves at most a hidden `.tmp-*` sibling, which the next write to the same folder
+// removes once it can prove its writer gone (temporary_sibling.hpp; a live concurrent
+// writer's is never touched; files are handled alike). `folder`'s parent must exist (IoError
 // otherwise); whatever `write` throws is passed on, with the temporary removed.
 // Cost: two renames and the removal of the old folder.
 void replace_folder_atomically(const std::filesystem::path& folder,

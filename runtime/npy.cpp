@@ -41,10 +41,12 @@ std::size_t skip_spaces(const std::string& s, std::size_t pos) {
   return pos;
 }
 
-// The text after `'key':` in the header dict, or npos when the key is absent.
-std::size_t value_of(const std::string& header, const std::string& key) {
+// The text after `'key':` in the header dict, or npos when the key is absent. A key given
+// twice is refused: numpy would take the last, this reader the first (a silent disagreement).
+std::size_t value_of(const std::filesystem::path& file, const std::string& header, const std::string& key) {
   const auto at = header.find("'" + key + "'");
   if (at == std::string::npos) return std::string::npos;
+  if (header.find("'" + key + "'", at + 1) != std::string::npos) fail(file, "header has the key '" + key + "' twice");
   const auto colon = header.find(':', at);
   if (colon == std::string::npos) return std::string::npos;
   return skip_spaces(header, colon + 1);
@@ -56,7 +58,7 @@ struct Header {
 };
 
 Header parse_header(const std::filesystem::path& file, const std::string& header) {
-  const auto descr_at = value_of(header, "descr");
+  const auto descr_at = value_of(file, header, "descr");
   if (descr_at == std::string::npos || header[descr_at] != '\'') fail(file, "header has no 'descr' string");
   const auto descr_end = header.find('\'', descr_at + 1);
   if (descr_end == std::string::npos) fail(file, "unterminated 'descr' in header");
@@ -67,12 +69,12 @@ Header parse_header(const std::filesystem::path& file, const std::string& header
                    "' is not supported (expected '<f4' fp32, '<u2' or '<i2' bf16 bits, '<f2' fp16, '|i1' int8 or "
                    "'<i4' int32, little-endian)");
 
-  const auto fortran_at = value_of(header, "fortran_order");
+  const auto fortran_at = value_of(file, header, "fortran_order");
   if (fortran_at == std::string::npos) fail(file, "header has no 'fortran_order'");
   if (header.compare(fortran_at, 4, "True") == 0) fail(file, "Fortran-ordered arrays are not supported; save in C order");
   if (header.compare(fortran_at, 5, "False") != 0) fail(file, "'fortran_order' is neither True nor False");
 
-  const auto shape_at = value_of(header, "shape");
+  const auto shape_at = value_of(file, header, "shape");
   if (shape_at == std::string::npos || header[shape_at] != '(') fail(file, "header has no 'shape' tuple");
   const auto shape_end = header.find(')', shape_at);
   if (shape_end == std::string::npos) fail(file, "unterminated 'shape' tuple in header");
@@ -105,7 +107,11 @@ Header parse_header(const std::filesystem::path& file, const std::string& header
 // Opens `file` and reads its header, leaving `in` at the first data byte.
 Header read_header(const std::filesystem::path& file, std::ifstream& in) {
   std::error_code ec;
-  if (std::filesystem::is_directory(file, ec)) fail(file, "is a directory; expected a .npy file");
+  const auto status = std::filesystem::status(file, ec);
+  if (std::filesystem::is_directory(status)) fail(file, "is a directory; expected a .npy file");
+  // The file's size bounds what the header may claim; a pipe or device has none (and may block).
+  if (std::filesystem::exists(status) && !std::filesystem::is_regular_file(status))
+    fail(file, "is not a regular file (a device, pipe or socket); expected a .npy file");
   in.open(file, std::ios::binary);
   if (!in) fail(file, "cannot open for reading (missing file?)");
   char prefix[kMagicBytes + 2] = {};

@@ -12,6 +12,10 @@ namespace tg {
 // Throws KernelError naming the task and block of the first kernel that threw; tasks
 // without a kernel are skipped. `threads` = 0: all host cores.
 // `memory`: the run's memory table (RunMemory::table()).
-void replay_kernels(const Graph& graph, const Timeline& timeline, std::byte* const* memory, int threads = 0);
+// `timeout_seconds` > 0 is the replay's deadline, as the HostExecutor's (RunOptions): past it
+// blocks not started are skipped, running kernels see TaskContext::cancelled(), and once they
+// have returned it throws RunStoppedError naming the tasks that were still running.
+void replay_kernels(const Graph& graph, const Timeline& timeline, std::byte* const* memory, int threads = 0,
+                    double timeout_seconds = 0);
 
 }  // namespace tg

@@ -20,6 +20,7 @@
 
 #include "runtime/topology.hpp"
 #include "scheduler/block_completion.hpp"
+#include "scheduler/run_deadline.hpp"
 #include "scheduler/staging_pool.hpp"
 #include "scheduler/tsan_handoff.hpp"
 
@@ -64,6 +65,10 @@ struct HostExecutor::Impl {
   StagingPool staging;
   std::mutex current_mutex;
   Run* current = nullptr;  // the run in progress, for cancel()
+  // Threads inside arena.enqueue() of a deferred block's retirement: the retirement can end
+  // the run before enqueue() returns, so run() waits for them before the executor (and its
+  // arena) can go away.
+  std::atomic<int> handing_over{0};
 
   explicit Impl(HostExecutorOptions o)
       : options(o),
@@ -89,6 +94,7 @@ namespace {
 struct Run {
   const Graph& graph;
   tbb::task_arena& arena;
+  std::atomic<int>& handing_over;  // the executor's (Impl::handing_over)
   bool record;
   std::byte* const* memory;
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
@@ -115,7 +121,8 @@ struct Run {
   std::once_flag first_error;
   std::exception_ptr error;
 
-  Run(const Graph& g, tbb::task_arena& a, bool rec, std::byte* const* mem) : graph(g), arena(a), record(rec), memory(mem) {
+  Run(const Graph& g, tbb::task_arena& a, std::atomic<int>& h, bool rec, std::byte* const* mem)
+      : graph(g), arena(a), handing_over(h), record(rec), memory(mem) {
     const std::size_t n = g.num_tasks();
     preds_left.reset(new std::atomic<int>[n]);
     blocks_left.reset(new std::atomic<int>[n]);
@@ -322,7 +329,7 @@ class DeferredBlock final : public BlockCompletion {
  public:
   explicit DeferredBlock(BlockInFlight& b)
       : run_(*b.run), task_(b.task), block_(b.block), start_ns_(b.start_ns), lane_(Run::this_lane()),
-        retire_(run_.group.defer([run = &run_, t = task_] { run->retire_deferred(t); })) {
+        retire_(run_.group.defer(handed([run = &run_, t = task_] { run->retire_deferred(t); }))) {
     run_.blocks_running[task_].fetch_add(1, std::memory_order_relaxed);
   }
   // Never silent: a completion dropped unsignalled fails its task instead of leaving the
@@ -358,10 +365,14 @@ class DeferredBlock final : public BlockCompletion {
     run_.record_block(task_, block_, start_ns_, lane_);
     run_.blocks_running[task_].fetch_sub(1, std::memory_order_relaxed);
     // Nothing of the Run is read after the hand-over: the run may end as soon as the
-    // retirement is enqueued.
+    // retirement is enqueued, even before enqueue() returns. The executor outlives the call:
+    // its run() waits for `handing_over` to drop back.
     tbb::task_arena& arena = run_.arena;
+    std::atomic<int>& handing_over = run_.handing_over;
+    handing_over.fetch_add(1, std::memory_order_seq_cst);
     run_.handoff.publish();
     arena.enqueue(std::move(retire_));
+    handing_over.fetch_sub(1, std::memory_order_release);
   }
 
   Run& run_;
@@ -371,44 +382,6 @@ class DeferredBlock final : public BlockCompletion {
   std::uint16_t lane_;
   tbb::task_handle retire_;
   std::atomic<bool> signalled_{false};
-};
-
-// Stops `run` when `seconds` pass before finish() is called; no thread without a deadline.
-class Deadline {
- public:
-  Deadline(Run& run, double seconds) {
-    if (seconds <= 0) return;
-    watcher_ = std::thread([this, &run, seconds] {
-      std::unique_lock lock(mutex_);
-      const auto limit = std::chrono::duration<double>(seconds);
-      if (!wake_.wait_for(lock, limit, [this] { return finished_; }))
-        run.stop("its deadline of " + format_seconds(seconds) + " s passed (RunOptions::timeout_seconds, --timeout)");
-    });
-  }
-  ~Deadline() { finish(); }
-  Deadline(const Deadline&) = delete;
-  Deadline& operator=(const Deadline&) = delete;
-  void finish() {
-    if (!watcher_.joinable()) return;
-    {
-      std::lock_guard lock(mutex_);
-      finished_ = true;
-    }
-    wake_.notify_one();
-    watcher_.join();
-  }
-
- private:
-  static std::string format_seconds(double s) {
-    std::string text = std::to_string(s);
-    while (text.size() > 1 && text.back() == '0') text.pop_back();
-    if (text.back() == '.') text.pop_back();
-    return text;
-  }
-  std::mutex mutex_;
-  std::condition_variable wake_;
-  bool finished_ = false;
-  std::thread watcher_;
 };
 
 }  // namespace
@@ -441,16 +414,17 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
   spdlog::debug("host executor: running '{}' ({} tasks, {} edges) on {} threads", graph.name(), graph.num_tasks(),
                 graph.edges().size(), threads());
   RunMemory run_memory(graph, memory, impl_->staging, options);
-  Run run(graph, impl_->arena, impl_->options.record, run_memory.table());
+  Run run(graph, impl_->arena, impl_->handing_over, impl_->options.record, run_memory.table());
   {
     std::lock_guard current(impl_->current_mutex);
     impl_->current = &run;
   }
-  Deadline deadline(run, options.timeout_seconds);
+  RunDeadline deadline(options.timeout_seconds, [&run](const std::string& why) { run.stop(why); });
   impl_->arena.execute([&] {
     run.spawn([&run] { run.release_range(run.roots, run.grain_for(run.roots.size())); });
     run.group.wait();
   });
+  while (impl_->handing_over.load(std::memory_order_acquire) != 0) std::this_thread::yield();
   deadline.finish();
   {
     std::lock_guard current(impl_->current_mutex);

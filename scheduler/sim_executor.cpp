@@ -26,7 +26,7 @@ SimResult SimExecutor::simulate(const Graph& graph, Bindings* memory, const RunO
     std::lock_guard lock(one_run_at_a_time_);
     if (!staging_) staging_ = std::make_unique<StagingPool>();
     RunMemory run_memory(graph, memory, *staging_, options);
-    replay_kernels(graph, result.timeline, run_memory.table(), options_.functional_threads);
+    replay_kernels(graph, result.timeline, run_memory.table(), options_.functional_threads, options.timeout_seconds);
     run_memory.fill_result(graph, result);
   }
   return result;

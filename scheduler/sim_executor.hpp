@@ -78,7 +78,7 @@ class SimExecutor final : public Executor {
 
   // Binds the graph to the machine (check_capacity: CapacityError before anything runs)
   // and simulates it; with `memory`, also runs the kernels on it (KernelError naming task
-  // and block). A staging ring too small for its scope throws CapacityError naming the
+  // and block; past options.timeout_seconds, RunStoppedError naming the tasks running). A staging ring too small for its scope throws CapacityError naming the
   // ring, its size, the task and the buffer waiting for space. Same inputs, identical result.
   SimResult simulate(const Graph& graph, Bindings* memory = nullptr, const RunOptions& options = {}) const;
   SimResult simulate(const Graph& graph, Bindings& memory, const RunOptions& options = {}) const {

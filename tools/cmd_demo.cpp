@@ -7,6 +7,7 @@
 #include <memory>
 
 #include "models/deepseek_v3_2/scope1_run.hpp"
+#include "runtime/error.hpp"
 #include "runtime/topology.hpp"
 #include "scheduler/strategy.hpp"
 #include "tools/command.hpp"
@@ -25,7 +26,11 @@ struct DemoOptions {
 
 int run_demo(const DemoOptions& o) {
   std::cout << tg::detect_host_topology().summary() << "\n";
-  std::filesystem::create_directories(o.out_dir);
+  std::error_code made;
+  std::filesystem::create_directories(o.out_dir, made);
+  if (made || !std::filesystem::is_directory(o.out_dir))
+    throw tg::IoError("--out '" + o.out_dir + "': cannot make a folder there (" +
+                      (made ? made.message() : std::string("a file is in the way")) + "); name a new or existing folder");
   tg::cli::ModelRunRequest request;
   request.model = tg::models::deepseek_v3_2::kScope1ModelName;
   request.options.config = o.config;

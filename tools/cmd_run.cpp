@@ -42,11 +42,13 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
   cmd->add_option("--config", request->options.config, "small | full")->capture_default_str();
   cmd->add_option("--batch", request->options.batch, "batch (decode tokens); 0 = the config's")
       ->check(tg::cli::integer_in(0, kMaxBatch, "0 = the config's batch"));
-  cmd->add_option("--seed", request->seed, "seed of the generated inputs")
-      ->check(tg::cli::integer_in(0, UINT64_MAX, "a 64-bit unsigned seed"))
-      ->capture_default_str();
+  auto* seed = cmd->add_option("--seed", request->seed, "seed of the generated inputs")
+                   ->check(tg::cli::integer_in(0, UINT64_MAX, "a 64-bit unsigned seed"))
+                   ->capture_default_str();
+  // A seed beside --inputs would be ignored: say so instead.
   cmd->add_option("--inputs", request->inputs_dir, "read DIR/inputs/NAME.npy instead of generating inputs")
-      ->check(tg::cli::non_empty_path("a folder holding inputs/NAME.npy"));
+      ->check(tg::cli::non_empty_path("a folder holding inputs/NAME.npy"))
+      ->excludes(seed);
   auto* dump = cmd->add_option("--dump", request->dump_dir,
                                "write DIR/{inputs,staging,outputs}/NAME.npy and DIR/manifest.json; replaces an earlier dump whole")
                    ->check(tg::cli::non_empty_path("a folder to write the tensors into"));
@@ -54,7 +56,8 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
       ->needs(dump);
   cmd->add_option("--threads", request->threads, "host threads (0 = all cores)")->check(tg::cli::threads_in_range());
   cmd->add_option("--timeout", request->timeout_seconds,
-                  "stop the host run after SECONDS, naming the tasks still running (exit 3); 0 = no deadline")
+                  "stop the host run (and, with --machine, the simulated run's kernels) after SECONDS, naming the tasks "
+                  "still running (exit 3); 0 = no deadline")
       ->check(tg::cli::seconds_in(kMaxTimeoutSeconds, "no deadline"));
   cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
   cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V4 qkv: decode | prefill)");

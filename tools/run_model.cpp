@@ -98,7 +98,7 @@ class LateWrites {
 
 void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& request, bool& ok, LateWrites& late,
               std::ostream& out) {
-  const auto result = run.run(sim);  // from the same caches as the host run
+  const auto result = run.run(sim, request.timeout_seconds);  // from the same caches as the host run
   out << fmt::format("simulated on {} ({}), strategy {}: makespan {:.1f} us\n", request.machine,
                      sim.machine().origin, sim.options().strategy,
                      static_cast<double>(result.timeline.makespan_ns) / 1e3);

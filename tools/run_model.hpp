@@ -20,7 +20,7 @@ struct ModelRunRequest {
   std::string dump_dir;          // "" = no dump
   bool force = false;            // let the dump replace a non-empty folder that is not a dump
   int threads = 0;               // host threads, 0 = all cores
-  double timeout_seconds = 0;    // the host run's deadline, 0 = none
+  double timeout_seconds = 0;    // the deadline of the host run and of the simulated run's kernels, 0 = none
   // Modelled chip: empty machine = host only.
   std::string machine;
   std::string strategy = "fifo";

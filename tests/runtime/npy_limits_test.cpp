@@ -1,6 +1,7 @@
 // .npy headers are range-checked and the shape's byte size is checked against the file
 // before anything is allocated; a directory is named as such.
 #include <gtest/gtest.h>
+#include <sys/stat.h>
 
 #include "tests/fuzz_corpus_replay.hpp"
 
@@ -77,6 +78,22 @@ TEST(NpyLimits, ADirectoryIsNamedAsSuch) {
 
 // Every file of the fuzz corpus (tests/fuzz/corpus_npy/, fuzzed by tests/fuzz/npy_fuzz.cpp)
 // reads into an array whose bytes match its dtype and shape or throws a tg::Error: never a crash, never another exception type.
+// numpy reads a header dict's last duplicate, this reader its first: refused, not guessed.
+TEST(NpyLimits, ADuplicateHeaderKeyIsAnError) {
+  const auto e = error_of(npy_with("dup.npy", "{'descr': '<f4', 'fortran_order': False, 'shape': (2,), 'descr': '<i4', }", 8));
+  EXPECT_NE(e.find("header has the key 'descr' twice"), std::string::npos) << e;
+}
+
+// A pipe has no size to check the header's shape against (and blocks without a writer);
+// a device never ends. Neither is read.
+TEST(NpyLimits, APipeOrDeviceIsRefusedUnread) {
+  const auto fifo = std::filesystem::path(::testing::TempDir()) / "pipe.npy";
+  std::filesystem::remove(fifo);
+  ASSERT_EQ(::mkfifo(fifo.c_str(), 0600), 0);
+  EXPECT_NE(error_of(fifo).find("is not a regular file (a device, pipe or socket)"), std::string::npos) << error_of(fifo);
+  EXPECT_NE(error_of("/dev/zero").find("is not a regular file"), std::string::npos);
+}
+
 TEST(NpyLimits, FuzzCorpusReplays) {
   const auto counts = testing::replay_corpus("corpus_npy", [](const std::filesystem::path& file) {
     const NpyArray a = read_npy(file);
