@@ -71,6 +71,22 @@ std::vector<KernelGraph> calibration_kernel_graphs(int copies) {
     out.push_back(finish(n + " rmsnorm [16 x 7168] fp32", s, 2));
   }
   {
+    Scope s{"calibrate_rmsnorm_narrow"};  // a second size: the line through both gives the call's fixed cost
+    auto x = s.input("x", {kRows * copies, 512}, FP32);
+    auto y = s.output("y", {kRows * copies, 512}, FP32);
+    for (int i = 0; i < copies; ++i)
+      s.vector("rmsnorm", kd::rmsnorm(), {.x = In(x.rows(i * kRows, kRows)), .y = Out(y.rows(i * kRows, kRows))});
+    out.push_back(finish(n + " rmsnorm [16 x 512] fp32", s, 6));
+  }
+  {
+    Scope s{"calibrate_softmax_wide"};
+    auto x = s.input("x", {kRows * copies, 4096}, FP32);
+    auto y = s.output("y", {kRows * copies, 4096}, FP32);
+    for (int i = 0; i < copies; ++i)
+      s.vector("softmax", kd::softmax(), {.x = In(x.rows(i * kRows, kRows)), .y = Out(y.rows(i * kRows, kRows))});
+    out.push_back(finish(n + " softmax [16 x 4096] fp32", s, 7));
+  }
+  {
     Scope s{"calibrate_softmax"};
     auto x = s.input("x", {kRows * copies, 512}, FP32);
     auto y = s.output("y", {kRows * copies, 512}, FP32);

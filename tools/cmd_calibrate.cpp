@@ -27,7 +27,7 @@ struct CalibrateArgs {
   std::string machine = "a2a3";
   std::string output;
   int threads = 2;
-  int repeats = 5;
+  int repeats = 9;
   int tasks = 64;
 };
 

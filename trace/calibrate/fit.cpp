@@ -129,36 +129,100 @@ MachineFit fit_machine(const Machine& base, const std::vector<CalibrationRun>& r
     fit.parameters.push_back(FittedParameter{name, value, previous, samples, from});
   };
 
-  if (!s.empty_durations.empty()) {
-    const auto v = std::llround(median(s.empty_durations));
+  // Per kernel (descriptor, or task name): the median duration of each block size it ran
+  // at (a block preempted on a loaded host is an outlier, not a sample), and through those
+  // points a line: time per flop and the fixed cost of a call. A kernel seen at one size only
+  // gets the fixed cost of the empty tasks.
+  struct Kernel {
+    std::map<double, std::vector<double>> durations_by_flops;
+    std::vector<std::pair<double, double>> bytes_and_ns;  // per block
+    double flops = 0;
+    std::size_t blocks = 0;
+    Rate rate = Rate::Vector;
+    bool host = false;
+  };
+  std::map<std::pair<std::string, std::string>, Kernel> by_kernel;
+  for (const BlockSample& b : s.blocks) {
+    Kernel& k = by_kernel[{b.task->kernel_name.empty() ? b.task->name : b.task->kernel_name, std::string(name_of(b.task->kind))}];
+    k.rate = rate_of(*b.task);
+    k.host = b.task->kind == TaskKind::Host;
+    if (b.flops > 0) {
+      k.durations_by_flops[b.flops].push_back(b.duration_ns);
+      k.flops += b.flops;
+      ++k.blocks;
+    }
+    k.bytes_and_ns.emplace_back(b.bytes, b.duration_ns);
+  }
+  struct Line {
+    double ns_per_flop = 0, fixed_ns = 0;
+    bool fitted_fixed = false;
+  };
+  auto line_of = [](const Kernel& k, double default_fixed) {
+    std::vector<std::pair<double, double>> points;  // (flops, median duration)
+    for (const auto& [flops, durations] : k.durations_by_flops) points.emplace_back(flops, median(durations));
+    Line l;
+    if (points.size() >= 2 && !k.host) {
+      double mf = 0, md = 0;
+      for (const auto& [f, d] : points) {
+        mf += f;
+        md += d;
+      }
+      mf /= static_cast<double>(points.size());
+      md /= static_cast<double>(points.size());
+      double cov = 0, var = 0;
+      for (const auto& [f, d] : points) {
+        cov += (f - mf) * (d - md);
+        var += (f - mf) * (f - mf);
+      }
+      if (var > 0 && cov > 0) {
+        l.ns_per_flop = cov / var;
+        l.fixed_ns = std::max(0.0, md - l.ns_per_flop * mf);
+        l.fitted_fixed = true;
+        return l;
+      }
+    }
+    const double fixed = k.host ? 0.0 : default_fixed;
+    std::vector<double> per_flop;
+    for (const auto& [flops, durations] : k.durations_by_flops) per_flop.push_back(std::max(1.0, median(durations) - fixed) / flops);
+    l.ns_per_flop = median(per_flop);
+    l.fixed_ns = fixed;
+    return l;
+  };
+  const double empty_overhead = s.empty_durations.empty() ? static_cast<double>(m.kernel_overhead_ns) : median(s.empty_durations);
+  std::vector<double> call_costs;
+  for (const auto& [key, k] : by_kernel)
+    if (!k.durations_by_flops.empty()) {
+      const Line l = line_of(k, empty_overhead);
+      if (l.fitted_fixed) call_costs.push_back(l.fixed_ns);
+    }
+  if (!call_costs.empty() || !s.empty_durations.empty()) {
+    const bool from_kernels = !call_costs.empty();
+    const auto v = std::llround(from_kernels ? median(call_costs) : empty_overhead);
     record("latency_ns/kernel_overhead", static_cast<double>(v), static_cast<double>(m.kernel_overhead_ns),
-           s.empty_durations.size(), "median block duration of tasks without a cost hint");
+           from_kernels ? call_costs.size() : s.empty_durations.size(),
+           from_kernels ? "median over kernels of the fixed cost of a call (the line through their block sizes)"
+                        : "median block duration of tasks without a cost hint");
     m.kernel_overhead_ns = v;
   }
   const double overhead = static_cast<double>(m.kernel_overhead_ns);
 
-  // Rates per core type and per kernel: flops over the time beyond the fixed overhead.
+  // Per core type: its blocks' flops over the time their kernels' lines give them.
   struct Sum {
     double flops = 0, ns = 0, max_bytes_per_ns = 0;
     std::size_t blocks = 0;
   };
   std::map<Rate, Sum> by_rate;
-  std::map<std::pair<std::string, std::string>, Sum> by_kernel;
-  for (const BlockSample& b : s.blocks) {
-    const double fixed = b.task->kind == TaskKind::Host ? 0.0 : overhead;
-    const double busy = std::max(1.0, b.duration_ns - fixed);
-    for (Sum* sum : {&by_rate[rate_of(*b.task)],
-                     &by_kernel[{b.task->kernel_name.empty() ? b.task->name : b.task->kernel_name, std::string(name_of(b.task->kind))}]}) {
-      if (b.flops > 0) {
-        sum->flops += b.flops;
-        sum->ns += busy;
-        ++sum->blocks;
-      }
-      sum->max_bytes_per_ns = std::max(sum->max_bytes_per_ns, b.bytes / busy);
-    }
+  for (const auto& [key, k] : by_kernel) {
+    Sum& sum = by_rate[k.rate];
+    for (const auto& [bytes, ns] : k.bytes_and_ns)
+      sum.max_bytes_per_ns = std::max(sum.max_bytes_per_ns, bytes / std::max(1.0, ns - (k.host ? 0.0 : overhead)));
+    if (k.durations_by_flops.empty()) continue;
+    const Line l = line_of(k, overhead);
+    fit.kernels.push_back(KernelRate{key.first, key.second, k.blocks, 1e9 / l.ns_per_flop});
+    sum.flops += k.flops;
+    sum.ns += k.flops * l.ns_per_flop;
+    sum.blocks += k.blocks;
   }
-  for (const auto& [key, sum] : by_kernel)
-    if (sum.ns > 0) fit.kernels.push_back(KernelRate{key.first, key.second, sum.blocks, sum.flops / sum.ns * 1e9});
 
   auto fit_rate = [&](Rate r, double& field, const std::string& name, double chip_cores, double unit) {
     const auto it = by_rate.find(r);
@@ -166,7 +230,7 @@ MachineFit fit_machine(const Machine& base, const std::vector<CalibrationRun>& r
     const double previous = field;
     field = std::max(kMinRate, it->second.flops / it->second.ns * 1e9);
     record(name, field * chip_cores / unit, previous * chip_cores / unit, it->second.blocks,
-           "sum of flops / sum of (block duration - kernel overhead)");
+           "flops / the time each kernel's line (median duration per block size) gives them");
   };
   const double aic = m.cores(CoreType::Aic), aiv = m.cores(CoreType::Aiv);
   fit_rate(Rate::CubeBf16, m.cube_bf16_flops_per_s, "compute/cube_bf16_tflops_per_chip", aic, 1e12);

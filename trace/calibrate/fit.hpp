@@ -9,9 +9,13 @@
 // rates are reported beside them (the Machine keeps one rate per core type).
 //
 // How each parameter is read from the runs (docs/calibration.md):
-//   kernel_overhead_ns   median block duration (end - start) of tasks without a cost hint
-//   <kind> rate          sum of flops / sum of (duration - overhead) over the kind's blocks
-//                        with flops (cube flops padded to the machine's M box, as simulated)
+//   kernel_overhead_ns   the median over kernels of a call's fixed cost: the intercept of the
+//                        line through a kernel's median durations per block size (kernels run
+//                        at two sizes or more); else the median duration of empty tasks
+//   <kind> rate          per kernel, that line's slope (one size: median (duration -
+//                        overhead) per flop); per core type, its blocks' flops over the time
+//                        their kernels' lines give them (cube flops padded to the machine's
+//                        M box, as simulated). Medians: robust to a preempted block
 //   bandwidths           the smallest that keeps bytes / bandwidth within every block's
 //                        measured time (a block is never modelled slower than it ran)
 //   fin_detect_ns        median (finish - end) + median over producers of (ready - its FIN)
