@@ -184,8 +184,10 @@ void write_capture(const Graph& graph, const Timeline& timeline, const std::stri
   const std::filesystem::path dir(folder);
   const std::pair<std::string_view, const std::string*> files[] = {
       {capture::kRecordsFile, &texts.records}, {capture::kDepsFile, &texts.deps}, {capture::kNameMapFile, &texts.name_map}};
-  for (const auto& [name, text] : files)
-    write_stream_atomically(dir / name, [&](std::ostream& out) { out << *text << "\n"; });
+  for (const auto& file : files) {
+    const std::string& text = *file.second;  // a plain name: clang 14 cannot capture a structured binding
+    write_stream_atomically(dir / file.first, [&](std::ostream& out) { out << text << "\n"; });
+  }
 }
 
 }  // namespace tg
