@@ -232,6 +232,7 @@ Machine parse(std::string_view text, std::string_view origin, bool host_from_hwl
     read_buffers(root, m);
   }
   read_rates_and_latencies(root, m, host_from_hwloc);
+  if (root.has("fitted_on")) (void)root.object("fitted_on");  // a fitted preset's provenance (docs/calibration.md)
   root.reject_unknown();
   try {
     m.validate();

@@ -3,18 +3,20 @@
 #   ./scripts/fuzz.sh [seconds]                      the JSON scope reader (scope_json_fuzz.cpp)
 #   FUZZER=machine_json ./scripts/fuzz.sh [seconds]  the machine preset reader
 #   FUZZER=npy ./scripts/fuzz.sh [seconds]           the .npy reader
+#   FUZZER=capture ./scripts/fuzz.sh [seconds]       the device capture reader
 #   FUZZER=cli ./scripts/fuzz.sh [seconds]           the command line (parsed, not run)
 #   ./scripts/fuzz.sh --ci                           every fuzzer, a fixed seed and run count
 # A timed run (default 60 s) collects new inputs in build-fuzz/fuzz-corpus-FUZZER; a crash
 # leaves its input in build-fuzz/crashes/. After fixing one, copy the input into the fuzzer's
-# corpus (tests/fuzz/corpus/, corpus_machine/, corpus_npy/, corpus_cli/) so that every normal
-# build replays it (ScopeJson / MachineLimits / NpyLimits / CliParse .FuzzCorpusReplays).
+# corpus (tests/fuzz/corpus/, corpus_machine/, corpus_npy/, corpus_capture/, corpus_cli/) so that
+# every normal build replays it (ScopeJson / MachineLimits / NpyLimits / CaptureImport / CliParse
+# .FuzzCorpusReplays).
 # --ci (run by .ci/run) is deterministic: -seed=1 and FUZZ_RUNS inputs (default 20000) per
 # fuzzer, starting from the committed corpus in a fresh scratch folder; any crash, leak or
 # sanitizer report fails it.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-all_fuzzers=(scope_json machine_json npy cli)
+all_fuzzers=(scope_json machine_json npy capture cli)
 ci=0
 if [ "${1:-}" = --ci ]; then
   ci=1
@@ -26,6 +28,7 @@ corpus_of() {
     scope_json) echo tests/fuzz/corpus ;;
     machine_json) echo tests/fuzz/corpus_machine ;;
     npy) echo tests/fuzz/corpus_npy ;;
+    capture) echo tests/fuzz/corpus_capture ;;
     cli) echo tests/fuzz/corpus_cli ;;
     *) echo "FUZZER must be one of: ${all_fuzzers[*]}" >&2; exit 2 ;;
   esac

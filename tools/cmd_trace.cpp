@@ -4,6 +4,7 @@
 // simulates the scope on a modelled chip instead.
 //   tilegraph trace demo --html run.html --perfetto run.json --dot graph.dot
 //   tilegraph trace scope.json --machine a2a3 --strategy critical-path --html sim.html
+//   tilegraph trace scope.json --machine a2a3 --capture sim/   (for tilegraph diff / import)
 #include <cmath>
 #include <filesystem>
 #include <fstream>
@@ -17,6 +18,7 @@
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"
+#include "trace/capture_export.hpp"
 #include "trace/dot.hpp"
 #include "trace/html.hpp"
 #include "trace/perfetto.hpp"
@@ -98,7 +100,7 @@ DemoScope build_demo_scope() {
 
 struct TraceArgs {
   std::string scope;
-  std::string html, perfetto, dot;
+  std::string html, perfetto, dot, capture;
   std::string machine, strategy = "fifo";
   int threads = 0;
   bool allow_hazards = false;
@@ -109,8 +111,8 @@ void report_file(const std::string& what, const std::string& path) {
 }
 
 int run_trace(const TraceArgs& a) {
-  if (a.html.empty() && a.perfetto.empty() && a.dot.empty())
-    throw tg::ConfigError("tilegraph trace: nothing to write; give --html FILE, --perfetto FILE and/or --dot FILE");
+  if (a.html.empty() && a.perfetto.empty() && a.dot.empty() && a.capture.empty())
+    throw tg::ConfigError("tilegraph trace: nothing to write; give --html FILE, --perfetto FILE, --dot FILE and/or --capture DIR");
   std::optional<DemoScope> demo;
   std::optional<tg::Graph> from_file;
   if (a.scope == "demo") {
@@ -147,6 +149,10 @@ int run_trace(const TraceArgs& a) {
     tg::write_stream_atomically(a.dot, [&](std::ostream& out) { tg::write_dot(graph, out); });
     report_file("DOT graph", a.dot);
   }
+  if (!a.capture.empty()) {
+    tg::write_capture(graph, timeline, a.capture);
+    std::cout << "wrote capture folder " << a.capture << " (tilegraph import / diff read it)\n";
+  }
   return 0;
 }
 
@@ -160,6 +166,8 @@ tg::cli::CommandRegistration trace_command{"trace", [](CLI::App& app, int& exit_
       ->check(tg::cli::output_file("a file name for the Perfetto JSON"));
   cmd->add_option("--dot", args->dot, "Graphviz DOT of the graph to write")
       ->check(tg::cli::output_file("a file name for the DOT graph"));
+  cmd->add_option("--capture", args->capture, "write the run as a device capture folder (docs/calibration.md)")
+      ->check(tg::cli::non_empty_path("a folder for the capture"));
   auto* threads = cmd->add_option("--threads", args->threads, "host executor threads (0 = all cores)")
                       ->check(tg::cli::threads_in_range());
   auto* machine = cmd->add_option("--machine", args->machine, "simulate on this machine preset or JSON file instead of running on the host");
