@@ -21,7 +21,9 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "runtime/chip_model_stats.hpp"
 #include "runtime/machine.hpp"
 #include "tasks/executor.hpp"
 
@@ -41,6 +43,9 @@ struct SimOptions {
   // ring_bytes_by_depth[d], where given and non-zero, overrides it for depth d (root = 0).
   std::uint64_t ring_bytes = 0;
   std::vector<std::uint64_t> ring_bytes_by_depth;
+  // Draw dispatch, completion, head, FIN-detection and kernel times from the machine's
+  // measured spreads (Machine::jitter) with this seed; unset = the deterministic means.
+  std::optional<std::uint64_t> jitter_seed;
 };
 
 // One staging ring of ScopeExitRing mode (or of the measurement in LastUse mode).
@@ -63,6 +68,7 @@ struct SimResult : RunResult {
   std::size_t tasks_without_cost = 0;  // these cost the kernel overhead alone
   std::size_t events = 0;              // discrete events processed
   std::size_t model_state_bytes = 0;   // measured: the run's containers at their peak + the Timeline it returns
+  ChipModelStats model;                // orchestrator, scheduler threads, head overhead, memory bounds
 };
 
 class SimExecutor final : public Executor {
