@@ -387,12 +387,6 @@ void Machine::validate() const {
   if (aiv_ub_usable_bytes > aiv_ub_bytes) fail("aiv_ub_usable_bytes", "is larger than aiv_ub_bytes");
 }
 
-double Machine::efficiency(std::string_view kernel, CoreType type) const {
-  for (const auto& k : kernel_efficiency)  // a handful of named kernels
-    if (k.kernel == kernel) return k.efficiency;
-  return type == CoreType::Aic ? cube_efficiency : vector_efficiency;
-}
-
 std::string Machine::summary() const {
   std::ostringstream os;
   os << "machine " << name << " (" << origin << ")";

@@ -87,7 +87,13 @@ struct Machine {
     return first_block || !spmd_block_dispatch_ns ? dispatch_ns : *spmd_block_dispatch_ns;
   }
   // The achieved fraction of peak for a task of `kernel` (its descriptor name) on `type`.
-  double efficiency(std::string_view kernel, CoreType type) const;
+  // Inline: the simulator asks it for every block, and most machines name no kernel.
+  double efficiency(std::string_view kernel, CoreType type) const {
+    if (!kernel_efficiency.empty() && !kernel.empty())
+      for (const auto& k : kernel_efficiency)  // a handful of named kernels
+        if (k.kernel == kernel) return k.efficiency;
+    return type == CoreType::Aic ? cube_efficiency : vector_efficiency;
+  }
   // For machines built in code: throws ConfigError naming the first field out of range
   // (counts >= 1 and at most 20000 groups, a group of at most 8 cores with at least one of
   // each type, rates > 0, latencies >= 0, UB usable <= UB).

@@ -53,12 +53,13 @@ BlockWork block_work(const Task& task, const Machine& machine) {
   }
   if (!task.cost) return {0, 0, machine.kernel_overhead_ns};
   const CostHint& hint = *task.cost;
-  double flops_per_s = machine.vector_flops_per_s * machine.efficiency(task.kernel_name, CoreType::Aiv);
-  double flops = hint.flops;
+  double flops_per_s, flops = hint.flops;
   if (uses_cube(task)) {
     flops_per_s = (hint.int8 ? machine.cube_int8_ops_per_s : machine.cube_bf16_flops_per_s) *
                   machine.efficiency(task.kernel_name, CoreType::Aic);
     flops *= cube_padding_factor(task, machine);
+  } else {
+    flops_per_s = machine.vector_flops_per_s * machine.efficiency(task.kernel_name, CoreType::Aiv);
   }
   return {flops / flops_per_s * 1e9, hint.bytes, machine.kernel_overhead_ns};
 }

@@ -4,8 +4,8 @@
 // block joins or leaves. Kept as one "virtual bytes" clock (bytes moved so far by any one
 // block that moved since time 0): a block joining at clock V with B bytes leaves at V + B,
 // so the members leave in the order of their targets (a min-heap) and only the next
-// departure needs an event. A departure event carries a generation; a later change of the
-// member set makes it stale. Cost: O(log h) per join and leave for h blocks moving.
+// departure needs an event (the simulator keeps one valid at a time). Cost: O(log h) per
+// join and leave for h blocks moving.
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
@@ -36,7 +36,6 @@ class HbmShare {
     advance(now);
     heap_.push_back(HbmMember{clock_ + bytes, compute_end_ns, task, block});
     std::push_heap(heap_.begin(), heap_.end(), Later{});
-    ++generation_;
   }
 
   // When the next member leaves at the current rate (ns, rounded up), -1 when none moves.
@@ -48,7 +47,6 @@ class HbmShare {
     if (wait_ns > static_cast<double>(kMaxModelledNs)) return kMaxModelledNs + 1;
     return last_ns_ + static_cast<std::int64_t>(wait_ns);
   }
-  std::uint32_t generation() const { return generation_; }
 
   // At `now`: pops every member whose bytes are moved, handing each to `leave`; returns
   // how many left.
@@ -65,7 +63,6 @@ class HbmShare {
       leave(m);
       ++left;
     }
-    if (left) ++generation_;
     return left;
   }
 
@@ -85,7 +82,6 @@ class HbmShare {
   MeteredVector<HbmMember> heap_;
   double clock_ = 0;
   std::int64_t last_ns_ = 0;
-  std::uint32_t generation_ = 0;
 };
 
 }  // namespace tg::sim

@@ -289,17 +289,23 @@ void SimRun::start_block(TaskId t, std::int32_t b, std::int64_t now) {
       if (--unstarted_preds_[s] == 0) offer_for_staging(s);
 }
 
+// One departure event is valid at a time: a new one only when the next departure moved
+// (a join that neither lowers the rate nor comes first leaves it standing).
 void SimRun::schedule_hbm_departure() {
   const std::int64_t at = hbm_.next_departure_ns();
-  if (at >= 0) events_.push(at, EventKind::HbmDeparture, 0, static_cast<std::int32_t>(hbm_.generation()));
+  if (at < 0 || at == hbm_event_at_) return;
+  hbm_event_at_ = at;
+  events_.push(at, EventKind::HbmDeparture, 0, static_cast<std::int32_t>(++hbm_event_generation_));
 }
 
 void SimRun::hbm_departures(std::uint32_t generation, std::int64_t now) {
-  if (generation != hbm_.generation()) return;  // the moving set changed since it was scheduled
+  if (generation != hbm_event_generation_) return;  // superseded by a later departure event
+  hbm_event_at_ = -1;
   hbm_.depart(now, [&](const HbmMember& member) {
     const Task& task = this->task(member.task);
     stats_.hbm_bound_ns[core_type_index(task)] += std::max<std::int64_t>(0, now - member.compute_end_ns);
-    set_end(member.task, member.block, std::max(now, member.compute_end_ns) + block_work(task, m_).overhead_ns);
+    // Only blocks with a cost hint move bytes, so their overhead is the machine's.
+    set_end(member.task, member.block, std::max(now, member.compute_end_ns) + m_.kernel_overhead_ns);
   });
   schedule_hbm_departure();
 }

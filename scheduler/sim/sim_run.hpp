@@ -101,6 +101,8 @@ class SimRun {
   MeteredVector<float> l2_share_;
   double l2_written_ = 0;
   HbmShare hbm_;
+  std::int64_t hbm_event_at_ = -1;          // the valid departure event's time, -1 = none
+  std::uint32_t hbm_event_generation_ = 0;  // its generation: older ones are stale
   bool hbm_can_bind_;
   bool completions_modelled_;
   Jitter jitter_;

@@ -34,6 +34,18 @@ Graph independent_tasks(int n, double ns_each, double bytes_each = 0) {
   return s.finalize();
 }
 
+// x -> t0 -> s0 -> t1 -> ... -> y: n vector tasks of `ns` compute each.
+Graph chain(int n, double ns) {
+  Scope s{"chain"};
+  View prev = s.input("x", {1, 64}, FP32);
+  for (int i = 0; i < n; ++i) {
+    View next = i + 1 < n ? s.staging("s" + std::to_string(i), {1, 64}, FP32) : s.output("y", {1, 64}, FP32);
+    s.vector("t" + std::to_string(i), {In(prev), Out(next)}).cost(ns_of_compute(ns));
+    prev = next;
+  }
+  return s.finalize();
+}
+
 TEST(SimChipModel, OrchestratorPaysAFixedPartAndAPartPerArgument) {
   auto m = hand_machine(2, 3);
   m.orchestrator_submit_ns = 100;
@@ -97,14 +109,8 @@ TEST(SimChipModel, ACompletionWaitsForItsSchedulerThread) {
 TEST(SimChipModel, ABusySchedulerThreadCannotDispatch) {
   auto m = hand_machine(1, 1);
   m.completion_ns = 1000;
-  Scope s{"contention"};
-  auto x = s.input("x", {1, 64}, FP32);
-  auto a = s.staging("a", {1, 64}, FP32);
-  auto y = s.output("y", {1, 64}, FP32);
-  s.vector("first", {In(x), Out(a)}).cost(ns_of_compute(1000));
-  s.vector("next", {In(a), Out(y)}).cost(ns_of_compute(1000));
-  const auto r = SimExecutor{m}.simulate(s.finalize());
-  // first: FIN signal at 2400, completion 2400-3400; only then is "next" ready, and the
+  const auto r = SimExecutor{m}.simulate(chain(2, 1000));
+  // t0: FIN signal at 2400, completion 2400-3400; only then is t1 ready, and the
   // same thread dispatches it 3400-3500.
   EXPECT_EQ(row_of(r.timeline, 0).finish_ns, 3400);
   EXPECT_EQ(row_of(r.timeline, 1).ready_ns, 3400);
@@ -131,15 +137,7 @@ TEST(SimChipModel, AColdCoreHeadsSlowerThanAWarmOne) {
   auto m = hand_machine(1, 1);
   m.cold_start_ns = 1000;
   m.switch_ns = 200;
-  Scope s{"chain"};
-  auto x = s.input("x", {1, 64}, FP32);
-  auto a = s.staging("a", {1, 64}, FP32);
-  auto b = s.staging("b", {1, 64}, FP32);
-  auto y = s.output("y", {1, 64}, FP32);
-  s.vector("t0", {In(x), Out(a)}).cost(ns_of_compute(1000));
-  s.vector("t1", {In(a), Out(b)}).cost(ns_of_compute(1000));
-  s.vector("t2", {In(b), Out(y)}).cost(ns_of_compute(1000));
-  const auto r = SimExecutor{m}.simulate(s.finalize());
+  const auto r = SimExecutor{m}.simulate(chain(3, 1000));
   // t0 on a cold AIV0: written 100, head 800 + 1000 -> start 1900, end 2900, FIN 3400.
   EXPECT_EQ(row_of(r.timeline, 0).start_ns, 1900);
   // t1 on the same core, another task: head 800 + 200 -> start 3400 + 100 + 1000 = 4500.
@@ -274,17 +272,8 @@ TEST(SimChipModel, HugeFiguresAreAnErrorNotAShortMakespan) {
     EXPECT_NE(std::string(e.what()).find("beyond the model's 2^60 ns"), std::string::npos) << e.what();
   }
   // Each block fits, their sum along a chain does not.
-  Scope s{"long chain"};
-  auto x = s.input("x", {1, 64}, FP32);
-  auto a = s.staging("a", {1, 64}, FP32);
-  auto b = s.staging("b", {1, 64}, FP32);
-  auto y = s.output("y", {1, 64}, FP32);
-  const double quarter_range_ns = static_cast<double>(kMaxModelledNs) / 2.5;
-  s.vector("t0", {In(x), Out(a)}).cost(ns_of_compute(quarter_range_ns));
-  s.vector("t1", {In(a), Out(b)}).cost(ns_of_compute(quarter_range_ns));
-  s.vector("t2", {In(b), Out(y)}).cost(ns_of_compute(quarter_range_ns));
   try {
-    SimExecutor{hand_machine(1, 1)}.simulate(s.finalize());
+    SimExecutor{hand_machine(1, 1)}.simulate(chain(3, static_cast<double>(kMaxModelledNs) / 2.5));
     FAIL() << "no error";
   } catch (const Error& e) {
     EXPECT_NE(std::string(e.what()).find("passes 2^60 ns"), std::string::npos) << e.what();
