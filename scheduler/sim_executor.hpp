@@ -1,11 +1,16 @@
 #pragma once
 // SimExecutor: a deterministic discrete-event model of running a Graph on a Machine.
 // Each block goes submit -> ready -> dispatch -> start -> end -> finish (FIN seen):
-//   submit   = the orchestrator's sequential submission (task id x orchestrator_submit_ns)
+//   submit   = the orchestrator's sequential submission (fixed + per-argument cost each;
+//              it stalls on a full task ring or staging ring)
 //   ready    = max(submit, FIN seen of the last producer)
 //   dispatch = a scheduler thread begins writing the block to a free core (dispatch_ns busy)
-//   start    = dispatch + dispatch_ns + pickup_ns (a staged early-dispatch block: its ready)
-//   end      = start + duration (task_cost.hpp), finish = end + fin_detect_ns
+//   start    = dispatch + dispatch_ns + head (pickup, cold start or switch; a staged
+//              early-dispatch block: its ready)
+//   end      = start + compute and GM time (task_cost.hpp; HBM shared, L2 hits)
+//   finish   = end + fin_detect_ns, then, with completion_ns, when the core's scheduler
+//              thread has taken the completion
+// docs/simulator.md describes every component; a machine without them keeps the simple model.
 // A core is busy for the scheduler from dispatch to finish. MIX tasks take their active
 // subslots of one core group and retire together; SPMD blocks go out in waves as cores
 // free; sync_start tasks go out all at once or wait (and hold back their queue). HOST tasks
