@@ -14,7 +14,7 @@
 set(TG_PUBLIC_HEADERS
   tilegraph/tilegraph.hpp
   # runtime
-  runtime/bf16.hpp runtime/box.hpp runtime/buffer.hpp runtime/dtype.hpp runtime/error.hpp
+  runtime/bf16.hpp runtime/box.hpp runtime/buffer.hpp runtime/chip_model_stats.hpp runtime/dtype.hpp runtime/error.hpp
   runtime/fp16.hpp runtime/machine.hpp runtime/npy.hpp runtime/tensor.hpp runtime/view.hpp
   # tasks
   tasks/access.hpp tasks/bindings.hpp tasks/diagnostic.hpp tasks/edge.hpp tasks/executor.hpp

@@ -43,6 +43,16 @@ class ObjectReader {
 
   bool has(const std::string& key) const { return object_.contains(key); }
 
+  // The keys of this object, for maps keyed by name (they are all read).
+  std::vector<std::string> keys() {
+    std::vector<std::string> names;
+    for (const auto& [key, value] : object_.items()) {
+      names.push_back(key);
+      read_.insert(key);
+    }
+    return names;
+  }
+
   ObjectReader object(const std::string& key) {
     read_.insert(key);
     if (!object_.contains(key)) fail(path_ + "/" + key, "missing; an object");
@@ -121,6 +131,11 @@ constexpr std::int64_t kMaxCoresPerGroup = 8;  // MIX subslots are the bits of a
 constexpr std::int64_t kMaxBoxRows = 256;  // cube flops are scaled by up to this padding factor
 constexpr std::int64_t kMaxLineBytes = std::int64_t{1} << 20;
 constexpr std::int64_t kMaxBufferKib = std::int64_t{1} << 30;  // 1 TiB per on-chip buffer
+constexpr std::int64_t kMaxRingSlots = std::int64_t{1} << 24;
+// An efficiency divides a rate: at least 1% keeps the slowest rate at 1e7 per second, and
+// the simulator checks every duration it derives (a block beyond 2^62 ns is an error).
+constexpr double kMinEfficiency = 0.01;
+constexpr double kMaxSpread = 0.9;  // a draw of mean x (1 +- spread) stays positive
 
 // A per-core rate derived from a chip figure: too small a figure for the cores it is split
 // over would make durations overflow.
@@ -158,6 +173,9 @@ void read_rates_and_latencies(ObjectReader& root, Machine& m, bool host) {
   m.gm_bytes_per_s_per_core =
       host ? m.host_bytes_per_s : memory.number("gm_gbytes_per_s_per_core", "GB/s", true, 1, kMaxGiga) * kGiga;
   m.gm_line_bytes = static_cast<std::uint64_t>(memory.integer("gm_line_bytes", "bytes", 1, kMaxLineBytes));
+  if (memory.has("l2_kib")) m.l2_bytes = static_cast<std::uint64_t>(memory.integer("l2_kib", "KiB", 0, kMaxBufferKib)) * kKib;
+  if (memory.has("staging_ring_kib"))
+    m.staging_ring_bytes = static_cast<std::uint64_t>(memory.integer("staging_ring_kib", "KiB", 0, kMaxBufferKib)) * kKib;
   memory.reject_unknown();
 
   auto latency = root.object("latency_ns");
@@ -166,7 +184,46 @@ void read_rates_and_latencies(ObjectReader& root, Machine& m, bool host) {
   m.pickup_ns = latency.integer("pickup", "ns", 0, kMaxLatencyNs);
   m.fin_detect_ns = latency.integer("fin_detect", "ns", 0, kMaxLatencyNs);
   m.kernel_overhead_ns = latency.integer("kernel_overhead", "ns", 0, kMaxLatencyNs);
+  // Optional chip-model components: absent = not modelled (0).
+  auto optional_ns = [&](const char* key, std::int64_t& field) {
+    if (latency.has(key)) field = latency.integer(key, "ns", 0, kMaxLatencyNs);
+  };
+  optional_ns("orchestrator_per_arg", m.orchestrator_per_arg_ns);
+  optional_ns("completion", m.completion_ns);
+  optional_ns("cold_start", m.cold_start_ns);
+  optional_ns("switch", m.switch_ns);
+  if (latency.has("spmd_block_dispatch")) m.spmd_block_dispatch_ns = latency.integer("spmd_block_dispatch", "ns", 0, kMaxLatencyNs);
   latency.reject_unknown();
+}
+
+// Optional objects of the chip model: "efficiency" (achieved fraction of peak per core type
+// and per kernel) and "jitter" (relative spreads --jitter draws from).
+void read_efficiency_and_jitter(ObjectReader& root, Machine& m) {
+  if (root.has("efficiency")) {
+    auto eff = root.object("efficiency");
+    auto fraction = [&](ObjectReader& r, const std::string& key) {
+      return r.number(key, "fraction of peak", true, kMinEfficiency, 1);
+    };
+    if (eff.has("cube")) m.cube_efficiency = fraction(eff, "cube");
+    if (eff.has("vector")) m.vector_efficiency = fraction(eff, "vector");
+    if (eff.has("kernels")) {
+      auto kernels = eff.object("kernels");
+      for (const auto& name : kernels.keys()) m.kernel_efficiency.push_back({name, fraction(kernels, name)});
+    }
+    eff.reject_unknown();
+  }
+  if (root.has("jitter")) {
+    auto jitter = root.object("jitter");
+    auto spread = [&](const char* key, double& field) {
+      if (jitter.has(key)) field = jitter.number(key, "fraction of the mean", false, 0, kMaxSpread);
+    };
+    spread("dispatch", m.jitter.dispatch);
+    spread("completion", m.jitter.completion);
+    spread("head", m.jitter.head);
+    spread("fin_detect", m.jitter.fin_detect);
+    spread("kernel", m.jitter.kernel);
+    jitter.reject_unknown();
+  }
 }
 
 void read_topology(ObjectReader& root, Machine& m) {
@@ -183,6 +240,8 @@ void read_topology(ObjectReader& root, Machine& m) {
                                                   " (a MIX task names its subslots in 8 bits)");
   m.scheduler_threads = static_cast<int>(topology.integer("scheduler_threads", "threads", 1, kMaxThreadsOrLanes));
   m.host_lanes = static_cast<int>(topology.integer("host_lanes", "lanes", 1, kMaxThreadsOrLanes));
+  if (topology.has("task_ring_slots"))
+    m.task_ring_slots = static_cast<int>(topology.integer("task_ring_slots", "slots; 0 = unbounded", 0, kMaxRingSlots));
   topology.reject_unknown();
 }
 
@@ -233,6 +292,7 @@ Machine parse(std::string_view text, std::string_view origin, bool host_from_hwl
   }
   read_rates_and_latencies(root, m, host_from_hwloc);
   if (root.has("fitted_on")) (void)root.object("fitted_on");  // a fitted preset's provenance (docs/calibration.md)
+  read_efficiency_and_jitter(root, m);
   root.reject_unknown();
   try {
     m.validate();
@@ -310,10 +370,21 @@ void Machine::validate() const {
       fail(field, "must be a finite number >= 1e9 (1 GFLOP/s or 1 GB/s per core; docs/machines.md)");
   const std::pair<const char*, std::int64_t> latencies[] = {
       {"orchestrator_submit_ns", orchestrator_submit_ns}, {"dispatch_ns", dispatch_ns}, {"pickup_ns", pickup_ns},
-      {"fin_detect_ns", fin_detect_ns}, {"kernel_overhead_ns", kernel_overhead_ns}};
+      {"fin_detect_ns", fin_detect_ns}, {"kernel_overhead_ns", kernel_overhead_ns},
+      {"orchestrator_per_arg_ns", orchestrator_per_arg_ns}, {"completion_ns", completion_ns},
+      {"cold_start_ns", cold_start_ns}, {"switch_ns", switch_ns}, {"spmd_block_dispatch_ns", block_dispatch_ns(false)}};
   for (const auto& [field, value] : latencies)
     if (value < 0 || value > kMaxLatencyNs) fail(field, "must be 0 to 1e12 ns");
   if (cube_m_box_rows < 1) fail("cube_m_box_rows", "must be >= 1");
+  if (task_ring_slots < 0 || task_ring_slots > kMaxRingSlots) fail("task_ring_slots", "must be 0 (unbounded) to 2^24");
+  auto check_efficiency = [&](const std::string& field, double value) {
+    if (!(value >= kMinEfficiency && value <= 1)) fail(field, "must be a fraction of peak from 0.01 to 1");
+  };
+  check_efficiency("cube_efficiency", cube_efficiency);
+  check_efficiency("vector_efficiency", vector_efficiency);
+  for (const auto& k : kernel_efficiency) check_efficiency("kernel_efficiency '" + k.kernel + "'", k.efficiency);
+  for (double spread : {jitter.dispatch, jitter.completion, jitter.head, jitter.fin_detect, jitter.kernel})
+    if (!(spread >= 0 && spread <= kMaxSpread)) fail("jitter", "spreads must be fractions from 0 to 0.9");
   if (aiv_ub_usable_bytes > aiv_ub_bytes) fail("aiv_ub_usable_bytes", "is larger than aiv_ub_bytes");
 }
 
@@ -329,6 +400,12 @@ std::string Machine::summary() const {
   os << "  latency: submit " << orchestrator_submit_ns << " ns, dispatch " << dispatch_ns << " ns, pickup "
      << pickup_ns << " ns, FIN detection " << fin_detect_ns << " ns, kernel overhead " << kernel_overhead_ns
      << " ns\n";
+  os << "  chip model: submit " << orchestrator_per_arg_ns << " ns per argument, task ring "
+     << (task_ring_slots ? std::to_string(task_ring_slots) + " slots" : std::string("unbounded")) << ", staging ring "
+     << (staging_ring_bytes ? format_bytes(staging_ring_bytes) : std::string("unbounded")) << "; completion "
+     << completion_ns << " ns, cold start " << cold_start_ns << " ns, switch " << switch_ns << " ns; L2 "
+     << (l2_bytes ? format_bytes(l2_bytes) : std::string("none")) << "; efficiency cube " << cube_efficiency
+     << ", vector " << vector_efficiency << " (" << kernel_efficiency.size() << " kernels named)\n";
   os << "  buffers: AIV UB " << format_bytes(aiv_ub_bytes) << " (" << format_bytes(aiv_ub_usable_bytes)
      << " usable), AIC L1 " << format_bytes(aic_l1_bytes) << ", L0A " << format_bytes(aic_l0a_bytes) << ", L0B "
      << format_bytes(aic_l0b_bytes) << ", L0C " << format_bytes(aic_l0c_bytes) << "; cube M in boxes of "

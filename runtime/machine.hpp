@@ -4,6 +4,7 @@
 // per-core rates, dispatch latencies and on-chip buffer capacities. Presets live as JSON in
 // machines/ (compiled in); docs/machines.md gives every figure's source.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -46,6 +47,31 @@ struct Machine {
   std::int64_t fin_detect_ns = 0;           // block ends -> scheduler sees its FIN
   std::int64_t kernel_overhead_ns = 0;      // fixed cost of every block on a core
 
+  // Chip-model components (docs/machines.md gives each figure's source). Every one defaults
+  // to "not modelled" (0, or an efficiency of 1), so a machine built in code or a file
+  // without them keeps the simple model above.
+  std::int64_t orchestrator_per_arg_ns = 0;  // orchestrator cost per tensor argument (tensor-map lookup + insert)
+  int task_ring_slots = 0;                   // tasks submitted and not yet retired at once; 0 = unbounded
+  std::uint64_t staging_ring_bytes = 0;      // scope-exit staging ring per scope depth; 0 = unbounded
+  std::int64_t completion_ns = 0;            // scheduler-thread busy time per completion; 0 = FIN seen with no thread
+  // Scheduler-thread time for each later block of an SPMD task (publishing a block handle);
+  // unset = dispatch_ns for every block.
+  std::optional<std::int64_t> spmd_block_dispatch_ns;
+  std::int64_t cold_start_ns = 0;            // extra head on the first block a core ever runs
+  std::int64_t switch_ns = 0;                // extra head when a core's previous block was another task
+  std::uint64_t l2_bytes = 0;                // chip-wide L2 for data written then read soon; 0 = none
+  double cube_efficiency = 1;                // achieved fraction of the cube peak
+  double vector_efficiency = 1;              // achieved fraction of the vector peak
+  struct KernelEfficiency {
+    std::string kernel;  // a kernel descriptor's name (Task::kernel_name)
+    double efficiency;   // achieved fraction of its core type's peak
+  };
+  std::vector<KernelEfficiency> kernel_efficiency;
+  // Relative spreads (half-width, as a fraction of the mean) that --jitter draws from.
+  struct Spreads {
+    double dispatch = 0, completion = 0, head = 0, fin_detect = 0, kernel = 0;
+  } jitter;
+
   // On-chip buffers, bytes, per core.
   std::uint64_t aiv_ub_bytes = 0;
   std::uint64_t aiv_ub_usable_bytes = 0;  // what a kernel's working set may use
@@ -56,6 +82,18 @@ struct Machine {
 
   int cores(CoreType type) const { return core_groups * (type == CoreType::Aic ? aic_per_group : aiv_per_group); }
   int cores_per_group() const { return aic_per_group + aiv_per_group; }
+  // Scheduler-thread time to dispatch a block: a task's first block pays dispatch_ns.
+  std::int64_t block_dispatch_ns(bool first_block) const {
+    return first_block || !spmd_block_dispatch_ns ? dispatch_ns : *spmd_block_dispatch_ns;
+  }
+  // The achieved fraction of peak for a task of `kernel` (its descriptor name) on `type`.
+  // Inline: the simulator asks it for every block, and most machines name no kernel.
+  double efficiency(std::string_view kernel, CoreType type) const {
+    if (!kernel_efficiency.empty() && !kernel.empty())
+      for (const auto& k : kernel_efficiency)  // a handful of named kernels
+        if (k.kernel == kernel) return k.efficiency;
+    return type == CoreType::Aic ? cube_efficiency : vector_efficiency;
+  }
   // For machines built in code: throws ConfigError naming the first field out of range
   // (counts >= 1 and at most 20000 groups, a group of at most 8 cores with at least one of
   // each type, rates > 0, latencies >= 0, UB usable <= UB).

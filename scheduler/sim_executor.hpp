@@ -1,11 +1,16 @@
 #pragma once
 // SimExecutor: a deterministic discrete-event model of running a Graph on a Machine.
 // Each block goes submit -> ready -> dispatch -> start -> end -> finish (FIN seen):
-//   submit   = the orchestrator's sequential submission (task id x orchestrator_submit_ns)
+//   submit   = the orchestrator's sequential submission (fixed + per-argument cost each;
+//              it stalls on a full task ring or staging ring)
 //   ready    = max(submit, FIN seen of the last producer)
 //   dispatch = a scheduler thread begins writing the block to a free core (dispatch_ns busy)
-//   start    = dispatch + dispatch_ns + pickup_ns (a staged early-dispatch block: its ready)
-//   end      = start + duration (task_cost.hpp), finish = end + fin_detect_ns
+//   start    = dispatch + dispatch_ns + head (pickup, cold start or switch; a staged
+//              early-dispatch block: its ready)
+//   end      = start + compute and GM time (task_cost.hpp; HBM shared, L2 hits)
+//   finish   = end + fin_detect_ns, then, with completion_ns, when the core's scheduler
+//              thread has taken the completion
+// docs/simulator.md describes every component; a machine without them keeps the simple model.
 // A core is busy for the scheduler from dispatch to finish. MIX tasks take their active
 // subslots of one core group and retire together; SPMD blocks go out in waves as cores
 // free; sync_start tasks go out all at once or wait (and hold back their queue). HOST tasks
@@ -21,7 +26,9 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 
+#include "runtime/chip_model_stats.hpp"
 #include "runtime/machine.hpp"
 #include "tasks/executor.hpp"
 
@@ -41,6 +48,9 @@ struct SimOptions {
   // ring_bytes_by_depth[d], where given and non-zero, overrides it for depth d (root = 0).
   std::uint64_t ring_bytes = 0;
   std::vector<std::uint64_t> ring_bytes_by_depth;
+  // Draw dispatch, completion, head, FIN-detection and kernel times from the machine's
+  // measured spreads (Machine::jitter) with this seed; unset = the deterministic means.
+  std::optional<std::uint64_t> jitter_seed;
 };
 
 // One staging ring of ScopeExitRing mode (or of the measurement in LastUse mode).
@@ -63,6 +73,7 @@ struct SimResult : RunResult {
   std::size_t tasks_without_cost = 0;  // these cost the kernel overhead alone
   std::size_t events = 0;              // discrete events processed
   std::size_t model_state_bytes = 0;   // measured: the run's containers at their peak + the Timeline it returns
+  ChipModelStats model;                // orchestrator, scheduler threads, head overhead, memory bounds
 };
 
 class SimExecutor final : public Executor {

@@ -12,7 +12,7 @@ std::vector<std::int64_t> upward_ranks(const Graph& graph, const Machine& machin
     std::int64_t tail = 0;
     for (TaskId s : graph.successors(t)) tail = std::max(tail, rank[s]);
     const bool host = graph.task(t).kind == TaskKind::Host;
-    const std::int64_t latency = host ? 0 : machine.dispatch_ns + machine.pickup_ns + machine.fin_detect_ns;
+    const std::int64_t latency = host ? 0 : machine.dispatch_ns + machine.pickup_ns + machine.fin_detect_ns + machine.completion_ns;
     rank[t] = block_ns[t] + latency + tail;
   }
   return rank;

@@ -2,6 +2,9 @@
 
 #include <algorithm>
 #include <cmath>
+#include <string>
+
+#include "runtime/error.hpp"
 
 namespace tg {
 namespace {
@@ -43,22 +46,36 @@ double cube_padding_factor(const Task& task, const Machine& machine) {
   return static_cast<double>(padded) / static_cast<double>(rows);
 }
 
-std::int64_t block_duration_ns(const Task& task, const Machine& machine, double gm_bytes_per_s) {
+BlockWork block_work(const Task& task, const Machine& machine) {
   if (task.kind == TaskKind::Host) {
-    if (!task.cost) return 0;
-    const double seconds = std::max(task.cost->flops / machine.host_flops_per_s, task.cost->bytes / machine.host_bytes_per_s);
-    return std::llround(seconds * 1e9);
+    if (!task.cost) return {};
+    return {std::max(task.cost->flops / machine.host_flops_per_s, task.cost->bytes / machine.host_bytes_per_s) * 1e9, 0, 0};
   }
-  if (!task.cost) return machine.kernel_overhead_ns;
+  if (!task.cost) return {0, 0, machine.kernel_overhead_ns};
   const CostHint& hint = *task.cost;
-  double flops_per_s = machine.vector_flops_per_s;
-  double flops = hint.flops;
+  double flops_per_s, flops = hint.flops;
   if (uses_cube(task)) {
-    flops_per_s = hint.int8 ? machine.cube_int8_ops_per_s : machine.cube_bf16_flops_per_s;
+    flops_per_s = (hint.int8 ? machine.cube_int8_ops_per_s : machine.cube_bf16_flops_per_s) *
+                  machine.efficiency(task.kernel_name, CoreType::Aic);
     flops *= cube_padding_factor(task, machine);
+  } else {
+    flops_per_s = machine.vector_flops_per_s * machine.efficiency(task.kernel_name, CoreType::Aiv);
   }
-  const double seconds = std::max(flops / flops_per_s, hint.bytes / gm_bytes_per_s);
-  return std::llround(seconds * 1e9) + machine.kernel_overhead_ns;
+  return {flops / flops_per_s * 1e9, hint.bytes, machine.kernel_overhead_ns};
+}
+
+std::int64_t checked_block_ns(double ns, const Task& task) {
+  if (!(ns >= 0) || ns > static_cast<double>(kMaxModelledNs))
+    throw Error(ErrorContext{.task_id = task.id, .task = task.label()},
+                "task '" + task.label() + "': a block would take " + std::to_string(ns) +
+                    " ns on this machine, beyond the model's 2^60 ns (36 years); its cost hint's flops or bytes are "
+                    "out of scale for the machine's rates");
+  return std::llround(ns);
+}
+
+std::int64_t block_duration_ns(const Task& task, const Machine& machine, double gm_bytes_per_s) {
+  const BlockWork w = block_work(task, machine);
+  return checked_block_ns(std::max(w.compute_ns, w.bytes / gm_bytes_per_s * 1e9), task) + w.overhead_ns;
 }
 
 std::vector<std::int64_t> isolated_block_durations(const Graph& graph, const Machine& machine) {

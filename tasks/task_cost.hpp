@@ -23,6 +23,23 @@ std::int64_t cube_rows_per_block(const Task& task);
 // cube work of one block (8 decode rows padded to 16 -> 2.0); 1 for non-cube work.
 double cube_padding_factor(const Task& task, const Machine& machine);
 
+// One block's work on a machine: its compute time at the achieved rate (the core type's
+// peak x the kernel's efficiency, cube flops padded), its GM bytes and the fixed overhead.
+// HOST tasks: compute_ns is the whole host-lane time, no GM bytes, no overhead.
+struct BlockWork {
+  double compute_ns = 0;
+  double bytes = 0;
+  std::int64_t overhead_ns = 0;
+};
+BlockWork block_work(const Task& task, const Machine& machine);
+
+// The longest block the model accepts (2^60 ns, 36 years): anything longer is a cost hint
+// or a machine figure out of scale, and later sums of such times could overflow 64 bits.
+inline constexpr std::int64_t kMaxModelledNs = std::int64_t{1} << 60;
+// `ns` rounded to an integer, or an Error naming the task when it is not finite or beyond
+// kMaxModelledNs (never a wrapped, smaller duration).
+std::int64_t checked_block_ns(double ns, const Task& task);
+
 // One block's duration in ns when it gets `gm_bytes_per_s` of GM bandwidth. A task with no
 // cost hint costs the kernel overhead alone. HOST tasks use the host-lane rates (no
 // kernel overhead). Cost: O(args) for cube tasks, O(1) otherwise.

@@ -4,8 +4,9 @@
 //   tilegraph import capture/ --format json
 #include <iostream>
 
+#include <nlohmann/json.hpp>
+
 #include "runtime/atomic_file.hpp"
-#include "trace/analysis_json.hpp"
 #include "trace/capture_import.hpp"
 #include "trace/html.hpp"
 #include "trace/perfetto.hpp"
@@ -34,10 +35,14 @@ int run_import(const ImportArgs& a) {
     std::cerr << "wrote " << a.perfetto << "\n";
   }
   if (a.format == "json") {
-    std::cout << "{\"capture\": " << tg::json_quoted(a.folder) << ", \"level\": " << capture.level
-              << ", \"clock_freq_hz\": " << capture.clock_freq_hz << ", \"tasks\": " << graph.num_tasks()
-              << ", \"edges\": " << graph.edges().size() << ", \"rows\": " << capture.timeline.rows().size()
-              << ", \"analysis\": " << tg::analysis_to_json(analysis) << "}\n";
+    const nlohmann::ordered_json doc = {{"capture", a.folder},
+                                        {"level", capture.level},
+                                        {"clock_freq_hz", capture.clock_freq_hz},
+                                        {"tasks", graph.num_tasks()},
+                                        {"edges", graph.edges().size()},
+                                        {"rows", capture.timeline.rows().size()},
+                                        {"analysis", nlohmann::ordered_json::parse(tg::analysis_json(analysis))}};
+    std::cout << doc.dump(2, ' ', false, nlohmann::ordered_json::error_handler_t::replace) << "\n";
     return 0;
   }
   std::cout << "capture '" << a.folder << "': level " << capture.level << ", clock " << capture.clock_freq_hz << " Hz, "

@@ -72,9 +72,17 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
   tg::cli::deprecated_alias(cmd, "--trace", perfetto, request->trace_file, perfetto_file);
   cmd->add_option("--html", request->html_file, "HTML swimlane of the simulated run")
       ->check(tg::cli::output_file("a file name for the HTML swimlane"));
+  auto format = std::make_shared<std::string>("text");
+  cmd->add_option("--format", *format, "json: the simulated run's analysis as one JSON object on stdout, the report on stderr")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->needs(machine)
+      ->capture_default_str();
   cmd->add_flag("--allow-nonfinite", request->allow_nonfinite, "run with NaN / Inf values in input tensors (refused by default)");
   cmd->add_flag("--allow-hazards", request->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
-  cmd->callback([&exit_code, request] { exit_code = tg::cli::run_model(*request, std::cout); });
+  cmd->callback([&exit_code, request, format] {
+    if (*format == "json") request->json = &std::cout;
+    exit_code = tg::cli::run_model(*request, request->json ? std::cerr : std::cout);
+  });
 }};
 
 }  // namespace

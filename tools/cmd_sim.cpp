@@ -2,7 +2,9 @@
 // JSON scope are not code) and report the schedule, e.g.
 //   tilegraph sim scope.json --machine a2a3 --strategy all
 //   tilegraph sim scope.json --machine a5 --strategy critical-path --perfetto t.json --html t.html
+#include <cstdio>
 #include <filesystem>
+#include <optional>
 #include <iostream>
 
 #include "runtime/atomic_file.hpp"
@@ -32,7 +34,27 @@ struct SimArgs {
   std::string html;
   bool show_machine = false;
   bool allow_hazards = false;
+  std::optional<std::uint64_t> jitter;  // seed of the first jittered run
+  int seeds = 10;                       // jittered runs per strategy
+  std::string format = "text";
 };
+
+// Makespans of `seeds` jittered runs (seed, seed + 1, ...) of one strategy.
+std::vector<std::int64_t> seed_makespans(const tg::Graph& graph, const tg::Machine& machine, tg::SimOptions options,
+                                         std::uint64_t seed, int seeds) {
+  std::vector<std::int64_t> makespans;
+  for (int i = 0; i < seeds; ++i) {
+    options.jitter_seed = seed + static_cast<std::uint64_t>(i);
+    makespans.push_back(tg::SimExecutor(machine, options).simulate(graph).timeline.makespan_ns);
+  }
+  return makespans;
+}
+
+std::string us_text(double ns) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.3f us", ns / 1000.0);
+  return buf;
+}
 
 // "out.json" -> "out.fifo.json" when several strategies write files.
 std::string per_strategy_path(const std::string& path, const std::string& strategy, bool several) {
@@ -42,11 +64,12 @@ std::string per_strategy_path(const std::string& path, const std::string& strate
 }
 
 int run_sim(const SimArgs& a) {
-  auto checked = tg::cli::read_checked_scope(a.file, a.allow_hazards, std::cout);
+  const bool json = a.format == "json";  // stdout is the JSON object alone: lint findings go to stderr
+  auto checked = tg::cli::read_checked_scope(a.file, a.allow_hazards, json ? std::cerr : std::cout);
   if (!checked) return 1;
   const tg::Graph& graph = *checked;
   const tg::Machine machine = tg::load_machine(a.machine);
-  if (a.show_machine) std::cout << machine.summary() << "\n";
+  if (a.show_machine && !json) std::cout << machine.summary() << "\n";
 
   tg::SimOptions options;
   if (a.staging == "scope-exit") {
@@ -60,12 +83,27 @@ int run_sim(const SimArgs& a) {
   const bool several = strategies.size() > 1;
 
   std::vector<tg::ScheduleAnalysis> analyses;
-  std::vector<std::string> peak_last_use, peak_scope_exit, events;
+  std::vector<tg::RunReport> reports;
+  std::vector<std::string> peak_last_use, peak_scope_exit, events, seed_means, seed_spreads;
   std::size_t without_cost = 0;
   for (const auto& name : strategies) {
     options.strategy = name;
+    options.jitter_seed = a.jitter;
     const tg::SimResult result = tg::SimExecutor(machine, options).simulate(graph);
-    analyses.push_back(tg::analyze_schedule(graph, result.timeline, &machine));
+    analyses.push_back(tg::analyze_schedule(graph, result.timeline, &machine, &result.model));
+    tg::RunReport report{name, analyses.back(), {}, {}};
+    report.figures = {{"peak_staging_last_use_bytes", static_cast<double>(result.peak_staging_bytes_last_use)},
+                      {"peak_staging_scope_exit_bytes", static_cast<double>(result.peak_staging_bytes_scope_exit)},
+                      {"events", static_cast<double>(result.events)},
+                      {"tasks_without_cost", static_cast<double>(result.tasks_without_cost)}};
+    // A comparison over seeds: the spread says whether two strategies differ beyond the jitter.
+    if (a.jitter) {
+      report.seed_makespans_ns = seed_makespans(graph, machine, options, *a.jitter, a.seeds);
+      const tg::SeedSpread spread = tg::seed_spread(report.seed_makespans_ns);
+      seed_means.push_back(us_text(spread.mean_ns));
+      seed_spreads.push_back("+-" + us_text(spread.stddev_ns));
+    }
+    reports.push_back(report);
     peak_last_use.push_back(tg::bytes_text(result.peak_staging_bytes_last_use));
     peak_scope_exit.push_back(tg::bytes_text(result.peak_staging_bytes_scope_exit));
     events.push_back(std::to_string(result.events));
@@ -78,24 +116,45 @@ int run_sim(const SimArgs& a) {
       tg::write_stream_atomically(path, [&](std::ostream& out) { tg::write_html_swimlane(graph, result.timeline, out); });
       std::cerr << "wrote " << path << "\n";
     }
-    if (!several) {
+    if (!several && !json) {
       std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << graph.edges().size()
                 << " edges on " << machine.name << " (" << machine.origin << ")\n"
                 << tg::format_analysis(analyses.back()) << "  peak staging: " << peak_last_use.back()
                 << " released at last use, " << peak_scope_exit.back() << " held to scope exit\n";
+      if (!report.seed_makespans_ns.empty()) {
+        const tg::SeedSpread spread = tg::seed_spread(report.seed_makespans_ns);
+        std::cout << "  makespan over " << a.seeds << " seeds from " << *a.jitter << ": mean " << us_text(spread.mean_ns)
+                  << ", std dev " << us_text(spread.stddev_ns) << ", " << us_text(static_cast<double>(spread.min_ns))
+                  << " .. " << us_text(static_cast<double>(spread.max_ns)) << "\n";
+      }
       for (const auto& ring : result.rings)
         if (ring.peak_bytes)
           std::cout << "    " << ring.name << ": peak " << tg::bytes_text(ring.peak_bytes)
                     << (ring.capacity_bytes ? " of " + tg::bytes_text(ring.capacity_bytes) : std::string()) << "\n";
     }
   }
-  if (several) {
+  if (json) {
+    std::cout << tg::report_json({{"scope", graph.name()},
+                                  {"tasks", std::to_string(graph.num_tasks())},
+                                  {"edges", std::to_string(graph.edges().size())},
+                                  {"machine", machine.name},
+                                  {"machine_origin", machine.origin}},
+                                 reports)
+              << "\n";
+  } else if (several) {
+    std::vector<std::pair<std::string, std::vector<std::string>>> extra = {
+        {"peak staging (last use)", peak_last_use},
+        {"peak staging (scope exit)", peak_scope_exit},
+        {"simulated events", events},
+        {"bound by", {}}};
+    for (const auto& an : analyses) extra.back().second.push_back(an.bound_by);
+    if (a.jitter) {
+      extra.push_back({"makespan mean, " + std::to_string(a.seeds) + " seeds", seed_means});
+      extra.push_back({"  spread (std dev)", seed_spreads});
+    }
     std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << graph.edges().size()
               << " edges on " << machine.name << " (" << machine.origin << ")\n"
-              << tg::format_comparison(strategies, analyses,
-                                       {{"peak staging (last use)", peak_last_use},
-                                        {"peak staging (scope exit)", peak_scope_exit},
-                                        {"simulated events", events}});
+              << tg::format_comparison(strategies, analyses, extra);
   }
   if (without_cost)
     std::cerr << "note: " << without_cost << " tasks have no cost hint and were modelled as the kernel overhead ("
@@ -126,6 +185,16 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
       ->check(tg::cli::output_file("a file name for the HTML swimlane"));
   cmd->add_flag("--allow-hazards", args->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->add_flag("--show-machine", args->show_machine, "print the machine's figures first");
+  cmd->add_option("--jitter", args->jitter,
+                  "draw latencies from the machine's measured spreads with this seed; with --strategy all, compare "
+                  "over --seeds seeds (SEED, SEED+1, ...) with mean and spread")
+      ->check(tg::cli::integer_in(0, UINT64_MAX, "a 64-bit unsigned seed"));
+  cmd->add_option("--seeds", args->seeds, "jittered runs per strategy in a comparison (with --jitter)")
+      ->check(tg::cli::integer_in(1, 1000, "runs"))
+      ->capture_default_str();
+  cmd->add_option("--format", args->format, "text, or json: one object with stable keys for scripts")
+      ->check(CLI::IsMember({"text", "json"}))
+      ->capture_default_str();
   cmd->callback([&exit_code, args] { exit_code = run_sim(*args); });
 }};
 

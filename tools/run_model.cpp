@@ -13,6 +13,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
+#include "trace/schedule_analysis.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "trace/html.hpp"
@@ -99,6 +100,14 @@ class LateWrites {
 void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& request, bool& ok, LateWrites& late,
               std::ostream& out) {
   const auto result = run.run(sim, request.timeout_seconds);  // from the same caches as the host run
+  if (request.json) {
+    // The model's figures come with a SimResult; a timing-only run gives the same timeline.
+    const SimResult timing = sim.simulate(run.graph());
+    const auto analysis = analyze_schedule(run.graph(), timing.timeline, &sim.machine(), &timing.model);
+    *request.json << report_json({{"model", request.model}, {"machine", sim.machine().name}, {"machine_origin", sim.machine().origin}},
+                                 {RunReport{sim.options().strategy, analysis, {}, {}}})
+                  << "\n";
+  }
   out << fmt::format("simulated on {} ({}), strategy {}: makespan {:.1f} us\n", request.machine,
                      sim.machine().origin, sim.options().strategy,
                      static_cast<double>(result.timeline.makespan_ns) / 1e3);

@@ -26,6 +26,7 @@ struct ModelRunRequest {
   std::string strategy = "fifo";
   std::string trace_file;        // Perfetto JSON of the simulated run
   std::string html_file;         // HTML swimlane of the simulated run
+  std::ostream* json = nullptr;  // the simulated run's analysis as one JSON object (--format json)
   bool allow_nonfinite = false;  // NaN / Inf in input tensors (refused by default, exit 2)
   bool allow_hazards = false;    // run a graph with lint errors (implied by options.plant_bug)
 };

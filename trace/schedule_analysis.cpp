@@ -2,10 +2,12 @@
 
 #include <algorithm>
 #include <cstdio>
+#include <limits>
 #include <map>
 #include <sstream>
 
 #include "tasks/task_cost.hpp"
+#include "trace/schedule_bound.hpp"
 
 namespace tg {
 namespace {
@@ -19,6 +21,10 @@ std::string engine_name(LaneKind kind) {
     case LaneKind::Scheduler: return "sched";
   }
   return "?";
+}
+
+std::int64_t saturating_add(std::int64_t a, std::int64_t b) {
+  return a > std::numeric_limits<std::int64_t>::max() - b ? std::numeric_limits<std::int64_t>::max() : a + b;
 }
 
 // Per task: the earliest ready, and the row whose end decided the task's FIN.
@@ -51,7 +57,7 @@ void static_path(const Graph& graph, const Timeline& tl, const Machine* machine,
     weight = isolated_block_durations(graph, *machine);
     for (TaskId t = 0; t < n; ++t)
       if (graph.task(t).kind != TaskKind::Host) {
-        weight[t] += machine->fin_detect_ns;
+        weight[t] += machine->fin_detect_ns + machine->completion_ns;  // until the scheduler has seen it
         entry[t] = machine->dispatch_ns + machine->pickup_ns;
       }
   } else {
@@ -60,13 +66,13 @@ void static_path(const Graph& graph, const Timeline& tl, const Machine* machine,
   std::vector<std::int64_t> dist(n, 0);
   std::vector<std::int64_t> via(n, -1);
   for (TaskId t : graph.topo_order()) {
-    std::int64_t best = entry[t];
+    std::int64_t best = entry[t];  // a sum over a path: saturates rather than wrapping
     for (TaskId p : graph.predecessors(t))
       if (via[t] < 0 || dist[p] > best) {
         best = dist[p];
         via[t] = p;
       }
-    dist[t] = best + weight[t];
+    dist[t] = saturating_add(best, weight[t]);
   }
   if (n == 0) return;
   TaskId last = 0;
@@ -185,9 +191,34 @@ std::string pct(double p) {
   return buf;
 }
 
+std::string format_model_lines(const ScheduleAnalysis& a) {
+  const ChipModelStats& m = *a.model;
+  std::ostringstream os;
+  os << "  orchestration: " << us(m.orchestrator_busy_ns) << " busy, last submission at " << us(m.orchestrator_end_ns)
+     << ", stalled " << us(m.orchestrator_stall_ns) << " on full rings\n";
+  os << "  scheduler threads busy:";
+  for (std::size_t k = 0; k < m.scheduler_busy_ns.size(); ++k)
+    os << (k ? "," : "") << " sched " << k << " " << us(m.scheduler_busy_ns[k]);
+  os << "; completions waited " << us(m.completion_wait_ns) << " for their thread\n";
+  os << "  head overhead " << us(m.head_overhead_ns) << " over all blocks (cold start " << us(m.cold_start_ns)
+     << ", switch " << us(m.switch_ns) << ")\n";
+  const char* types[] = {"AIC", "AIV"};
+  for (int type = 0; type < 2; ++type)
+    os << "  " << types[type] << ": HBM-bound " << us(m.hbm_bound_ns[type]) << ", L2/GM-link-bound "
+       << us(m.l2_bound_ns[type]) << " (block time beyond compute)\n";
+  char bytes[96];
+  std::snprintf(bytes, sizeof bytes, "  GM traffic: %.3f MB from HBM, %.3f MB L2 hits\n", m.hbm_bytes / 1e6,
+                m.l2_hit_bytes / 1e6);
+  os << bytes;
+  if (m.jitter_seed) os << "  jitter seed " << *m.jitter_seed << "\n";
+  os << "  bound by: " << a.bound_by << " -- " << a.advice << "\n";
+  return os.str();
+}
+
 }  // namespace
 
-ScheduleAnalysis analyze_schedule(const Graph& graph, const Timeline& timeline, const Machine* machine) {
+ScheduleAnalysis analyze_schedule(const Graph& graph, const Timeline& timeline, const Machine* machine,
+                                  const ChipModelStats* model) {
   ScheduleAnalysis a;
   a.source = timeline.source;
   a.makespan_ns = timeline.makespan_ns;
@@ -195,6 +226,10 @@ ScheduleAnalysis analyze_schedule(const Graph& graph, const Timeline& timeline, 
   static_path(graph, timeline, machine, a);
   observed_path(graph, summary, a);
   engines(timeline, a);
+  if (model) {
+    a.model = *model;
+    decide_bound(a);
+  }
   return a;
 }
 
@@ -214,6 +249,7 @@ std::string format_analysis(const ScheduleAnalysis& a) {
        << pct(e.sched_overhead_pct) << "\n";
   os << "  scheduler overhead all engines " << pct(a.sched_overhead_all_pct) << ", any engine "
      << pct(a.sched_overhead_has_pct) << "\n";
+  if (a.model) os << format_model_lines(a);
   return os.str();
 }
 

@@ -3,10 +3,12 @@
 // path (infinite cores) against the observed one, utilisation and scheduler overhead per
 // core type, and where the time between tasks on the observed path went.
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <utility>
 #include <vector>
 
+#include "runtime/chip_model_stats.hpp"
 #include "runtime/machine.hpp"
 #include "tasks/timeline.hpp"
 #include "tasks/graph.hpp"
@@ -48,13 +50,43 @@ struct ScheduleAnalysis {
   std::vector<EngineStats> engines;  // engines with at least one lane
   double sched_overhead_all_pct = 0; // every engine overheaded at once
   double sched_overhead_has_pct = 0; // at least one engine overheaded
+  // From the chip model (SimResult::model), when the analysis was given it.
+  std::optional<ChipModelStats> model;
+  // What bounds the makespan, of: "orchestration", "scheduler threads", "HBM bandwidth",
+  // "compute", "critical path" (the largest share of the makespan each keeps busy), and one
+  // line of advice. Empty without a chip model.
+  std::string bound_by;
+  std::string advice;
 };
 
 // Cost: O(R log R + V + E) for R rows, V tasks, E edges.
-ScheduleAnalysis analyze_schedule(const Graph& graph, const Timeline& timeline, const Machine* machine = nullptr);
+ScheduleAnalysis analyze_schedule(const Graph& graph, const Timeline& timeline, const Machine* machine = nullptr,
+                                  const ChipModelStats* model = nullptr);
 
 // A multi-line report of one analysis.
 std::string format_analysis(const ScheduleAnalysis& analysis);
+
+// The analysis as one JSON object with stable keys (docs/simulator.md lists them).
+std::string analysis_json(const ScheduleAnalysis& analysis);
+
+// One run of a report: its strategy, analysis and named figures (numbers), and, over
+// jitter seeds, the makespan of each seed's run.
+struct RunReport {
+  std::string strategy;
+  ScheduleAnalysis analysis;
+  std::vector<std::pair<std::string, double>> figures;
+  std::vector<std::int64_t> seed_makespans_ns;
+};
+// {header keys: strings, "runs": [{"strategy", "analysis", figures..., "seeds": {"count",
+// "makespan_mean_ns", "makespan_stddev_ns", "makespan_min_ns", "makespan_max_ns"} or null}]}
+std::string report_json(const std::vector<std::pair<std::string, std::string>>& header, const std::vector<RunReport>& runs);
+
+// Mean and (population) standard deviation of makespans over seeds.
+struct SeedSpread {
+  double mean_ns = 0, stddev_ns = 0;
+  std::int64_t min_ns = 0, max_ns = 0;
+};
+SeedSpread seed_spread(const std::vector<std::int64_t>& makespans_ns);
 
 // One table, a column per analysis (e.g. one per strategy), headed by `names`; extra_rows
 // (label, one cell per column) are appended, e.g. peak staging bytes from the SimResults.

@@ -4,6 +4,9 @@
 // early dispatch, leftover cores take stageable tasks. HOST tasks bypass the AICPU.
 #include "scheduler/sim/sim_run.hpp"
 
+#include <algorithm>
+#include <limits>
+
 namespace tg::sim {
 
 int SimRun::free_scheduler_thread(std::int64_t now) const {
@@ -49,27 +52,40 @@ void SimRun::dispatch_pass(std::int64_t now) {
 void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, bool staged) {
   const Task& task = this->task(t);
   const Shape shape = shape_of(task.kind);
-  const std::int64_t written = now + m_.dispatch_ns * count;
+  // A task's first block pays the task's dispatch; its later blocks each publish a handle.
+  const bool first = next_block_[t] == 0;
+  const std::int64_t written =
+      now + jitter_.draw(m_.block_dispatch_ns(first) + m_.block_dispatch_ns(false) * (count - 1), m_.jitter.dispatch);
   sched_free_at_[static_cast<std::size_t>(thread)] = written;
-  if (written > now) events_.push(written, EventKind::Wake, 0, 0);
+  sched_busy_ns_[static_cast<std::size_t>(thread)] += written - now;
+  if (written > now) events_.push(written, EventKind::Wake, 0, thread);
   last_ns_ = std::max(last_ns_, written);
   tl_.ticks(written);  // coarsen the unit, if needed, before anything of this launch is stored
   tl_.packed_spans().push_back(PackedSpan{t, next_block_[t], layout_.sched_lane(thread), tl_.ticks(now), tl_.ticks(written)});
   if (next_block_[t] == 0) staging_.on_first_dispatch(t);
-  const std::int64_t earliest_start = written + m_.pickup_ns;  // final once the block starts
-  tl_.ticks(earliest_start);
-  const std::uint32_t dispatch_ticks = tl_.ticks(now), start_ticks = tl_.ticks(earliest_start);
   const std::span<const int> history(group_of_task_.data(), group_of_task_.size());
   for (int i = 0; i < count; ++i) {
     const std::int32_t b = next_block_[t]++;
     const int group = strategy_.choose_group(g_, t, cores_.free_groups(shape), history);
     if (!group_of_task_.empty()) group_of_task_[t] = group;
+    // The head: pickup, plus a cold start on a core's first block or a switch when the
+    // core's previous block was another task's (the worst of a MIX task's cores).
+    std::int64_t cold = 0, change = 0;
+    auto head_of = [&](std::uint16_t lane) {
+      std::uint32_t& last = last_task_on_core_[lane];
+      if (last == std::numeric_limits<std::uint32_t>::max())
+        cold = m_.cold_start_ns;
+      else if (last != t)
+        change = std::max(change, m_.switch_ns);
+      last = t;
+    };
     std::size_t sub = 0;
     auto place = [&](int slot) {
       const std::uint16_t lane = layout_.core_lane(group, slot);
       cores_.reserve(lane);
+      head_of(lane);
       PackedRow& r = row(t, b, sub++);
-      r = PackedRow{t, b, lane, static_cast<std::uint8_t>(slot), dispatch_ticks, start_ticks, 0, 0};
+      r = PackedRow{t, b, lane, static_cast<std::uint8_t>(slot), 0, 0, 0, 0};
     };
     if (shape == kMix) {
       // The whole group is taken; rows only for the active subslots.
@@ -82,6 +98,17 @@ void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, bool stag
     } else {
       place(cores_.free_core(group, shape));
       row(t, b, 0).subslot = 0;
+    }
+    const std::int64_t extra = cold > 0 ? cold : change;
+    const std::int64_t head = jitter_.draw(m_.pickup_ns + extra, m_.jitter.head);
+    stats_.head_overhead_ns += head;
+    (cold > 0 ? stats_.cold_start_ns : stats_.switch_ns) += extra;
+    const std::int64_t earliest_start = written + head;  // final once the block starts
+    tl_.ticks(earliest_start);
+    const std::uint32_t dispatch_ticks = tl_.ticks(now), start_ticks = tl_.ticks(earliest_start);
+    for (std::size_t s = 0; s < subslots(t); ++s) {
+      row(t, b, s).dispatch = dispatch_ticks;
+      row(t, b, s).start = start_ticks;
     }
     if (!staged) events_.push(earliest_start, EventKind::Start, t, b);
   }

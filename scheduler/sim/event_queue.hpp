@@ -1,7 +1,9 @@
 #pragma once
-// The simulator's future events, popped in (time, kind, push order). At equal times:
-// ends first (they free bandwidth), then FINs (they free cores and make consumers ready),
-// then starts, then the orchestrator, then scheduler-thread wake-ups; then push order.
+// The simulator's future events, popped in (time, kind, push order). At equal times: HBM
+// departures first (they decide block ends), then ends (they free bandwidth), then FIN
+// signals, then retirements (a scheduler thread has taken a completion: cores freed,
+// consumers ready), then starts, then the orchestrator, then scheduler-thread wake-ups;
+// then push order. No event may lie beyond kMaxModelledNs (an Error, never a wrap).
 //
 // Most events come a fixed delay after the event that pushes them (FIN = end + FIN
 // detection, start = dispatch + write + pickup, ...), and "now" only grows, so per kind
@@ -14,12 +16,16 @@
 #include <cstdint>
 
 #include "scheduler/sim/metered.hpp"
+#include <string>
+
+#include "runtime/error.hpp"
 #include "tasks/task.hpp"
+#include "tasks/task_cost.hpp"
 
 namespace tg::sim {
 
-enum class EventKind : std::uint8_t { End, Fin, Start, Orchestrate, Wake };
-inline constexpr int kEventKinds = 5;
+enum class EventKind : std::uint8_t { HbmDeparture, End, Fin, Retire, Start, Orchestrate, Wake };
+inline constexpr int kEventKinds = 7;
 
 struct Event {
   std::int64_t time;
@@ -63,9 +69,13 @@ class EventQueue {
  public:
   explicit EventQueue(MemoryMeter& meter)
       : heap_(MeteredAllocator<Event>(meter)),
-        fifo_{EventFifo(meter), EventFifo(meter), EventFifo(meter), EventFifo(meter), EventFifo(meter)} {}
+        fifo_{EventFifo(meter), EventFifo(meter), EventFifo(meter), EventFifo(meter),
+              EventFifo(meter), EventFifo(meter), EventFifo(meter)} {}
 
   void push(std::int64_t time, EventKind kind, TaskId task, std::int32_t block) {
+    if (time > kMaxModelledNs) [[unlikely]]
+      throw Error("simulator: modelled time passes 2^60 ns (36 years) at task #" + std::to_string(task) +
+                  "; the graph's costs or the machine's latencies are out of scale (sums over tasks would overflow)");
     const Event e{time, (static_cast<std::uint64_t>(kind) << 61) | seq_++, task, block};
     EventFifo& fifo = fifo_[static_cast<int>(kind)];
     if (fifo.empty() || fifo.back().time <= time) {

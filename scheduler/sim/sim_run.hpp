@@ -11,6 +11,8 @@
 #include "runtime/machine.hpp"
 #include "scheduler/sim/core_occupancy.hpp"
 #include "scheduler/sim/event_queue.hpp"
+#include "scheduler/sim/hbm_share.hpp"
+#include "scheduler/sim/jitter.hpp"
 #include "scheduler/sim/lane_layout.hpp"
 #include "scheduler/sim/metered.hpp"
 #include "scheduler/sim/ready_queue.hpp"
@@ -26,7 +28,7 @@ class SimRun {
   SimResult run(const std::string& strategy_name);
 
  private:
-  enum class TaskState : std::uint8_t { Waiting, Submitted, Ready };
+  enum class TaskState : std::uint8_t { Waiting, Submitted, Ready, Finished };
 
   // Event handlers (sim_run.cpp).
   void handle(const Event& e);
@@ -36,6 +38,19 @@ class SimRun {
   void start_block(TaskId t, std::int32_t b, std::int64_t now);
   void end_block(TaskId t, std::int32_t b, std::int64_t now);
   void fin_block(TaskId t, std::int32_t b, std::int64_t now);
+  void retire_block(TaskId t, std::int32_t b, std::int64_t now);
+  void wake_orchestrator(std::int64_t now);
+  // Completions (when the machine models them): a FIN signal waits for the scheduler
+  // thread that owns its core; a free thread takes the oldest, busy completion_ns.
+  int owner_thread(TaskId t, std::int32_t b) { return layout_.group_of(row(t, b).lane) % m_.scheduler_threads; }
+  void serve_completions(int thread, std::int64_t now);
+  // HBM sharing (when the shared HBM can bind at all) and the L2.
+  void schedule_hbm_departure();
+  void hbm_departures(std::uint32_t generation, std::int64_t now);
+  void set_end(TaskId t, std::int32_t b, std::int64_t end);
+  double l2_hit_share(TaskId t);
+  double written_bytes(TaskId t) const;
+  static int core_type_index(const Task& task);
   SimResult finish_result(const std::string& strategy_name);
 
   // Dispatch (dispatch.cpp).
@@ -77,12 +92,30 @@ class SimRun {
   MeteredVector<int> group_of_task_;              // strategies that use placement history only
   MeteredVector<std::uint32_t> row_base_;         // first row of each task, and the total at [n]
   MeteredVector<std::int64_t> sched_free_at_;     // per scheduler thread
+  MeteredVector<std::int64_t> sched_busy_ns_;     // per scheduler thread
+  std::vector<EventFifo, MeteredAllocator<EventFifo>> completions_;  // per scheduler thread: FINs signalled
+  MeteredVector<std::uint32_t> last_task_on_core_;  // per core lane: head cost (cold start, switch)
+  // L2 (only when the machine has one and HBM can bind): bytes written through it so far,
+  // and per task the count after its writes; the share of a task's bytes that hit.
+  MeteredVector<double> written_at_;
+  MeteredVector<float> l2_share_;
+  double l2_written_ = 0;
+  HbmShare hbm_;
+  std::int64_t hbm_event_at_ = -1;          // the valid departure event's time, -1 = none
+  std::uint32_t hbm_event_generation_ = 0;  // its generation: older ones are stale
+  bool hbm_can_bind_;
+  bool completions_modelled_;
+  Jitter jitter_;
+  ChipModelStats stats_;
   Timeline tl_;
   std::uint64_t queue_seq_ = 0;
   std::size_t processed_ = 0, finished_ = 0;
   TaskId next_submit_ = 0;
-  bool orchestrator_waiting_ = false;
-  int running_blocks_ = 0;
+  bool orchestrator_waiting_ = false;  // for a task-ring slot or staging-ring space
+  bool orchestrator_woken_ = false;    // a wake-up is already queued
+  bool submit_paid_ = false;           // next_submit_'s submit cost is paid: it goes out now
+  std::int64_t waiting_since_ = 0;
+  TaskId retired_prefix_ = 0;          // tasks 0 .. this-1 have all finished: their ring slots are free
   std::int64_t last_ns_ = 0;  // the latest FIN or scheduler-span end: the makespan
 };
 

@@ -78,6 +78,59 @@ TEST(MachineLimits, DuplicateKeysAndOverflowingLiteralsNameThePath) {
             std::string::npos);
 }
 
+// The chip-model components (issue 17) are optional; when given they are checked like the
+// rest: ranges, unknown keys, duplicate keys, integers above their type.
+const std::string kLatency = R"("kernel_overhead": 1000})";
+const std::string kBuffers = R"("buffers_kib")";
+
+TEST(MachineLimits, ChipModelComponentsAreOptionalAndRead) {
+  const Machine plain = parse_machine_json(kBase, "m.json");
+  EXPECT_EQ(plain.completion_ns, 0);
+  EXPECT_EQ(plain.task_ring_slots, 0);
+  EXPECT_DOUBLE_EQ(plain.cube_efficiency, 1);
+  EXPECT_FALSE(plain.spmd_block_dispatch_ns.has_value());
+  std::string text = kBase;
+  text.replace(text.find(kLatency), kLatency.size(),
+               R"("kernel_overhead": 1000, "completion": 3950, "cold_start": 2150, "switch": 180,
+                  "orchestrator_per_arg": 109, "spmd_block_dispatch": 5})");
+  text.replace(text.find(kBuffers), kBuffers.size(),
+               R"("efficiency": {"cube": 0.6, "vector": 0.5, "kernels": {"matmul": 0.7}},
+                  "jitter": {"dispatch": 0.2, "kernel": 0.085}, "buffers_kib")");
+  const Machine m = parse_machine_json(text, "m.json");
+  EXPECT_EQ(m.completion_ns, 3950);
+  EXPECT_EQ(m.block_dispatch_ns(true), 200);
+  EXPECT_EQ(m.block_dispatch_ns(false), 5);
+  EXPECT_DOUBLE_EQ(m.efficiency("matmul", CoreType::Aic), 0.7);
+  EXPECT_DOUBLE_EQ(m.efficiency("rmsnorm", CoreType::Aiv), 0.5);
+  EXPECT_DOUBLE_EQ(m.jitter.kernel, 0.085);
+  EXPECT_NE(m.summary().find("completion 3950 ns"), std::string::npos) << m.summary();
+}
+
+TEST(MachineLimits, ChipModelComponentsAreChecked) {
+  auto with_object = [](const std::string& object) {
+    std::string text = kBase;
+    text.replace(text.find(kBuffers), kBuffers.size(), object + ", \"buffers_kib\"");
+    try {
+      parse_machine_json(text, "m.json");
+    } catch (const ConfigError& e) {
+      return std::string(e.what());
+    }
+    return std::string("(no error)");
+  };
+  EXPECT_NE(with_object(R"("efficiency": {"cube": 0})").find("m.json: /efficiency/cube: must be a number of fraction of peak from 0.01 to 1"),
+            std::string::npos);
+  EXPECT_NE(with_object(R"("efficiency": {"cube": 1.5})").find("/efficiency/cube"), std::string::npos);
+  EXPECT_NE(with_object(R"("efficiency": {"kernels": {"matmul": 0.001}})").find("/efficiency/kernels/matmul"), std::string::npos);
+  EXPECT_NE(with_object(R"("efficiency": {"cbue": 0.5})").find("/efficiency/cbue: unknown field"), std::string::npos);
+  EXPECT_NE(with_object(R"("jitter": {"head": 0.2, "head": 0.3})").find("/jitter/head: duplicate key"), std::string::npos);
+  EXPECT_NE(with_object(R"("jitter": {"head": 2})").find("/jitter/head"), std::string::npos);
+  EXPECT_NE(error_with("\"host_lanes\": 2", "\"host_lanes\": 2, \"task_ring_slots\": 4294967297").find("/topology/task_ring_slots"),
+            std::string::npos);
+  EXPECT_NE(error_with("\"gm_line_bytes\": 512", "\"gm_line_bytes\": 512, \"l2_kib\": -1").find("/memory/l2_kib"), std::string::npos);
+  EXPECT_NE(error_with(kLatency, "\"kernel_overhead\": 1000, \"completion\": 9223372036854775807}").find("/latency_ns/completion"),
+            std::string::npos);
+}
+
 TEST(MachineLimits, ADirectoryIsNotAMachineFile) {
   try {
     load_machine(::testing::TempDir());
