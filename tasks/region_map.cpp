@@ -16,14 +16,14 @@ class BufferRegions {
   static void edges_from(const RegionEntry& e, const Box& overlap, TaskId task, int arg, Access access,
                          std::uint32_t buffer, std::vector<Edge>& out) {
     if (reads(access) && e.has_writer && e.writer != task)
-      out.emplace_back(e.writer, task, EdgeKind::Raw, buffer, overlap, e.writer_arg, arg);
+      out.push_back(Edge{e.writer, task, EdgeKind::Raw, buffer, overlap, e.writer_arg, arg});
     if (writes(access)) {
       if (!e.readers.empty()) {
         e.readers.for_each([&](const RegionReader& r) {
-          if (r.task != task) out.emplace_back(r.task, task, EdgeKind::War, buffer, overlap, r.arg, arg);
+          if (r.task != task) out.push_back(Edge{r.task, task, EdgeKind::War, buffer, overlap, r.arg, arg});
         });
       } else if (e.has_writer && e.writer != task) {
-        out.emplace_back(e.writer, task, EdgeKind::Waw, buffer, overlap, e.writer_arg, arg);
+        out.push_back(Edge{e.writer, task, EdgeKind::Waw, buffer, overlap, e.writer_arg, arg});
       }
     }
   }

@@ -19,6 +19,7 @@
 
 #include "kernels/descriptors/descriptors.hpp"
 #include "models/common/registry.hpp"
+#include "runtime/error.hpp"
 #include "runtime/machine.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
@@ -34,7 +35,15 @@ constexpr int kThreads = 2;
 const Machine& fitted_machine() {
   static const Machine m = [] {
     const char* path = std::getenv("TG_FITTED_MACHINE");
-    return load_machine(path ? path : "host-fitted.json");
+    try {
+      return load_machine(path ? path : "host-fitted.json");
+    } catch (const Error& e) {
+      // The preset to judge is the user's fit: say how to make one rather than abort.
+      std::cerr << "calibration_prediction_bench: " << e.what()
+                << "\n  fit one first: tilegraph calibrate --host -o host-fitted.json"
+                   " (or set TG_FITTED_MACHINE=FILE)\n";
+      std::exit(2);
+    }
   }();
   return m;
 }

@@ -5,9 +5,11 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdlib>
+#include <algorithm>
 #include <map>
 #include <random>
 #include <tuple>
+#include <vector>
 
 #include "runtime/machine.hpp"
 #include "scheduler/sim_executor.hpp"
@@ -55,16 +57,25 @@ void expect_same_timeline(const Graph& g, const Timeline& a, const Timeline& b) 
     EXPECT_LE(std::llabs(a.submit_ns(t) - b.submit_ns(t)), kTickNs) << g.task(t).label();
     EXPECT_LE(std::llabs(a.ready_ns(t) - b.ready_ns(t)), kTickNs) << g.task(t).label();
   }
-  // Spans by (task, block): a sync_start launch is one span for all its blocks.
+  // Spans in (task, block, begin) order: a sync_start launch is one span for all its blocks,
+  // and the chip model's scheduler threads log a dispatch and a completion span per block.
   ASSERT_EQ(a.scheduler_spans().size(), b.scheduler_spans().size());
-  std::map<std::pair<TaskId, std::int32_t>, LaneSpan> spans_b;
-  for (const LaneSpan s : b.scheduler_spans()) spans_b[{s.task, s.block}] = s;
-  for (const LaneSpan x : a.scheduler_spans()) {
-    ASSERT_TRUE(spans_b.count({x.task, x.block})) << g.task(x.task).label();
-    const LaneSpan y = spans_b.at({x.task, x.block});
-    EXPECT_EQ(a.lanes[x.lane].name, b.lanes[y.lane].name);
-    EXPECT_LE(std::llabs(x.begin_ns - y.begin_ns), kTickNs);
-    EXPECT_LE(std::llabs(x.end_ns - y.end_ns), kTickNs);
+  auto ordered = [](const Timeline& t) {
+    std::vector<LaneSpan> spans;
+    for (const LaneSpan s : t.scheduler_spans()) spans.push_back(s);
+    std::stable_sort(spans.begin(), spans.end(), [](const LaneSpan& l, const LaneSpan& r) {
+      return std::tie(l.task, l.block, l.begin_ns) < std::tie(r.task, r.block, r.begin_ns);
+    });
+    return spans;
+  };
+  const std::vector<LaneSpan> sa = ordered(a), sb = ordered(b);
+  for (std::size_t i = 0; i < sa.size(); ++i) {
+    const LaneSpan& x = sa[i];
+    const LaneSpan& y = sb[i];
+    ASSERT_EQ(std::make_pair(x.task, x.block), std::make_pair(y.task, y.block)) << g.task(x.task).label();
+    EXPECT_EQ(a.lanes[x.lane].name, b.lanes[y.lane].name) << g.task(x.task).label();
+    EXPECT_LE(std::llabs(x.begin_ns - y.begin_ns), kTickNs) << g.task(x.task).label();
+    EXPECT_LE(std::llabs(x.end_ns - y.end_ns), kTickNs) << g.task(x.task).label();
   }
   EXPECT_LE(std::llabs(a.makespan_ns - b.makespan_ns), kTickNs);
 }

@@ -112,7 +112,34 @@ void gather(const CalibrationRun& run, const Machine& base, Samples& s) {
 
 }  // namespace
 
+namespace {
+// The chip-model components the fit does not model (docs/machines.md), by their file keys;
+// empty when `m` uses the simple latency model only.
+std::vector<std::string> unfitted_components(const Machine& m) {
+  std::vector<std::string> on;
+  if (m.orchestrator_per_arg_ns != 0) on.push_back("orchestrator_per_arg");
+  if (m.task_ring_slots != 0) on.push_back("task_ring_slots");
+  if (m.staging_ring_bytes != 0) on.push_back("staging_ring_bytes");
+  if (m.completion_ns != 0) on.push_back("completion");
+  if (m.spmd_block_dispatch_ns) on.push_back("spmd_block_dispatch");
+  if (m.cold_start_ns != 0) on.push_back("cold_start");
+  if (m.switch_ns != 0) on.push_back("switch");
+  if (m.l2_bytes != 0) on.push_back("l2");
+  if (m.cube_efficiency != 1 || m.vector_efficiency != 1 || !m.kernel_efficiency.empty()) on.push_back("efficiency");
+  return on;
+}
+}  // namespace
+
 MachineFit fit_machine(const Machine& base, const std::vector<CalibrationRun>& runs) {
+  // Fitting the simple latencies of a machine that also models scheduler-thread contention,
+  // switches or an L2 would fold those effects into the wrong parameters: refuse, not guess.
+  if (const auto on = unfitted_components(base); !on.empty()) {
+    std::string list;
+    for (const auto& c : on) list += (list.empty() ? "" : ", ") + c;
+    throw ConfigError("machine '" + base.name + "' (" + base.origin + ") models chip-model components the fit does not (" +
+                      list + "); calibrate fits the simple latency model only: start from a machine without them " +
+                      "(docs/calibration.md)");
+  }
   Samples s;
   MachineFit fit;
   fit.machine = base;
