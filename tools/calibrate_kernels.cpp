@@ -38,29 +38,35 @@ KernelGraph finish(std::string label, Scope& s, std::uint64_t seed) {
   return KernelGraph{std::move(label), std::move(graph), std::move(memory)};
 }
 
+// `copies` cube tasks [16 x k] @ [k x 64] bf16, one per weight column tile.
+KernelGraph matmul_tiles(const char* scope, std::int64_t k, int copies, std::uint64_t seed) {
+  Scope s{scope};
+  auto a = s.input("a", {kRows, k}, BF16);
+  auto w = s.weight("w", {k, kTile * copies}, BF16);
+  auto c = s.output("c", {kRows, kTile * copies}, FP32);
+  for (int i = 0; i < copies; ++i)
+    s.cube("matmul", kd::matmul(), {.a = In(a), .b = In(w.cols(i * kTile, kTile)), .c = Out(c.cols(i * kTile, kTile))});
+  const std::string ks = std::to_string(k);
+  return finish(std::to_string(copies) + " matmul [16 x " + ks + "] @ [" + ks + " x 64] bf16", s, seed);
+}
+
+// `copies` vector tasks, each a softmax of 16 rows of `width` fp32.
+KernelGraph softmax_rows(const char* scope, std::int64_t width, int copies, std::uint64_t seed) {
+  Scope s{scope};
+  auto x = s.input("x", {kRows * copies, width}, FP32);
+  auto y = s.output("y", {kRows * copies, width}, FP32);
+  for (int i = 0; i < copies; ++i)
+    s.vector("softmax", kd::softmax(), {.x = In(x.rows(i * kRows, kRows)), .y = Out(y.rows(i * kRows, kRows))});
+  return finish(std::to_string(copies) + " softmax [16 x " + std::to_string(width) + "] fp32", s, seed);
+}
+
 }  // namespace
 
 std::vector<KernelGraph> calibration_kernel_graphs(int copies) {
   std::vector<KernelGraph> out;
   const std::string n = std::to_string(copies);
-  {
-    Scope s{"calibrate_matmul"};
-    auto a = s.input("a", {kRows, kHidden}, BF16);
-    auto w = s.weight("w", {kHidden, kTile * copies}, BF16);
-    auto c = s.output("c", {kRows, kTile * copies}, FP32);
-    for (int i = 0; i < copies; ++i)
-      s.cube("matmul", kd::matmul(), {.a = In(a), .b = In(w.cols(i * kTile, kTile)), .c = Out(c.cols(i * kTile, kTile))});
-    out.push_back(finish(n + " matmul [16 x 7168] @ [7168 x 64] bf16", s, 1));
-  }
-  {
-    Scope s{"calibrate_matmul_k1536"};  // V3.2's q_head_proj: K = the q LoRA rank
-    auto a = s.input("a", {kRows, 1536}, BF16);
-    auto w = s.weight("w", {1536, kTile * copies}, BF16);
-    auto c = s.output("c", {kRows, kTile * copies}, FP32);
-    for (int i = 0; i < copies; ++i)
-      s.cube("matmul", kd::matmul(), {.a = In(a), .b = In(w.cols(i * kTile, kTile)), .c = Out(c.cols(i * kTile, kTile))});
-    out.push_back(finish(n + " matmul [16 x 1536] @ [1536 x 64] bf16", s, 5));
-  }
+  out.push_back(matmul_tiles("calibrate_matmul", kHidden, copies, 1));
+  out.push_back(matmul_tiles("calibrate_matmul_k1536", 1536, copies, 5));  // V3.2's q_head_proj: K = the q LoRA rank
   {
     Scope s{"calibrate_rmsnorm"};
     auto x = s.input("x", {kRows * copies, kHidden}, FP32);
@@ -78,22 +84,8 @@ std::vector<KernelGraph> calibration_kernel_graphs(int copies) {
       s.vector("rmsnorm", kd::rmsnorm(), {.x = In(x.rows(i * kRows, kRows)), .y = Out(y.rows(i * kRows, kRows))});
     out.push_back(finish(n + " rmsnorm [16 x 512] fp32", s, 6));
   }
-  {
-    Scope s{"calibrate_softmax_wide"};
-    auto x = s.input("x", {kRows * copies, 4096}, FP32);
-    auto y = s.output("y", {kRows * copies, 4096}, FP32);
-    for (int i = 0; i < copies; ++i)
-      s.vector("softmax", kd::softmax(), {.x = In(x.rows(i * kRows, kRows)), .y = Out(y.rows(i * kRows, kRows))});
-    out.push_back(finish(n + " softmax [16 x 4096] fp32", s, 7));
-  }
-  {
-    Scope s{"calibrate_softmax"};
-    auto x = s.input("x", {kRows * copies, 512}, FP32);
-    auto y = s.output("y", {kRows * copies, 512}, FP32);
-    for (int i = 0; i < copies; ++i)
-      s.vector("softmax", kd::softmax(), {.x = In(x.rows(i * kRows, kRows)), .y = Out(y.rows(i * kRows, kRows))});
-    out.push_back(finish(n + " softmax [16 x 512] fp32", s, 3));
-  }
+  out.push_back(softmax_rows("calibrate_softmax_wide", 4096, copies, 7));
+  out.push_back(softmax_rows("calibrate_softmax", 512, copies, 3));
   {
     Scope s{"calibrate_spmd_rmsnorm"};
     auto x = s.input("x", {kRows * copies, kHidden}, FP32);
