@@ -1,5 +1,13 @@
 #include "runtime/text_file.hpp"
 
+#include <fcntl.h>
+#include <poll.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <chrono>
+#include <cstring>
 #include <fstream>
 #include <system_error>
 
@@ -21,17 +29,68 @@ void require_regular_file(const std::filesystem::path& file, std::string_view wh
     throw IoError(std::string(what) + " '" + file.string() + "' is a device or socket; expected a file");
 }
 
-std::string read_text_file(const std::filesystem::path& file, std::string_view what) {
+namespace {
+
+[[noreturn]] void throw_too_large(const std::filesystem::path& file, std::string_view what) {
+  throw IoError(std::string(what) + " '" + file.string() + "' is larger than " +
+                std::to_string(kMaxTextFileBytes >> 20) + " MiB; no tilegraph text file is that large");
+}
+
+// Closes the descriptor on every path out of read_fifo.
+struct Fd {
+  int fd;
+  ~Fd() { ::close(fd); }
+};
+
+// A FIFO opened plainly blocks until some process opens it for writing, which may be never
+// (`mkfifo f; tilegraph sim f`). Opened non-blocking, poll() waits for a writer's data or
+// hang-up with a timeout; a writer that connected is then read to its end like a file.
+std::string read_fifo(const std::filesystem::path& file, std::string_view what, int wait_ms) {
+  const Fd in{::open(file.c_str(), O_RDONLY | O_NONBLOCK | O_CLOEXEC)};
+  if (in.fd < 0)
+    throw IoError("cannot open " + std::string(what) + " '" + file.string() + "': " + std::strerror(errno));
+  pollfd ready{in.fd, POLLIN, 0};
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::milliseconds(wait_ms);
+  for (;;) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - std::chrono::steady_clock::now());
+    const int n = ::poll(&ready, 1, static_cast<int>(std::max<std::chrono::milliseconds::rep>(left.count(), 0)));
+    if (n > 0) break;
+    if (n == 0)
+      throw IoError(std::string(what) + " '" + file.string() + "' is a named pipe (FIFO) that no process opened for " +
+                    "writing within " + std::to_string(wait_ms) + " ms; start its writer first, or give a regular file");
+    if (errno != EINTR)
+      throw IoError("waiting for a writer of " + std::string(what) + " '" + file.string() + "': " + std::strerror(errno));
+  }
+  // A writer is there: read to end of file at its pace.
+  ::fcntl(in.fd, F_SETFL, ::fcntl(in.fd, F_GETFL) & ~O_NONBLOCK);
+  std::string text;
+  char chunk[1 << 16];
+  for (;;) {
+    const ssize_t got = ::read(in.fd, chunk, sizeof chunk);
+    if (got == 0) break;
+    if (got < 0) {
+      if (errno == EINTR) continue;
+      throw IoError("reading " + std::string(what) + " '" + file.string() + "' failed: " + std::strerror(errno));
+    }
+    text.append(chunk, static_cast<std::size_t>(got));
+    if (text.size() > kMaxTextFileBytes) throw_too_large(file, what);
+  }
+  return text;
+}
+
+}  // namespace
+
+std::string read_text_file(const std::filesystem::path& file, std::string_view what, int fifo_wait_ms) {
   require_regular_file(file, what);
+  std::error_code ec;
+  if (std::filesystem::is_fifo(std::filesystem::status(file, ec))) return read_fifo(file, what, fifo_wait_ms);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw IoError("cannot open " + std::string(what) + " '" + file.string() + "' (check its permissions)");
   std::string text;
   char chunk[1 << 16];
   while (in.read(chunk, sizeof chunk) || in.gcount() > 0) {
     text.append(chunk, static_cast<std::size_t>(in.gcount()));
-    if (text.size() > kMaxTextFileBytes)
-      throw IoError(std::string(what) + " '" + file.string() + "' is larger than " +
-                    std::to_string(kMaxTextFileBytes >> 20) + " MiB; no tilegraph text file is that large");
+    if (text.size() > kMaxTextFileBytes) throw_too_large(file, what);
   }
   if (in.bad()) throw IoError("reading " + std::string(what) + " '" + file.string() + "' failed");
   return text;

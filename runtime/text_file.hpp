@@ -18,7 +18,13 @@ void require_regular_file(const std::filesystem::path& file, std::string_view wh
 // exhaust memory: the largest scope the reader accepts (16 Mi blocks) fits in far less.
 constexpr std::size_t kMaxTextFileBytes = std::size_t{512} << 20;
 
-// The whole of a text file, after require_regular_file; IoError past kMaxTextFileBytes.
-std::string read_text_file(const std::filesystem::path& file, std::string_view what);
+// How long read_text_file waits for a process to open a named pipe (FIFO) for writing
+// before it says no one is writing to it, instead of blocking forever.
+constexpr int kFifoWriterWaitMs = 10'000;
+
+// The whole of a text file, after require_regular_file; IoError past kMaxTextFileBytes, and
+// for a FIFO no process opened for writing within `fifo_wait_ms`.
+std::string read_text_file(const std::filesystem::path& file, std::string_view what,
+                           int fifo_wait_ms = kFifoWriterWaitMs);
 
 }  // namespace tg
