@@ -77,6 +77,22 @@ void bind_executors(py::module_& m) {
       .def_readwrite("kernel_overhead_ns", &Machine::kernel_overhead_ns)
       .def_readwrite("aiv_ub_usable_bytes", &Machine::aiv_ub_usable_bytes)
       .def_readwrite("aic_l1_bytes", &Machine::aic_l1_bytes)
+      .def_readwrite("aic_per_group", &Machine::aic_per_group)
+      .def_readwrite("aiv_per_group", &Machine::aiv_per_group)
+      .def_readwrite("host_flops_per_s", &Machine::host_flops_per_s)
+      .def_readwrite("host_bytes_per_s", &Machine::host_bytes_per_s)
+      // The chip model's components (docs/machines.md); 0 turns one off.
+      .def_readwrite("orchestrator_submit_ns", &Machine::orchestrator_submit_ns)
+      .def_readwrite("orchestrator_per_arg_ns", &Machine::orchestrator_per_arg_ns)
+      .def_readwrite("task_ring_slots", &Machine::task_ring_slots)
+      .def_readwrite("staging_ring_bytes", &Machine::staging_ring_bytes)
+      .def_readwrite("completion_ns", &Machine::completion_ns)
+      .def_readwrite("spmd_block_dispatch_ns", &Machine::spmd_block_dispatch_ns)
+      .def_readwrite("cold_start_ns", &Machine::cold_start_ns)
+      .def_readwrite("switch_ns", &Machine::switch_ns)
+      .def_readwrite("l2_bytes", &Machine::l2_bytes)
+      .def_readwrite("cube_efficiency", &Machine::cube_efficiency)
+      .def_readwrite("vector_efficiency", &Machine::vector_efficiency)
       .def("validate", &Machine::validate)
       .def("summary", &Machine::summary)
       .def("__repr__", [](const Machine& mc) { return "<tg.Machine " + mc.name + " (" + mc.origin + ")>"; });
@@ -89,6 +105,28 @@ void bind_executors(py::module_& m) {
       .def_readonly("depth", &RingUsage::depth)
       .def_readonly("capacity_bytes", &RingUsage::capacity_bytes)
       .def_readonly("peak_bytes", &RingUsage::peak_bytes);
+
+  py::class_<ChipModelStats>(m, "ChipModelStats",
+                             "What the chip model saw in a simulated run: orchestrator and scheduler-thread busy "
+                             "time, head overhead, memory-bound time per core type (index 0 AIC, 1 AIV).")
+      .def_readonly("orchestrator_busy_ns", &ChipModelStats::orchestrator_busy_ns)
+      .def_readonly("orchestrator_end_ns", &ChipModelStats::orchestrator_end_ns)
+      .def_readonly("orchestrator_stall_ns", &ChipModelStats::orchestrator_stall_ns)
+      .def_readonly("scheduler_busy_ns", &ChipModelStats::scheduler_busy_ns)
+      .def_readonly("completion_wait_ns", &ChipModelStats::completion_wait_ns)
+      .def_readonly("head_overhead_ns", &ChipModelStats::head_overhead_ns)
+      .def_readonly("cold_start_ns", &ChipModelStats::cold_start_ns)
+      .def_readonly("switch_ns", &ChipModelStats::switch_ns)
+      .def_property_readonly("hbm_bound_ns", [](const ChipModelStats& s) { return std::vector<std::int64_t>{s.hbm_bound_ns[0], s.hbm_bound_ns[1]}; })
+      .def_property_readonly("l2_bound_ns", [](const ChipModelStats& s) { return std::vector<std::int64_t>{s.l2_bound_ns[0], s.l2_bound_ns[1]}; })
+      .def_readonly("hbm_bytes", &ChipModelStats::hbm_bytes)
+      .def_readonly("l2_hit_bytes", &ChipModelStats::l2_hit_bytes)
+      .def_readonly("jitter_seed", &ChipModelStats::jitter_seed)
+      .def("__repr__", [](const ChipModelStats& s) {
+        return "<tg.ChipModelStats orchestrator busy " + std::to_string(s.orchestrator_busy_ns) + " ns, head overhead " +
+               std::to_string(s.head_overhead_ns) + " ns, " + std::to_string(s.scheduler_busy_ns.size()) +
+               " scheduler threads>";
+      });
 
   py::class_<PyRunResult>(m, "RunResult", "What a run gives back: the timeline, outputs, staging (keep_staging).")
       .def_property_readonly("graph", [](const PyRunResult& r) { return r.graph; })
@@ -114,6 +152,10 @@ void bind_executors(py::module_& m) {
       })
       .def_property_readonly("tasks_without_cost", [](const PyRunResult& r) { return r.sim() ? r.sim()->tasks_without_cost : std::size_t{0}; })
       .def_property_readonly("events", [](const PyRunResult& r) { return r.sim() ? r.sim()->events : std::size_t{0}; })
+      .def_property_readonly("model", [](const PyRunResult& r) -> std::optional<ChipModelStats> {
+        if (!r.sim()) return std::nullopt;
+        return r.sim()->model;
+      }, "The chip model's statistics of a simulated run (tg.ChipModelStats); None for a host run.")
       .def("__repr__", [](const PyRunResult& r) {
         return "<tg.RunResult " + timeline_source(r.result->timeline) + ": makespan " +
                std::to_string(timeline_makespan_ns(r.result->timeline)) + " ns, " +
@@ -141,8 +183,9 @@ void bind_executors(py::module_& m) {
 
   py::class_<SimExecutor, Executor>(m, "SimExecutor", "The modelled chip: a deterministic discrete-event simulation.")
       .def(py::init([](const py::object& machine, const std::string& strategy, int functional_threads,
-                       const std::string& staging, std::uint64_t ring_bytes) {
+                       const std::string& staging, std::uint64_t ring_bytes, std::optional<std::uint64_t> jitter_seed) {
              SimOptions o;
+             o.jitter_seed = jitter_seed;
              o.strategy = strategy;
              o.functional_threads = functional_threads;
              if (staging == "scope-exit-ring") o.staging = StagingRelease::ScopeExitRing;
@@ -151,10 +194,13 @@ void bind_executors(py::module_& m) {
              return std::make_unique<SimExecutor>(machine_from(machine), o);
            }),
            py::arg("machine") = "a2a3", py::arg("strategy") = "fifo", py::arg("functional_threads") = 0,
-           py::arg("staging") = "last-use", py::arg("ring_bytes") = 0)
+           py::arg("staging") = "last-use", py::arg("ring_bytes") = 0, py::arg("jitter_seed") = py::none(),
+           "jitter_seed: draw the chip model's latencies from the machine's measured spreads with this seed "
+           "(None: the deterministic means).")
       .def_property_readonly("name", &SimExecutor::name)
       .def_property_readonly("machine", &SimExecutor::machine)
       .def_property_readonly("strategy", [](const SimExecutor& s) { return s.options().strategy; })
+      .def_property_readonly("jitter_seed", [](const SimExecutor& s) { return s.options().jitter_seed; })
       .def("simulate", [](const SimExecutor& sim, std::shared_ptr<Graph> g, const py::object& memory,
                           const std::string& staging_fill, bool keep_staging) {
         const RunOptions options = run_options(staging_fill, keep_staging, 0);

@@ -34,13 +34,20 @@ void bind_trace(py::module_& m) {
       .def_readonly("engines", &ScheduleAnalysis::engines)
       .def_readonly("sched_overhead_all_pct", &ScheduleAnalysis::sched_overhead_all_pct)
       .def_readonly("sched_overhead_has_pct", &ScheduleAnalysis::sched_overhead_has_pct)
+      .def_readonly("model", &ScheduleAnalysis::model, "The chip model's statistics the analysis was given, or None.")
+      .def_readonly("bound_by", &ScheduleAnalysis::bound_by,
+                    "What bounds the makespan (orchestration, scheduler threads, HBM bandwidth, compute, critical "
+                    "path); '' without a chip model.")
+      .def_readonly("advice", &ScheduleAnalysis::advice)
+      .def("to_json", &analysis_json, "The analysis as one JSON object with stable keys (docs/simulator.md).")
       .def("__str__", &format_analysis);
 
   auto result = py::type::of<PyRunResult>();
   result.attr("analysis") = py::cpp_function(
       [](const PyRunResult& r) {
         py::gil_scoped_release release;
-        return analyze_schedule(*r.graph, r.result->timeline, r.machine ? &*r.machine : nullptr);
+        return analyze_schedule(*r.graph, r.result->timeline, r.machine ? &*r.machine : nullptr,
+                                r.sim() ? &r.sim()->model : nullptr);
       },
       py::is_method(result), "Makespan, static vs observed critical path, gaps, utilisation, scheduler overhead.");
   result.attr("html") = py::cpp_function(
