@@ -8,6 +8,8 @@
 #include <algorithm>
 #include <cstdio>
 #include <cstdlib>
+#include <limits>
+#include <string_view>
 
 #include "distributed/collectives.hpp"
 #include "distributed/distributed_executor.hpp"
@@ -77,7 +79,9 @@ class Silent : public benchmark::BenchmarkReporter {
   void ReportRuns(const std::vector<Run>&) override {}
 };
 
-void register_all() {
+// `--iterations_cap=N` (the CTest smoke run): at most N iterations per benchmark, so the
+// run checks that every collective still works without timing it.
+void register_all(std::int64_t iterations_cap) {
   const std::pair<const char*, Op> ops[] = {{"all_reduce", Op::AllReduce}, {"all_gather", Op::AllGather}, {"broadcast", Op::Broadcast}};
   for (const auto& [name, op] : ops)
     for (std::int64_t bytes = 1024; bytes <= (std::int64_t{64} << 20); bytes *= 4) {
@@ -85,7 +89,7 @@ void register_all() {
         const std::string label = std::string(task ? "task/" : "raw/") + name;
         auto* b = task ? benchmark::RegisterBenchmark(label.c_str(), collective_task, op)
                        : benchmark::RegisterBenchmark(label.c_str(), raw_mpi, op);
-        b->Arg(bytes)->Iterations(iterations_for(bytes))->UseRealTime()->Unit(benchmark::kMicrosecond);
+        b->Arg(bytes)->Iterations(std::min(iterations_for(bytes), iterations_cap))->UseRealTime()->Unit(benchmark::kMicrosecond);
       }
     }
 }
@@ -99,7 +103,11 @@ int main(int argc, char** argv) {
   }
   tg::MpiSession session(argc, argv);
   benchmark::Initialize(&argc, argv);
-  register_all();
+  std::int64_t iterations_cap = std::numeric_limits<std::int64_t>::max();
+  for (int i = 1; i < argc; ++i)
+    if (std::string_view arg = argv[i]; arg.starts_with("--iterations_cap="))
+      iterations_cap = std::max<std::int64_t>(1, std::atoll(argv[i] + arg.find('=') + 1));
+  register_all(iterations_cap);
   if (session.rank() == 0) {
     benchmark::RunSpecifiedBenchmarks();
   } else {
