@@ -10,6 +10,8 @@ packages=(
   # more than one chip runs on Open MPI (distributed/); `import tilegraph` is built with pybind11
   libopenmpi-dev openmpi-bin
   pybind11-dev python3-dev python3-numpy python3-pytest
+  # a benchmark peer (bench/tasks/starpu_peer.cpp); the build works without it
+  libstarpu-dev
 )
 # The browser test of the HTML swimlane needs a headless Chromium.
 [ "${TG_NO_BROWSER:-0}" = 1 ] || packages+=(chromium)
