@@ -7,7 +7,6 @@
 
 #include "models/common/registry.hpp"
 #include "scheduler/host_executor.hpp"
-#include "trace/schedule_analysis.hpp"
 
 namespace tg::tuning {
 
@@ -55,8 +54,7 @@ SweepResult sweep_on_host(const SweepRequest& request, const HostSweepOptions& o
       executor.run(run->graph(), run->bindings());
       wall_ns.push_back(std::chrono::duration_cast<std::chrono::nanoseconds>(std::chrono::steady_clock::now() - t0).count());
     }
-    const SeedSpread s = seed_spread(wall_ns);
-    row.spread = Spread{options.reps, s.mean_ns, s.stddev_ns, s.min_ns, s.max_ns};
+    row.spread = spread_of(wall_ns);
     row.makespan_ns = median(wall_ns);
     result.rows.push_back(std::move(row));
   }

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "tasks/diagnostic.hpp"
+#include "trace/schedule_analysis.hpp"
 
 namespace tg::tuning {
 
@@ -21,6 +22,11 @@ std::optional<std::string> refusal_of(const std::function<void()>& build) {
     return "config: " + std::string(e.what());
   }
   return std::nullopt;
+}
+
+Spread spread_of(const std::vector<std::int64_t>& times_ns) {
+  const SeedSpread s = seed_spread(times_ns);
+  return {static_cast<int>(times_ns.size()), s.mean_ns, s.stddev_ns, s.min_ns, s.max_ns};
 }
 
 SweepRow row_of(const TileSetting& setting, const Graph& graph) {

@@ -67,6 +67,9 @@ models::ModelOptions options_for(const SweepRequest& request, const TileSetting&
 // (LintError: "lint: ..."), nothing when it built. Other errors pass through.
 std::optional<std::string> refusal_of(const std::function<void()>& build);
 
+// Count, mean, population std dev, min and max of `times_ns` (not empty).
+Spread spread_of(const std::vector<std::int64_t>& times_ns);
+
 // A row for `setting` with the graph's shape (tasks, edges, SPMD blocks) filled in.
 SweepRow row_of(const TileSetting& setting, const Graph& graph);
 

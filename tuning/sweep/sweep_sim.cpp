@@ -11,7 +11,7 @@ namespace tg::tuning {
 
 namespace {
 
-// Only buffer-capacity: finalize() already ran every machine-independent rule.
+// Only buffer-capacity is kept: finalize() already judged every machine-independent rule.
 LintOptions capacity_only(const Machine& machine) {
   LintOptions options;
   options.machine = machine;
@@ -31,11 +31,6 @@ std::optional<std::string> capacity_refusal(const Graph& graph, const LintOption
   if (errors == 0) return std::nullopt;
   return "capacity: " + std::to_string(errors) + (errors == 1 ? " task is over its" : " tasks are over their") +
          " on-chip buffer; first: " + first;
-}
-
-Spread spread_of(const std::vector<std::int64_t>& makespans_ns) {
-  const SeedSpread s = seed_spread(makespans_ns);
-  return {static_cast<int>(makespans_ns.size()), s.mean_ns, s.stddev_ns, s.min_ns, s.max_ns};
 }
 
 SweepRow simulate_row(const TileSetting& setting, const Graph& graph, const Machine& machine, const std::string& strategy,
