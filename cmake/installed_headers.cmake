@@ -40,7 +40,7 @@ set(TG_PUBLIC_HEADERS
   # models: the registry and the runnable scopes
   models/common/registry.hpp models/common/model_run.hpp models/common/input_checks.hpp
   models/common/precision.hpp models/common/tensor_map.hpp models/common/weight_packs.hpp
-  models/common/planted_bug.hpp
+  models/common/planted_bug.hpp models/common/tile_params.hpp
   models/deepseek_v3_2/config.hpp models/deepseek_v3_2/scope1.hpp models/deepseek_v3_2/scope1_run.hpp
   models/deepseek_v4/config.hpp models/deepseek_v4/qkv_proj_rope.hpp models/deepseek_v4/qkv_run.hpp
   models/deepseek_v4/swa_attention.hpp models/deepseek_v4/swa_run.hpp)

@@ -21,6 +21,7 @@
 #include "models/common/input_checks.hpp"
 #include "models/common/precision.hpp"
 #include "models/common/tensor_map.hpp"
+#include "models/common/tile_params.hpp"
 #include "tasks/executor.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/graph.hpp"
@@ -40,6 +41,9 @@ struct ModelOptions {
   // The --inputs folder the run will read, "" = generated inputs: a model whose input shapes
   // are free (V4 SWA's cache BLOCKS) sizes its graph from the .npy headers there.
   std::filesystem::path inputs_dir;
+  // Tile parameters set by name (ModelEntry::tiles lists them), applied before the config's
+  // validation; an unknown name or a value outside its form is a ConfigError.
+  TileValues tiles;
 };
 
 // What a dump's manifest says about the run that wrote it (docs/cli.md, "--dump"); the tool

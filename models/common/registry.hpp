@@ -19,6 +19,12 @@ struct ModelEntry {
   std::vector<std::string> configs;  // accepted ModelOptions::config values
   std::vector<std::string> bugs;     // accepted ModelOptions::plant_bug values
   std::function<std::unique_ptr<ModelRun>(const ModelOptions&)> make;
+  // The config's tile parameters at these options (options.tiles applied), for `tilegraph
+  // sweep`; empty function = the model exposes none.
+  std::function<std::vector<TileParam>(const ModelOptions&)> tiles;
+  // The graph make() builds, without the run's tensors (a sweep simulates many); empty
+  // function = build it through make().
+  std::function<Graph(const ModelOptions&)> graph;
 };
 
 const std::vector<ModelEntry>& model_registry();

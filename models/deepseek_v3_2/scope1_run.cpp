@@ -7,6 +7,7 @@
 #include "models/common/inputs.hpp"
 #include "models/common/registry.hpp"
 #include "models/deepseek_v3_2/golden.hpp"
+#include "models/deepseek_v3_2/tile_params.hpp"
 #include "runtime/error.hpp"
 
 namespace tg::models::deepseek_v3_2 {
@@ -51,7 +52,7 @@ void Scope1Run::inputs_bound() {
   if (packs_->size() > 0) packs_->pack(tensors());
 }
 
-std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
+Scope1Config Scope1Run::config_of(const ModelOptions& options) {
   auto config = Scope1Config::named(options.config);
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kScope1ModelName, options.batch));
   if (options.batch > 0) config.batch = options.batch;
@@ -65,7 +66,17 @@ std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
                                   kScope1ModelName, options.mode));
   if (!options.preset.empty())
     throw ConfigError(fmt::format("{}: has no presets (got --preset {}); use --config small|full", kScope1ModelName, options.preset));
-  return std::make_unique<Scope1Run>(config, parse_scope1_bug(options.plant_bug), options.lint);
+  scope1_tile_table().apply(config, options.tiles, kScope1ModelName);
+  config.validate();
+  return config;
+}
+
+Graph Scope1Run::graph_of(const ModelOptions& options) {
+  return build_graph(config_of(options), parse_scope1_bug(options.plant_bug), options.lint, std::make_shared<WeightPacks>());
+}
+
+std::unique_ptr<Scope1Run> Scope1Run::make(const ModelOptions& options) {
+  return std::make_unique<Scope1Run>(config_of(options), parse_scope1_bug(options.plant_bug), options.lint);
 }
 
 std::string Scope1Run::summary() const {
@@ -192,7 +203,9 @@ void register_models(std::vector<ModelEntry>& registry) {
       "(spec: docs/models/v32_decode_scope1.md)",
       {"full", "small"},
       planted_bug_names<Scope1Bug>(kScope1Bugs),
-      [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return Scope1Run::make(options); }});
+      [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return Scope1Run::make(options); },
+      [](const ModelOptions& options) { return scope1_tile_table().list(Scope1Run::config_of(options)); },
+      [](const ModelOptions& options) { return Scope1Run::graph_of(options); }});
 }
 
 }  // namespace tg::models::deepseek_v3_2

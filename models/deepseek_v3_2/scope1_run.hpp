@@ -19,6 +19,9 @@ class Scope1Run : public ModelRun {
   // "fused" (fuse_per_batch_tail) | "host" | "host-fused" (the host tiling, with packed
   // weights), plant_bug one of kScope1Bugs. Throws ConfigError on anything else.
   static std::unique_ptr<Scope1Run> make(const ModelOptions& options);
+  // The config make() runs (options.tiles applied, validated) and the graph it builds.
+  static Scope1Config config_of(const ModelOptions& options);
+  static Graph graph_of(const ModelOptions& options);
 
   const Scope1Config& config() const { return config_; }
   std::string summary() const override;

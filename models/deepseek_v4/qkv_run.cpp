@@ -7,6 +7,7 @@
 #include "models/common/inputs.hpp"
 #include "models/deepseek_v4/demo_inputs.hpp"
 #include "models/deepseek_v4/qkv_golden.hpp"
+#include "models/deepseek_v4/tile_params.hpp"
 #include "models/deepseek_v4/tolerances.hpp"
 #include "runtime/error.hpp"
 
@@ -27,15 +28,24 @@ std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.beg
 QkvProjRopeRun::QkvProjRopeRun(const Config& cfg, QkvBug bug, Lint lint)
     : ModelRun(build_graph(cfg, bug, lint)), cfg_(cfg), bug_(bug) {}
 
-std::unique_ptr<QkvProjRopeRun> QkvProjRopeRun::make(const ModelOptions& options) {
+Config QkvProjRopeRun::config_of(const ModelOptions& options) {
   if (options.config != "small" && options.config != "full")
     throw ConfigError(fmt::format("{}: unknown config '{}'; use small or full", kQkvModelName, options.config));
   const Mode mode = options.mode.empty() ? Mode::Decode : parse_mode(options.mode);
   auto cfg = make_config(options.preset.empty() ? "flash" : options.preset, mode, options.config == "small");
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kQkvModelName, options.batch));
   if (options.batch > 0) cfg.batch = options.batch;
+  qkv_tile_table().apply(cfg.tiles, options.tiles, kQkvModelName);
   cfg.validate();
-  return std::make_unique<QkvProjRopeRun>(cfg, parse_qkv_bug(options.plant_bug), options.lint);
+  return cfg;
+}
+
+Graph QkvProjRopeRun::graph_of(const ModelOptions& options) {
+  return build_graph(config_of(options), parse_qkv_bug(options.plant_bug), options.lint);
+}
+
+std::unique_ptr<QkvProjRopeRun> QkvProjRopeRun::make(const ModelOptions& options) {
+  return std::make_unique<QkvProjRopeRun>(config_of(options), parse_qkv_bug(options.plant_bug), options.lint);
 }
 
 std::string QkvProjRopeRun::summary() const {

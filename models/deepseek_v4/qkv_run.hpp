@@ -17,6 +17,9 @@ class QkvProjRopeRun : public ModelRun {
   // preset flash | pro (default flash), mode decode | prefill (default decode), config
   // small | full, batch = requests B (T = B·S), plant_bug one of parse_qkv_bug's names.
   static std::unique_ptr<QkvProjRopeRun> make(const ModelOptions& options);
+  // The config make() runs (options.tiles applied, validated) and the graph it builds.
+  static Config config_of(const ModelOptions& options);
+  static Graph graph_of(const ModelOptions& options);
 
   const Config& config() const { return cfg_; }
   std::string summary() const override;

@@ -7,6 +7,7 @@
 #include "models/deepseek_v4/swa_attention.hpp"
 #include "models/deepseek_v4/swa_golden.hpp"
 #include "models/deepseek_v4/swa_indices.hpp"
+#include "models/deepseek_v4/tile_params.hpp"
 #include "models/deepseek_v4/tolerances.hpp"
 #include "runtime/error.hpp"
 #include "runtime/npy.hpp"
@@ -52,20 +53,29 @@ std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.beg
 
 SwaAttentionRun::SwaAttentionRun(const Config& cfg, SwaBug bug, Lint lint) : ModelRun(build_graph(cfg, bug, lint)), cfg_(cfg) {}
 
-std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window,
-                                                       std::int64_t cache_blocks) {
+Config SwaAttentionRun::config_of(const ModelOptions& options, std::int64_t window, std::int64_t cache_blocks) {
   if (options.config != "small" && options.config != "full")
     throw ConfigError(fmt::format("{}: unknown config '{}'; use small or full", kSwaModelName, options.config));
   if (!options.mode.empty() && options.mode != "decode")
     throw ConfigError(fmt::format("{}: mode '{}' not supported; SWA attention is a decode scope", kSwaModelName, options.mode));
-  const SwaBug bug = parse_swa_bug(options.plant_bug);
   auto cfg = make_config(options.preset.empty() ? "flash" : options.preset, Mode::Decode, options.config == "small");
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kSwaModelName, options.batch));
   if (options.batch > 0) cfg.batch = options.batch;
   if (window > 0) cfg.dims.window = window;
   cfg.cache_blocks = cache_blocks > 0 ? cache_blocks : cache_blocks_of_inputs(options.inputs_dir);
+  swa_tile_table().apply(cfg.tiles, options.tiles, kSwaModelName);
   cfg.validate();
-  return std::make_unique<SwaAttentionRun>(cfg, bug, options.lint);
+  return cfg;
+}
+
+Graph SwaAttentionRun::graph_of(const ModelOptions& options) {
+  return build_graph(config_of(options), parse_swa_bug(options.plant_bug), options.lint);
+}
+
+std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window,
+                                                       std::int64_t cache_blocks) {
+  const SwaBug bug = parse_swa_bug(options.plant_bug);
+  return std::make_unique<SwaAttentionRun>(config_of(options, window, cache_blocks), bug, options.lint);
 }
 
 std::string SwaAttentionRun::summary() const {

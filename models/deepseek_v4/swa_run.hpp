@@ -21,6 +21,9 @@ class SwaAttentionRun : public ModelRun {
   // options.inputs_dir/inputs/ori_kv.npy when there is one, else the demo's count.
   static std::unique_ptr<SwaAttentionRun> make(const ModelOptions& options, std::int64_t window = 0,
                                                std::int64_t cache_blocks = 0);
+  // The config make() runs (options.tiles applied, validated) and the graph it builds.
+  static Config config_of(const ModelOptions& options, std::int64_t window = 0, std::int64_t cache_blocks = 0);
+  static Graph graph_of(const ModelOptions& options);
 
   const Config& config() const { return cfg_; }
   std::string summary() const override;
