@@ -8,10 +8,11 @@
 // tree (l + l^8, +4, +2, +1); then C + sum when accumulating.
 // Two ymm of 8 fp32 lanes hold the 16 lane sums: the 16 dwords of a 32-element run of a row
 // are exactly the pairs of lanes 0-15, so a dword's high half widened is the odd element and
-// its low half shifted up the even one, in registers. One Bt row is split once per run and
-// reused by 4 rows of A (8 accumulators). A bf16 product is exact in fp32, so each FMA rounds
+// its low half shifted up the even one. A is split so once per call, each Bt row once per
+// K chunk, and one split Bt run feeds 4 rows of A (8 accumulators, A as FMA memory
+// operands). A bf16 product is exact in fp32, so each FMA rounds
 // once like the portable lane + a * b (they differ only for a product below 2^-126 or an
-// overflow, as on the row-major paths). A K tail reads through zero-padded copies: 0 * 0 adds
+// overflow, as on the row-major paths). A K tail is split from zero-padded copies: 0 * 0 adds
 // +0 to a lane, which leaves it unchanged (a lane that starts at +0 never becomes -0).
 // Cost: O(M*N*K); each Bt row read once per call, A from L1/L2 once per Bt row (int8: A
 // widened once per call).
@@ -38,57 +39,59 @@ inline float reduce_lanes(__m256 lo, __m256 hi) {
   return _mm_cvtss_f32(l1);
 }
 
-// C[i0 + r, j] for r < MR: one Bt row against MR rows of A, K = full runs + a padded tail.
+// A run split into fp32 lanes: [odd 0-7, even 0-7, odd 8-15, even 8-15], 32 floats.
+constexpr std::int64_t kSplitRun = 32;
+
+// Splits the runs of a bf16 row (zero-padded past k) into fp32 lanes, `runs` of them.
+void split_row(const std::uint16_t* row, std::int64_t k, std::int64_t runs, float* out) {
+  for (std::int64_t r = 0; r < runs; ++r) {
+    const std::int64_t k0 = r * kRun;
+    alignas(32) std::uint16_t padded[kRun];
+    const std::uint16_t* src = row + k0;
+    if (k0 + kRun > k) {  // the K tail: zeros past it
+      std::memset(padded, 0, sizeof padded);
+      std::memcpy(padded, row + k0, static_cast<std::size_t>(k - k0) * sizeof(std::uint16_t));
+      src = padded;
+    }
+    const __m256i d0 = load8(src), d1 = load8(src + 16);
+    float* o = out + r * kSplitRun;
+    _mm256_store_ps(o, odd_of(d0));
+    _mm256_store_ps(o + 8, even_of(d0));
+    _mm256_store_ps(o + 16, odd_of(d1));
+    _mm256_store_ps(o + 24, even_of(d1));
+  }
+}
+
+// Lane sums of MR rows of A against one split Bt run chunk: state[r] = (lo, hi), continued.
 template <int MR>
-void rows_times_bt_row(const std::uint16_t* const* a_rows, const std::uint16_t* bt_row, std::int64_t k,
-                       const std::uint16_t (*a_tail)[kRun], float* const* c, bool accumulate) {
+void rows_times_split_chunk(const float* a_split, std::int64_t a_stride, const float* b_split, std::int64_t runs,
+                            float* state) {
   __m256 lo[MR], hi[MR];
-  unroll<MR>([&](auto r) { lo[r] = hi[r] = _mm256_setzero_ps(); });
-  const std::int64_t full = k / kRun * kRun;
-  auto step = [&](const std::uint16_t* b, auto&& a_at) {
-    const __m256i b0 = load8(b), b1 = load8(b + 16);
-    const __m256 bo0 = odd_of(b0), be0 = even_of(b0), bo1 = odd_of(b1), be1 = even_of(b1);
+  unroll<MR>([&](auto r) {
+    lo[r] = _mm256_load_ps(state + r * 16);
+    hi[r] = _mm256_load_ps(state + r * 16 + 8);
+  });
+  for (std::int64_t run = 0; run < runs; ++run) {
+    const float* b = b_split + run * kSplitRun;
+    const __m256 bo0 = _mm256_load_ps(b), be0 = _mm256_load_ps(b + 8), bo1 = _mm256_load_ps(b + 16),
+                 be1 = _mm256_load_ps(b + 24);
     unroll<MR>([&](auto r) {
-      const __m256i a0 = load8(a_at(r)), a1 = load8(a_at(r) + 16);
-      lo[r] = _mm256_fmadd_ps(odd_of(a0), bo0, lo[r]);
-      lo[r] = _mm256_fmadd_ps(even_of(a0), be0, lo[r]);
-      hi[r] = _mm256_fmadd_ps(odd_of(a1), bo1, hi[r]);
-      hi[r] = _mm256_fmadd_ps(even_of(a1), be1, hi[r]);
+      const float* a = a_split + r * a_stride + run * kSplitRun;
+      lo[r] = _mm256_fmadd_ps(_mm256_load_ps(a), bo0, lo[r]);
+      lo[r] = _mm256_fmadd_ps(_mm256_load_ps(a + 8), be0, lo[r]);
+      hi[r] = _mm256_fmadd_ps(_mm256_load_ps(a + 16), bo1, hi[r]);
+      hi[r] = _mm256_fmadd_ps(_mm256_load_ps(a + 24), be1, hi[r]);
     });
-  };
-  for (std::int64_t k0 = 0; k0 < full; k0 += kRun) step(bt_row + k0, [&](int r) { return a_rows[r] + k0; });
-  if (full < k) {
-    alignas(32) std::uint16_t b_tail[kRun] = {};
-    std::memcpy(b_tail, bt_row + full, static_cast<std::size_t>(k - full) * sizeof(std::uint16_t));
-    step(b_tail, [&](int r) { return a_tail[r]; });
   }
   unroll<MR>([&](auto r) {
-    const float sum = reduce_lanes(lo[r], hi[r]);
-    *c[r] = accumulate ? *c[r] + sum : sum;
+    _mm256_store_ps(state + r * 16, lo[r]);
+    _mm256_store_ps(state + r * 16 + 8, hi[r]);
   });
 }
 
-template <int MR>
-void row_block(const MatmulArgs& g, std::int64_t i0) {
-  const auto* a = static_cast<const std::uint16_t*>(g.a);
-  const auto* bt = static_cast<const std::uint16_t*>(g.b);
-  auto* c = static_cast<float*>(g.c);
-  const std::uint16_t* a_rows[MR];
-  alignas(32) std::uint16_t a_tail[MR][kRun] = {};
-  const std::int64_t full = g.k / kRun * kRun;
-  unroll<MR>([&](auto r) {
-    a_rows[r] = a + (i0 + r) * g.lda;
-    std::memcpy(a_tail[r], a_rows[r] + full, static_cast<std::size_t>(g.k - full) * sizeof(std::uint16_t));
-  });
-  float* c_at[MR];
-  for (std::int64_t j = 0; j < g.n; ++j) {
-    unroll<MR>([&](auto r) { c_at[r] = c + (i0 + r) * g.ldc + j; });
-    rows_times_bt_row<MR>(a_rows, bt + j * g.ldb, g.k, a_tail, c_at, g.accumulate);
-  }
-}
-
-using RowBlock = void (*)(const MatmulArgs&, std::int64_t);
-constexpr RowBlock kRowBlocks[] = {row_block<1>, row_block<2>, row_block<3>, row_block<4>};
+using SplitChunk = void (*)(const float*, std::int64_t, const float*, std::int64_t, float*);
+constexpr SplitChunk kSplitChunks[] = {rows_times_split_chunk<1>, rows_times_split_chunk<2>, rows_times_split_chunk<3>,
+                                       rows_times_split_chunk<4>};
 
 // ---- int8 --------------------------------------------------------------------------------
 constexpr std::int64_t kInt8Run = 16;  // int8 elements per vpmaddwd step
@@ -147,12 +150,40 @@ constexpr std::int64_t kBtRows = 16;
 }  // namespace
 
 void matmul_bf16_transposed_avx2(const MatmulArgs& g) {
+  // K in chunks of 16 runs (512 elements) so a chunk of split A (<= 8 KB per 4 rows) stays
+  // in L1 while a group of 16 Bt rows passes it; the lane sums carry over between chunks in
+  // order (chunks start on run boundaries), so the order is the unchunked one.
+  constexpr std::int64_t kChunkRuns = 16;
+  const auto* a = static_cast<const std::uint16_t*>(g.a);
+  const auto* bt = static_cast<const std::uint16_t*>(g.b);
+  auto* c = static_cast<float*>(g.c);
+  const std::int64_t runs = (g.k + kRun - 1) / kRun, a_stride = runs * kSplitRun;
+  float* a_split = scratch<float>(0, g.m * a_stride + kBtRows * kChunkRuns * kSplitRun + kBtRows * g.m * 16);
+  float* b_split = a_split + g.m * a_stride;           // one Bt group's chunk, split
+  float* state = b_split + kBtRows * kChunkRuns * kSplitRun;  // lanes of every (Bt row, A row)
+  for (std::int64_t i = 0; i < g.m; ++i) split_row(a + i * g.lda, g.k, runs, a_split + i * a_stride);
   for (std::int64_t j0 = 0; j0 < g.n; j0 += kBtRows) {
-    MatmulArgs part = g;
-    part.b = static_cast<const std::uint16_t*>(g.b) + j0 * g.ldb;
-    part.c = static_cast<float*>(g.c) + j0;
-    part.n = min_of(kBtRows, g.n - j0);
-    for (std::int64_t i0 = 0; i0 < g.m; i0 += kRowsT) kRowBlocks[min_of(kRowsT, g.m - i0) - 1](part, i0);
+    const std::int64_t nj = min_of(kBtRows, g.n - j0);
+    std::memset(state, 0, static_cast<std::size_t>(nj * g.m * 16) * sizeof(float));
+    for (std::int64_t run0 = 0; run0 < runs; run0 += kChunkRuns) {
+      const std::int64_t chunk = min_of(kChunkRuns, runs - run0);
+      for (std::int64_t j = 0; j < nj; ++j) {
+        // Split this chunk of Bt row j (the tail of K zero-padded), then every row block.
+        const std::uint16_t* row = bt + (j0 + j) * g.ldb + run0 * kRun;
+        const std::int64_t k_left = g.k - run0 * kRun;
+        split_row(row, k_left < chunk * kRun ? k_left : chunk * kRun, chunk, b_split);
+        for (std::int64_t i0 = 0; i0 < g.m; i0 += kRowsT)
+          kSplitChunks[min_of(kRowsT, g.m - i0) - 1](a_split + i0 * a_stride + run0 * kSplitRun, a_stride, b_split, chunk,
+                                                     state + (j * g.m + i0) * 16);
+      }
+    }
+    for (std::int64_t j = 0; j < nj; ++j)
+      for (std::int64_t i = 0; i < g.m; ++i) {
+        const float* lanes = state + (j * g.m + i) * 16;
+        const float sum = reduce_lanes(_mm256_load_ps(lanes), _mm256_load_ps(lanes + 8));
+        float* out = c + i * g.ldc + j0 + j;
+        *out = g.accumulate ? *out + sum : sum;
+      }
   }
 }
 
