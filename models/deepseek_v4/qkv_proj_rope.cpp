@@ -157,14 +157,14 @@ TileSpec tokens_by_heads(const Stages& s) {
   return tile::dims({{0, s.cfg.tiles.t_tile}, {1, s.cfg.tiles.q_rope_heads}, {}});
 }
 
-// Stage 6: per-head RMSNorm without gamma on fp32 q_full; NOPE dims written to q as bf16,
-// ROPE dims kept in fp32 for q_rope (normalize before rotating: inv_rms commutes with the
-// rotation, gamma would not).
 kernels::RmsNormOptions head_norm_options(const Stages& s) {
   return {.eps = s.cfg.dims.eps,
           .inv_sqrt = s.bug == QkvBug::rsqrt_q_head ? kernels::InvSqrtMode::rsqrt_approx : kernels::InvSqrtMode::recip_sqrt};
 }
 
+// Stage 6: per-head RMSNorm without gamma on fp32 q_full; NOPE dims written to q as bf16,
+// ROPE dims kept in fp32 for q_rope (normalize before rotating: inv_rms commutes with the
+// rotation, gamma would not).
 void q_head_norm(const Stages& s) {
   const auto T = s.cfg.tokens(), H = s.cfg.dims.heads, HD = s.cfg.dims.head_dim, R = s.cfg.dims.rope;
   const auto tt = s.cfg.tiles.t_tile, ht = s.cfg.tiles.q_rope_heads;

@@ -5,12 +5,13 @@
 
 #include "models/common/registry.hpp"
 #include "models/deepseek_v4/config.hpp"
-#include "models/deepseek_v4/qkv_golden.hpp"
 #include "models/deepseek_v4/qkv_proj_rope.hpp"
 
 namespace tg::models::deepseek_v4 {
 
 inline constexpr const char* kQkvModelName = "v4-qkv-proj-rope";
+
+struct QStages;  // qkv_golden.hpp (not installed)
 
 class QkvProjRopeRun : public ModelRun {
  public:
