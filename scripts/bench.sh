@@ -31,8 +31,9 @@ if [[ -z "$filter" || "torch" == *"$filter"* ]]; then
     "$py" bench/peers/torch_v32_scope1.py | tee -a "$out"
     "$py" bench/peers/torch_v4_scopes.py | tee -a "$out"
     tg=./build/tools/tilegraph
-    for m in "v32-decode-scope1 --mode host-fused" "v32-decode-scope1" "v4-qkv-proj-rope --mode decode" \
-             "v4-qkv-proj-rope --mode prefill" "v4-swa-attention"; do
+    for m in "v32-decode-scope1 --mode host-fused" "v32-decode-scope1" "v4-qkv-proj-rope --mode host-decode" \
+             "v4-qkv-proj-rope --mode decode" "v4-qkv-proj-rope --mode host-prefill" "v4-qkv-proj-rope --mode prefill" \
+             "v4-swa-attention --mode host" "v4-swa-attention"; do
       # shellcheck disable=SC2086  # $m is a model and its options
       $tg bench $m --reps 20 --format json | tee -a "$out"
     done

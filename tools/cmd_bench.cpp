@@ -2,7 +2,7 @@
 // a host tiling), run it W + R times on the HostExecutor and print min / median / max ms per
 // scope, the roofline bound from this machine's probed limits and the fraction of it reached,
 // kernel time per stage and the scheduling overhead. --format json prints one object.
-//   bound = max(cube flops / (matmul peak of the active kernel path x threads),
+//   bound = max(cube and MIX flops / (matmul peak of the active kernel path x threads),
 //               (input + weight bytes read once + output bytes written once) / STREAM triad)
 // InOut caches are not counted: a decode scope touches only the rows it writes.
 #include <fmt/format.h>
@@ -35,7 +35,9 @@ struct BenchRequest {
   std::string format = "text";
 };
 
-// The scope's compulsory work: cube flops (bf16 and int8 apart) and bytes moved once.
+// The scope's compulsory work: cube and MIX flops (bf16 and int8 apart; a MIX task is a matmul
+// with its vector epilogue, e.g. V4's dequantizing projections and the attention) and bytes
+// moved once.
 struct Work {
   double bf16_flops = 0, int8_ops = 0, bytes = 0;
 };
@@ -43,7 +45,7 @@ struct Work {
 Work work_of(const tg::Graph& graph) {
   Work w;
   for (const auto& task : graph.tasks()) {
-    if (task.kind != tg::TaskKind::Cube || !task.cost) continue;
+    if ((task.kind != tg::TaskKind::Cube && task.kind != tg::TaskKind::Mix) || !task.cost) continue;
     (task.cost->int8 ? w.int8_ops : w.bf16_flops) += task.cost->flops * task.block_num;
   }
   for (const auto& buffer : graph.buffers()) {
@@ -157,7 +159,7 @@ tg::cli::CommandRegistration bench_command{"bench", [](CLI::App& app, int& exit_
   cmd->add_option("model", request->model, "model name (tilegraph run --help lists them)")->required();
   cmd->add_option("--config", request->options.config, "small | full")->capture_default_str();
   cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
-  cmd->add_option("--mode", request->options.mode, "model mode (V3.2: staged | fused | host | host-fused)");
+  cmd->add_option("--mode", request->options.mode, "model mode (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)");
   cmd->add_option("--threads", request->threads, "host threads (0 = all cores)")->check(tg::cli::threads_in_range());
   cmd->add_option("--reps", request->reps, "timed runs")->check(tg::cli::integer_in(1, 1000000))->capture_default_str();
   cmd->add_option("--warmup", request->warmup, "untimed runs first")->check(tg::cli::integer_in(0, 1000000))->capture_default_str();

@@ -60,7 +60,7 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
                   "still running (exit 3); 0 = no deadline")
       ->check(tg::cli::seconds_in(kMaxTimeoutSeconds, "no deadline"));
   cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
-  cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V4 qkv: decode | prefill)");
+  cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)");
   cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below); implies --allow-hazards, exits 1");
   auto* machine = cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)");
   cmd->add_option("--strategy", request->strategy, "simulator dispatch strategy (with --machine)")

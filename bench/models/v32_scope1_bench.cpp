@@ -23,6 +23,7 @@
 #include <numeric>
 
 #include "../kernels/machine_limits.hpp"
+#include "cpu_clock.hpp"
 #include "kernels/cpu_path.hpp"
 #include "kernels/matmul.hpp"
 #include "models/deepseek_v3_2/scope1_run.hpp"
@@ -39,16 +40,8 @@ struct HostLimits {
   double stream_bytes_per_s[3] = {0, 0, 0};  // by thread count 1, 2
 };
 
-// CPU seconds of the process (all threads) and of the calling thread. The host these figures
-// come from is shared, so the limits are measured in CPU time: what our threads achieve
-// while they run, not how often another process takes their core.
-double cpu_s(clockid_t clock) {
-  timespec ts{};
-  clock_gettime(clock, &ts);
-  return static_cast<double>(ts.tv_sec) + 1e-9 * static_cast<double>(ts.tv_nsec);
-}
-double process_cpu_s() { return cpu_s(CLOCK_PROCESS_CPUTIME_ID); }
-double thread_cpu_s() { return cpu_s(CLOCK_THREAD_CPUTIME_ID); }
+using tg::bench::process_cpu_s;
+using tg::bench::thread_cpu_s;
 
 // The scope's cube work and weight bytes, from its config.
 double scope_matmul_flops(const Scope1Config& c) {

@@ -3,15 +3,29 @@
 //     GB/s and GFLOP/s from the tasks' cost hints (device bytes and flops, padded boxes).
 //   BM_HostCopyBandwidth / BM_HostInt8Matmul: the machine limits in the same binary, so the
 //     scopes read as a fraction of them.
+//   BM_V4Tiling/<scope>/host:<0|1>/threads:<1|2>: the reference and the host tiling (weights
+//     packed once when bound, pack_ms apart) against the scope's roofline bound from the
+//     limits probed in this binary (bench/kernels/machine_limits.hpp):
+//       bound = max(bf16 flops / (fp32 FMA peak x threads) + int8 ops / (int8 peak x threads),
+//                   weight bytes / STREAM triad at `threads` (at least the 1-thread one))
+//     with the scope's compulsory matmul work (its logical flops, from the config) and each
+//     weight byte read once. Counters: scope_ms (wall), cpu_ms (process CPU per scope, all
+//     threads), bound_ms, roofline_fraction = bound / scope_ms, cpu_roofline_fraction =
+//     bound / (cpu_ms / threads) (the figure on a shared host), pack_ms, tasks.
 //   BM_V4Sim/<scope>/<strategy>: the same graph simulated on a2a3 (timing only); the
 //     counter sim_us is the modelled makespan (deterministic, not a wall-clock time).
 #include <benchmark/benchmark.h>
 
+#include <algorithm>
+#include <chrono>
 #include <cstring>
 #include <iterator>
 #include <memory>
 #include <vector>
 
+#include "../kernels/machine_limits.hpp"
+#include "cpu_clock.hpp"
+#include "kernels/cpu_path.hpp"
 #include "kernels/matmul.hpp"
 #include "models/deepseek_v4/qkv_run.hpp"
 #include "models/deepseek_v4/swa_run.hpp"
@@ -44,10 +58,11 @@ const ScopeCase kCases[] = {
 constexpr int kHostCases = 3;
 constexpr int kCasesCount = static_cast<int>(std::size(kCases));
 
-std::unique_ptr<tg::models::ModelRun> make_scope(int index) {
+std::unique_ptr<tg::models::ModelRun> make_scope(int index, Tiling tiling = Tiling::reference) {
   const ScopeCase& c = kCases[index];
   auto cfg = make_config(c.preset, c.mode);
   cfg.tiles.qproj_pipeline = c.qproj_pipeline;
+  cfg.tiling = tiling;
   if (c.swa) return std::make_unique<SwaAttentionRun>(cfg);
   return std::make_unique<QkvProjRopeRun>(cfg, QkvBug::none);
 }
@@ -78,6 +93,76 @@ void BM_V4Host(benchmark::State& state) {
   state.counters["tasks"] = static_cast<double>(run->graph().num_tasks());
 }
 BENCHMARK(BM_V4Host)->DenseRange(0, kHostCases - 1)->Unit(benchmark::kMillisecond)->UseRealTime()->MinTime(0.5);
+
+// The scope's compulsory matmul work and weight bytes, from its config.
+struct Compulsory {
+  double bf16_flops = 0, int8_ops = 0, weight_bytes = 0;
+};
+Compulsory compulsory(const Config& c, bool swa) {
+  const auto T = static_cast<double>(c.tokens()), D = static_cast<double>(c.dims.hidden);
+  const auto H = static_cast<double>(c.dims.heads), HD = static_cast<double>(c.dims.head_dim);
+  const auto QL = static_cast<double>(c.dims.q_lora), N = static_cast<double>(c.dims.q_width());
+  const auto W = static_cast<double>(c.dims.window), GOL = static_cast<double>(c.dims.o_groups * c.dims.o_lora);
+  Compulsory w;
+  if (swa) {  // q k^T and p v per head; o_proj_a over each group's heads; the int8 o_proj_b
+    w.bf16_flops = 4.0 * T * H * W * HD + 2.0 * T * GOL * (H / static_cast<double>(c.dims.o_groups)) * HD;
+    w.int8_ops = 2.0 * T * GOL * D;
+    w.weight_bytes = 2.0 * GOL * (H / static_cast<double>(c.dims.o_groups)) * HD + GOL * D + 4.0 * D + 4.0 * H;
+  } else {  // qr_proj and kv_proj (bf16), the int8 q projection
+    w.bf16_flops = 2.0 * T * D * (QL + HD);
+    w.int8_ops = 2.0 * T * QL * N;
+    w.weight_bytes = 2.0 * D * (QL + HD) + QL * N + 4.0 * N + 2.0 * (QL + HD);
+  }
+  return w;
+}
+
+double bound_s(const Compulsory& w, int threads) {
+  const auto& limits = tg::bench::machine_limits();
+  const auto path = tg::kernels::active_cpu_path();
+  const double compute = w.bf16_flops / (limits.matmul_peak_gops(path, false) * 1e9 * threads) +
+                         w.int8_ops / (limits.matmul_peak_gops(path, true) * 1e9 * threads);
+  // The 2-thread triad is wall time and reads low while other processes share the cores; two
+  // threads can always move at least what one does, so the bound takes the larger.
+  const double stream_gbs = std::max(limits.triad_gbs(threads), limits.triad_gbs(1));
+  return std::max(compute, w.weight_bytes / (stream_gbs * 1e9));
+}
+
+void BM_V4Tiling(benchmark::State& state) {
+  const int index = static_cast<int>(state.range(0)), threads = static_cast<int>(state.range(2));
+  const Tiling tiling = state.range(1) != 0 ? Tiling::host : Tiling::reference;
+  auto run = make_scope(index, tiling);
+  run->generate_inputs(1);  // a host tiling packs its weights here, once
+  const double bound = bound_s(compulsory(make_config(kCases[index].preset, kCases[index].mode), kCases[index].swa), threads);
+  tg::HostExecutor executor(tg::HostExecutorOptions{.threads = threads, .pin_threads = false, .record = false});
+  executor.run(run->graph(), run->bindings());  // warm-up: first touch of the staging pool
+  double wall_s = 0;
+  std::int64_t runs = 0;
+  const double cpu0 = tg::bench::process_cpu_s();
+  for (auto _ : state) {
+    const auto t0 = std::chrono::steady_clock::now();
+    executor.run(run->graph(), run->bindings());
+    const double s = std::chrono::duration<double>(std::chrono::steady_clock::now() - t0).count();
+    state.SetIterationTime(s);
+    wall_s += s;
+    ++runs;
+  }
+  const double cpu_per_scope = (tg::bench::process_cpu_s() - cpu0) / static_cast<double>(runs);
+  const double wall_per_scope = wall_s / static_cast<double>(runs);
+  state.SetLabel(std::string(kCases[index].name) + (tiling == Tiling::host ? "/host" : "/reference"));
+  state.counters["scope_ms"] = wall_per_scope * 1e3;
+  state.counters["cpu_ms"] = cpu_per_scope * 1e3;
+  state.counters["bound_ms"] = bound * 1e3;
+  state.counters["roofline_fraction"] = bound / wall_per_scope;
+  state.counters["cpu_roofline_fraction"] = bound / (cpu_per_scope / threads);
+  state.counters["pack_ms"] = run->packing_ms();
+  state.counters["tasks"] = static_cast<double>(run->graph().num_tasks());
+}
+BENCHMARK(BM_V4Tiling)
+    ->ArgNames({"scope", "host", "threads"})
+    ->ArgsProduct({benchmark::CreateDenseRange(0, kHostCases - 1, 1), {0, 1}, {1, 2}})
+    ->UseManualTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(1.0);
 
 // Limit 1: streaming copy of 256 MB (read + write counted).
 void BM_HostCopyBandwidth(benchmark::State& state) {

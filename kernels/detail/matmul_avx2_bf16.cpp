@@ -10,7 +10,7 @@
 // element first; an odd K ends with +0 then the last product), so results are the scalar
 // path's bit for bit (a bf16 product is exact in fp32, so fma(a, b, c) rounds once like
 // c + a * b; they differ only if a product is below 2^-126 or overflows).
-// Transposed B keeps the portable loops (matmul_loops_body.hpp) compiled with AVX2.
+// Transposed B: matmul_avx2_transposed.cpp (the portable loops' lane order, in registers).
 // Cost: O(M*N*K); B read once per call, A packed once per call (GEMM: once per K chunk).
 #include <cstring>
 
@@ -370,7 +370,7 @@ void bf16_row_major_decode(const MatmulArgs& g) {
 }  // namespace
 
 void matmul_bf16_avx2(const MatmulArgs& args) {
-  if (args.b_transposed) bf16_matmul(args);
+  if (args.b_transposed) matmul_bf16_transposed_avx2(args);
   else if (args.b_tile_stride) bf16_row_major_packed(args);
   else if (args.m <= 32) bf16_row_major_decode(args);
   else bf16_row_major_tiled(args);

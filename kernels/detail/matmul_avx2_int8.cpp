@@ -4,10 +4,9 @@
 // view each 256-row K chunk of a 16-column tile is interleaved into that layout first, packed
 // weights (PackedWeights) are stored in it. Exact for every int8 input (vpmaddubsw would
 // saturate its int16 pair sums at -128 * -128 * 2); sums wrap modulo 2^32 like the scalar path.
-// Transposed B keeps the portable loops (matmul_loops_body.hpp) compiled with AVX2.
+// Transposed B: matmul_avx2_transposed.cpp (vpmaddwd against each Bt row widened in registers).
 // Cost: O(M*N*K); B read once per call, A packed once per call (views: once per K chunk).
 #include "kernels/detail/matmul_avx2_common.hpp"
-#include "kernels/detail/matmul_loops_body.hpp"
 
 namespace tg::kernels::detail {
 namespace {
@@ -175,7 +174,7 @@ void int8_row_major_packed(const MatmulArgs& g) {
 }  // namespace
 
 void matmul_int8_avx2(const MatmulArgs& args) {
-  if (args.b_transposed) int8_matmul(args);
+  if (args.b_transposed) matmul_int8_transposed_avx2(args);
   else if (args.b_tile_stride) int8_row_major_packed(args);
   else int8_row_major_tiled(args);
 }

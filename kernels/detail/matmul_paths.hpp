@@ -32,7 +32,9 @@ inline constexpr std::int64_t kPackedColsInt8 = 16;
 void matmul_bf16_scalar(const MatmulArgs& args);
 void matmul_int8_scalar(const MatmulArgs& args);
 void matmul_bf16_avx2(const MatmulArgs& args);
+void matmul_bf16_transposed_avx2(const MatmulArgs& args);  // b_transposed only
 void matmul_int8_avx2(const MatmulArgs& args);
+void matmul_int8_transposed_avx2(const MatmulArgs& args);  // b_transposed only
 void matmul_bf16_avx512(const MatmulArgs& args);
 void matmul_int8_avx512(const MatmulArgs& args);
 

@@ -35,7 +35,7 @@ struct ModelOptions {
   std::int64_t batch = 0;       // 0 = the config's own batch
   std::string plant_bug;        // "" = none; otherwise one of the model's ModelEntry::bugs
   std::string preset;           // "" = the model's default; V4: "flash" | "pro"
-  std::string mode;             // "" = the model's default; V4 qkv_proj_rope: "decode" | "prefill"
+  std::string mode;             // "" = the model's default; V4 qkv_proj_rope: "decode" | "prefill" | "host-decode" | "host-prefill"
   // Lint::Off builds a graph with lint errors (a planted bug) instead of throwing LintError.
   Lint lint = Lint::On;
   // The --inputs folder the run will read, "" = generated inputs: a model whose input shapes

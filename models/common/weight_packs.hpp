@@ -1,7 +1,8 @@
 #pragma once
 // WeightPacks: weight column tiles packed once for the host matmul (kernels::PackedWeights),
 // as inference engines pack weights when they are bound. A scope built with a host tiling
-// registers one slot per cube task's weight tile (buffer name + column range); the model run
+// registers one slot per cube task's weight tile (buffer name + column range, and a row range
+// for a split-K projection, whose splits are separate fp32 sums); the model run
 // packs every slot after its weights are filled or loaded; the task's kernel then reads its
 // slot instead of the weight view. Same bits as the view form (packed_weights.hpp).
 //
@@ -21,9 +22,11 @@ namespace tg::models {
 
 class WeightPacks {
  public:
-  // Registers columns [col_begin, col_begin + cols) of weight `buffer` (rank 2); returns the slot.
+  // Registers columns [col_begin, col_begin + cols) of weight `buffer` (rank 2, all its rows);
+  // returns the slot.
   std::size_t add(std::string buffer, std::int64_t col_begin, std::int64_t cols);
-  // Registers every `tile`-column tile of `weight` (rank 2, its columns a multiple of `tile`).
+  // Registers every `tile`-column tile of `weight` (rank 2, its columns a multiple of `tile`):
+  // the whole weight, or a row range of it (`wkv.rows(k0, k_len)`: that range only).
   void add_column_tiles(const View& weight, std::int64_t tile);
   std::size_t size() const { return slots_.size(); }
   bool packed() const { return packed_; }
@@ -44,6 +47,7 @@ class WeightPacks {
   struct Slot {
     std::string buffer;
     std::int64_t col_begin = 0, cols = 0;
+    std::int64_t row_begin = 0, rows = -1;  // rows -1: all of them
     const std::byte* source = nullptr;  // the bound tile's first element at pack()
     std::vector<kernels::PackedWeights> pack;  // 0 or 1 (PackedWeights has no empty state)
   };

@@ -60,6 +60,15 @@ void Config::validate() const {
   require_multiple(d.window, "sliding_window", t.attn_k, "ATTN_K_TILE");
   require_multiple(d.o_lora, "o_lora_rank", t.o_lora_tile, "o_lora tile");
   require_multiple(d.hidden, "hidden_size", t.out_d_tile, "o_proj_b D tile");
+  if (!host_tiling()) return;
+  const HostTiles& h = host;
+  require_positive(h.token_rows, "host token_rows");
+  require_multiple(d.q_lora, "q_lora_rank", HostTiles::fit(h.proj_n, d.q_lora), "host proj_n");
+  require_multiple(d.head_dim, "head_dim", HostTiles::fit(h.proj_n, d.head_dim), "host proj_n");
+  require_multiple(d.heads, "num_attention_heads", HostTiles::fit(h.qproj_heads, d.heads), "host qproj_heads");
+  require_multiple(d.heads, "num_attention_heads", HostTiles::fit(h.attn_heads, d.heads), "host attn_heads");
+  require_multiple(d.o_lora, "o_lora_rank", HostTiles::fit(h.o_lora_tile, d.o_lora), "host o_lora_tile");
+  require_multiple(d.hidden, "hidden_size", HostTiles::fit(h.out_d_tile, d.hidden), "host out_d_tile");
 }
 
 std::string Config::describe() const {
@@ -67,7 +76,7 @@ std::string Config::describe() const {
   os << preset << (small ? " (small)" : "") << " " << name_of(mode) << ": T=" << tokens() << " (B=" << batch
      << ", S=" << seq << ") D=" << dims.hidden << " H=" << dims.heads << " HEAD_DIM=" << dims.head_dim
      << " ROPE=" << dims.rope << " Q_LORA=" << dims.q_lora << " O_LORA=" << dims.o_lora
-     << " O_GROUPS=" << dims.o_groups << " WIN=" << dims.window;
+     << " O_GROUPS=" << dims.o_groups << " WIN=" << dims.window << (host_tiling() ? ", host tiling" : "");
   return os.str();
 }
 

@@ -49,6 +49,25 @@ struct Tiles {
   bool qproj_pipeline = true;
 };
 
+// The task tiling. reference: the program above (seed 003's granularity), the graph the
+// simulator, the TP builders and the tile sweeps see. host: fewer, larger tasks for host cores
+// and caches (HostTiles), the weights a projection streams packed once when they are bound
+// (models/common/weight_packs.hpp). Same bits: the host tasks run the same kernels on the same
+// values in the same fp32 order (split-K partials stay split; int32 sums are exact).
+enum class Tiling : std::uint8_t { reference, host };
+
+// The host tiling's blocks (docs/models.md, "host tiling").
+struct HostTiles {
+  std::int64_t token_rows = 128;  // token rows per block of every stage (T up to this: one block)
+  std::int64_t proj_n = 512;      // N tile of the split-K qr_proj / kv_proj (packed bf16)
+  std::int64_t qproj_heads = 1;   // heads per block of the fused int8 q projection + head norm + RoPE
+  std::int64_t attn_heads = 16;   // heads per swa_attention block
+  std::int64_t o_lora_tile = 512; // N tile of o_proj_a
+  std::int64_t out_d_tile = 512;  // N tile (over D) of o_proj_b
+  // A tile wider than its dimension is the whole dimension (the small test dims).
+  static std::int64_t fit(std::int64_t tile, std::int64_t dim) { return tile < dim ? tile : dim; }
+};
+
 enum class Mode : std::uint8_t { Decode, Prefill };
 std::string_view name_of(Mode mode);
 Mode parse_mode(std::string_view s);  // "decode" | "prefill"; ConfigError otherwise
@@ -59,12 +78,15 @@ struct Config {
   Mode mode = Mode::Decode;
   Dims dims;
   Tiles tiles;
+  Tiling tiling = Tiling::reference;
+  HostTiles host;
   std::int64_t batch = 4;        // requests B
   std::int64_t seq = 2;          // tokens per request S
   // SWA: BLOCKS of the paged cache ori_kv [BLOCKS, 128, 1, HEAD_DIM], a property of the input
   // (a real cache has as many blocks as it has); 0 = the count the demo generator uses.
   std::int64_t cache_blocks = 0;
   std::int64_t tokens() const { return batch * seq; }  // T
+  bool host_tiling() const { return tiling == Tiling::host; }
 
   // Throws ConfigError naming the field and the tile it must divide.
   void validate() const;

@@ -90,6 +90,38 @@ TypedKernel<HeadNormParams> q_head_norm_kernel(int64_t head_dim, int64_t rope, c
           [](const V& v) { return streaming_cost_of(v, 4.0 * elements(v.q_full.view())); }};
 }
 
+TypedKernel<QprojHeadsParams> qproj_heads_kernel(PackedOf packed_of, int64_t head_dim, int64_t rope,
+                                                 const kernels::RmsNormOptions& norm, const kernels::RopeOptions& options) {
+  using V = QprojHeadsParams<BlockView>;
+  return {"qproj_heads", TaskKind::Mix,
+          {{"a", {INT8}}, {"b", {INT8}}, {"qr_scale", {FP32}}, {"wq_b_scale", {FP32}}, {"rope_cos", {BF16}}, {"rope_sin", {BF16}},
+           {"q", {BF16}}},
+          [packed_of = std::move(packed_of), head_dim, rope, norm, options](const V& v, const TaskContext&) {
+            const int64_t rows = v.q.size(0), heads = v.q.size(1), n = heads * head_dim, nope = head_dim - rope;
+            Scratch acc("q_i32", INT32, {rows, n}), full("q_full", FP32, {rows, n}), normed("q_head", FP32, {rows, head_dim});
+            if (packed_of)
+              kernels::matmul(v.a.view(), packed_of(v.b.view()), acc.view());
+            else
+              kernels::matmul(v.a.view(), v.b.view(), acc.view());
+            kernels::dequantize_int32(acc.view(), v.qr_scale.view(), v.wq_b_scale.view(), full.view());
+            for (int64_t h = 0; h < heads; ++h) {
+              const View q_head = head_of(v.q.view(), h);
+              kernels::rmsnorm(full.view().cols(h * head_dim, head_dim), View{}, normed.view(), norm);
+              kernels::cast(normed.view().cols(0, nope), q_head.cols(0, nope));
+              kernels::rope(normed.view().cols(nope, rope), v.rope_cos.view(), v.rope_sin.view(), q_head.cols(nope, rope), options);
+            }
+          },
+          [](const V& v) {
+            const double rows = static_cast<double>(v.a.size(0)), k = static_cast<double>(v.a.size(1));
+            const double n = static_cast<double>(v.b.size(1));
+            // The matmul, then per q element: the two dequant products, the norm (4), the rotation (3, ROPE dims only).
+            CostHint hint = streaming_cost_of(v, 2.0 * rows * n * k + 9.0 * elements(v.q.view()));
+            hint.int8 = true;
+            hint.working_set_bytes += 3 * static_cast<std::uint64_t>(rows * n) * sizeof(float);  // q_i32, q_full, one head
+            return hint;
+          }};
+}
+
 TypedKernel<HeadRopeParams> q_rope_kernel(int64_t rope, const kernels::RopeOptions& options) {
   using V = HeadRopeParams<BlockView>;
   return {"q_rope", TaskKind::Vector, {{"q_pe_normed", {FP32}}, {"rope_cos", {BF16}}, {"rope_sin", {BF16}}, {"q", {BF16}}},

@@ -4,7 +4,9 @@
 // norm and RoPE. Each is a descriptor: named parameters, one block's tiles (the stages in
 // qkv_proj_rope.cpp say how a block cuts each argument), a cost of those tiles.
 #include <cstdint>
+#include <functional>
 
+#include "kernels/packed_weights.hpp"
 #include "kernels/rmsnorm.hpp"
 #include "kernels/rope.hpp"
 #include "tasks/typed_kernel.hpp"
@@ -50,6 +52,21 @@ template <template <Access> class F> struct KvNormRopeParams {
   auto fields() { return std::tie(kv_partial, gamma_ckv, rope_cos, rope_sin, kv); }
 };
 
+// Host tiling, stages 4-8 in one block: a token block's q for a tile of heads.
+template <template <Access> class F> struct QprojHeadsParams {
+  F<Access::In> a;           // [rows, Q_LORA] int8 codes (qr)
+  F<Access::In> b;           // [Q_LORA, heads·HEAD_DIM] int8 columns of wq_b
+  F<Access::In> qr_scale;    // [rows, 1] fp32
+  F<Access::In> wq_b_scale;  // [heads·HEAD_DIM] fp32
+  F<Access::In> rope_cos;    // [rows, ROPE] bf16
+  F<Access::In> rope_sin;
+  F<Access::Out> q;          // [rows, heads, HEAD_DIM] bf16
+  auto fields() { return std::tie(a, b, qr_scale, wq_b_scale, rope_cos, rope_sin, q); }
+};
+
+// The packed form of a block's bound weight tile (models/common/weight_packs.hpp); empty = the view.
+using PackedOf = std::function<const kernels::PackedWeights&(const View& b)>;
+
 // Stages 2-3: inv_rms and amax first, then re-normalize × gamma and quantize straight from
 // fp32; `bf16_hop` plants the extra bf16 rounding of seed 003's first version.
 TypedKernel<RmsNormQuantParams> qr_rms_norm_quant_kernel(float eps, bool bf16_hop);
@@ -59,6 +76,11 @@ TypedKernel<MatmulDequantParams> qproj_matmul_dequant_kernel();
 TypedKernel<HeadNormParams> q_head_norm_kernel(std::int64_t head_dim, std::int64_t rope, const kernels::RmsNormOptions& norm);
 // Stages 7-8: partial RoPE of each head's ROPE dims, into q.
 TypedKernel<HeadRopeParams> q_rope_kernel(std::int64_t rope, const kernels::RopeOptions& options);
+// Host tiling, stages 4-8: q_i32 = qr @ wq_b over the whole K (int32: exact, so the same
+// bits as the K loop), dequantized, per-head RMSNorm, NOPE dims to q, RoPE of the ROPE dims to
+// q; the reference's q_full and q_pe_normed stay in the block's scratch.
+TypedKernel<QprojHeadsParams> qproj_heads_kernel(PackedOf packed_of, std::int64_t head_dim, std::int64_t rope,
+                                                 const kernels::RmsNormOptions& norm, const kernels::RopeOptions& options);
 // KV path: RMSNorm of the summed partials with gamma_ckv, RoPE of the last ROPE dims.
 TypedKernel<KvNormRopeParams> kv_rms_norm_rope_kernel(std::int64_t rope, float eps, const kernels::RopeOptions& options);
 

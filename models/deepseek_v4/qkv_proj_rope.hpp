@@ -9,13 +9,20 @@
 //   ─► q_rope (vector)
 //   kv_proj (cube, split-K) ─► kv_rms_norm_rope (vector)
 //
+// Host tiling (Config::tiling = Tiling::host, docs/models.md): the same projections and norms
+// in fewer, larger blocks (HostTiles), and stages 4-8 as one MIX task `qproj_heads` per token
+// block x head tile (no q_acc / q_full / q_pe_normed in GM); with WeightPacks the bf16 split
+// tiles and the wq_b column tiles are read packed. Bit-identical to the reference tiling.
+//
 // Tokens: the vector stages split T in T_TILE rows, the cube stages in 16-row boxes. A T that
 // is not a multiple of the tile (prefill) gets a short last tile: its blocks compute only the
 // real rows. Every task names a kernel descriptor and takes its cost from it: logical work,
 // which the machine binding pads to the cube's box once.
+#include <memory>
 #include <string_view>
 
 #include "models/common/planted_bug.hpp"
+#include "models/common/weight_packs.hpp"
 #include "models/deepseek_v4/config.hpp"
 #include "tasks/scope.hpp"
 
@@ -45,7 +52,10 @@ inline constexpr PlantedBug<QkvBug> kQkvBugs[] = {{"rsqrt-q-head", QkvBug::rsqrt
 // "" | "none" | a name of kQkvBugs; ConfigError otherwise.
 QkvBug parse_qkv_bug(std::string_view name);
 
-// Submits the scope's stages into `scope` (its staging tensors declared here).
-QkvStaging build_qkv_proj_rope(Scope& scope, const Config& cfg, const QkvTensors& tensors, QkvBug bug = QkvBug::none);
+// Submits the scope's stages into `scope` (its staging tensors declared here). At the host
+// tiling, `packs` (when given) gets a slot per projection weight tile; the caller packs it
+// once the weights are bound (QkvProjRopeRun does). The reference tiling ignores it.
+QkvStaging build_qkv_proj_rope(Scope& scope, const Config& cfg, const QkvTensors& tensors, QkvBug bug = QkvBug::none,
+                               std::shared_ptr<WeightPacks> packs = nullptr);
 
 }  // namespace tg::models::deepseek_v4

@@ -15,9 +15,9 @@ namespace tg::models::deepseek_v4 {
 
 namespace {
 
-Graph build_graph(const Config& cfg, QkvBug bug, Lint lint) {
+Graph build_graph(const Config& cfg, QkvBug bug, Lint lint, std::shared_ptr<WeightPacks> packs) {
   Scope scope{"v4_qkv_proj_rope"};
-  build_qkv_proj_rope(scope, cfg, QkvTensors::declare(scope, cfg), bug);
+  build_qkv_proj_rope(scope, cfg, QkvTensors::declare(scope, cfg), bug, std::move(packs));
   return scope.finalize({.lint = lint});
 }
 
@@ -25,14 +25,35 @@ std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.beg
 
 }  // namespace
 
+void apply_qkv_mode(std::string_view mode, Mode& run_mode, Tiling& tiling) {
+  const bool host = mode == "host" || mode.starts_with("host-");
+  const std::string_view rest = mode == "host" ? std::string_view("decode") : host ? mode.substr(5) : mode;
+  if (rest != "decode" && rest != "prefill")
+    throw ConfigError(fmt::format("{}: unknown --mode '{}'; use decode, prefill (the reference tiling) or host-decode "
+                                  "(also: host), host-prefill (the host tiling: fewer, larger tasks on weights packed once)",
+                                  kQkvModelName, mode));
+  run_mode = parse_mode(rest);
+  tiling = host ? Tiling::host : Tiling::reference;
+}
+
 QkvProjRopeRun::QkvProjRopeRun(const Config& cfg, QkvBug bug, Lint lint)
-    : ModelRun(build_graph(cfg, bug, lint)), cfg_(cfg), bug_(bug) {}
+    : QkvProjRopeRun(cfg, bug, lint, std::make_shared<WeightPacks>()) {}
+
+QkvProjRopeRun::QkvProjRopeRun(const Config& cfg, QkvBug bug, Lint lint, std::shared_ptr<WeightPacks> packs)
+    : ModelRun(build_graph(cfg, bug, lint, packs)), cfg_(cfg), bug_(bug), packs_(std::move(packs)) {}
+
+void QkvProjRopeRun::inputs_bound() {
+  if (packs_->size() > 0) packs_->pack(tensors());
+}
 
 Config QkvProjRopeRun::config_of(const ModelOptions& options) {
   if (options.config != "small" && options.config != "full")
     throw ConfigError(fmt::format("{}: unknown config '{}'; use small or full", kQkvModelName, options.config));
-  const Mode mode = options.mode.empty() ? Mode::Decode : parse_mode(options.mode);
+  Mode mode = Mode::Decode;
+  Tiling tiling = Tiling::reference;
+  apply_qkv_mode(options.mode.empty() ? "decode" : options.mode, mode, tiling);
   auto cfg = make_config(options.preset.empty() ? "flash" : options.preset, mode, options.config == "small");
+  cfg.tiling = tiling;
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kQkvModelName, options.batch));
   if (options.batch > 0) cfg.batch = options.batch;
   qkv_tile_table().apply(cfg.tiles, options.tiles, kQkvModelName);
@@ -53,17 +74,19 @@ std::string QkvProjRopeRun::summary() const {
                      bug_ == QkvBug::none ? "" : " [planted bug]", graph().num_tasks(), graph().edges().size());
 }
 
-void QkvProjRopeRun::generate_inputs(std::uint64_t seed) { fill_qkv_inputs(tensors(), cfg_, seed); }
+void QkvProjRopeRun::generate_inputs(std::uint64_t seed) {
+  fill_qkv_inputs(tensors(), cfg_, seed);
+  inputs_bound();
+}
 
 PrecisionReport QkvProjRopeRun::check() const {
   const TensorMap& g = tensors();
-  const auto T = cfg_.tokens(), H = cfg_.dims.heads, HD = cfg_.dims.head_dim, NOPE = cfg_.dims.nope();
+  const auto HD = cfg_.dims.head_dim;
   const QkvInputsView in = qkv_inputs_view(g);
   const QkvGolden gold = qkv_golden(cfg_, in);
   auto run = [&](const char* name) { return to_floats(g.tensor(name)); };
   const auto run_qr_codes = std::span<const std::int8_t>(g.tensor("qr").data_as<std::int8_t>(), gold.qr.size());
-  const auto run_qr = run("qr"), run_qr_scale = run("qr_scale"), run_q = run("q"), run_q_full = run("q_full");
-  const auto run_q_pe_normed = run("q_pe_normed");
+  const auto run_qr = run("qr"), run_qr_scale = run("qr_scale"), run_q = run("q");
 
   PrecisionReport report;
   report.title = summary();
@@ -83,6 +106,28 @@ PrecisionReport QkvProjRopeRun::check() const {
   // the last two steps, copied exactly.
   const auto local_q = q_stages_from_qr(cfg_, in, run_qr_codes, run_qr_scale);
   const auto e2e_q = q_stages_from_qr(cfg_, in, gold.qr, gold.qr_scale);
+  if (!cfg_.host_tiling()) q_stages_checks(report, local_q, e2e_q);
+  // The spec's own rule for q: the whole tensor against steps 4-8 applied to the run's qr.
+  stage("q (from the run's qr)", {compare("q", BF16, run_q, local_q.q, Tolerance::bf16())},
+        {compare("q", BF16, run_q, e2e_q.q, Tolerance::bf16())});
+
+  const auto kv_partial = compare("kv_partial", FP32, run("kv_partial"),
+                                  split_k_partials(cfg_, in.x, in.wkv, cfg_.dims.hidden, HD), Tolerance::fp32());
+  stage("kv_proj", {kv_partial}, {kv_partial});
+  const auto kv = compare("kv", BF16, run("kv"), gold.kv, Tolerance::bf16());
+  stage("kv_rms_norm_rope", {kv}, {kv});
+  return report;
+}
+
+void QkvProjRopeRun::q_stages_checks(PrecisionReport& report, const QStages& local_q, const QStages& e2e_q) const {
+  const TensorMap& g = tensors();
+  const auto T = cfg_.tokens(), H = cfg_.dims.heads, HD = cfg_.dims.head_dim, NOPE = cfg_.dims.nope();
+  const QkvInputsView in = qkv_inputs_view(g);
+  auto run = [&](const char* name) { return to_floats(g.tensor(name)); };
+  const auto run_q = run("q"), run_q_full = run("q_full"), run_q_pe_normed = run("q_pe_normed");
+  auto stage = [&](const char* name, std::vector<TensorStats> local, std::vector<TensorStats> e2e) {
+    report.stages.push_back(StageCheck{name, std::move(local), std::move(e2e)});
+  };
   auto qproj_checks = [&](const QStages& expected) {
     std::vector<TensorStats> checks;
     const auto k_tile = cfg_.tiles.q_proj_k, steps = cfg_.dims.q_lora / k_tile, N = cfg_.dims.q_width();
@@ -115,16 +160,6 @@ PrecisionReport QkvProjRopeRun::check() const {
   q_rope_golden(cfg_, in, run_q_pe_normed, rope_q);
   stage("q_rope", {compare("q", BF16, run_q, rope_q, Tolerance::bf16(), rope_mask)},
         {compare("q", BF16, run_q, e2e_q.q, Tolerance::bf16(), rope_mask)});
-  // The spec's own rule for q: the whole tensor against steps 4-8 applied to the run's qr.
-  stage("q (from the run's qr)", {compare("q", BF16, run_q, local_q.q, Tolerance::bf16())},
-        {compare("q", BF16, run_q, e2e_q.q, Tolerance::bf16())});
-
-  const auto kv_partial = compare("kv_partial", FP32, run("kv_partial"),
-                                  split_k_partials(cfg_, in.x, in.wkv, cfg_.dims.hidden, HD), Tolerance::fp32());
-  stage("kv_proj", {kv_partial}, {kv_partial});
-  const auto kv = compare("kv", BF16, run("kv"), gold.kv, Tolerance::bf16());
-  stage("kv_rms_norm_rope", {kv}, {kv});
-  return report;
 }
 
 }  // namespace tg::models::deepseek_v4

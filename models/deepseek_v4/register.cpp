@@ -9,7 +9,7 @@ namespace tg::models::deepseek_v4 {
 void register_models(std::vector<ModelEntry>& registry) {
   registry.push_back(ModelEntry{
       kQkvModelName,
-      "DeepSeek V4 qkv_proj_rope (W8A8C16), --mode decode|prefill, --preset flash|pro (spec: "
+      "DeepSeek V4 qkv_proj_rope (W8A8C16), --mode decode|prefill|host-decode|host-prefill, --preset flash|pro (spec: "
       "docs/models/v4_qkv_proj_rope.md)",
       {"full", "small"},
       planted_bug_names<QkvBug>(kQkvBugs),
@@ -18,7 +18,7 @@ void register_models(std::vector<ModelEntry>& registry) {
       [](const ModelOptions& options) { return QkvProjRopeRun::graph_of(options); }});
   registry.push_back(ModelEntry{
       kSwaModelName,
-      "DeepSeek V4 SWA sparse attention + grouped o_proj (decode), --preset flash|pro, any cache BLOCKS "
+      "DeepSeek V4 SWA sparse attention + grouped o_proj (decode), --mode decode|host, --preset flash|pro, any cache BLOCKS "
       "with --inputs (spec: docs/models/v4_swa_attention.md)",
       {"full", "small"},
       planted_bug_names<SwaBug>(kSwaBugs),

@@ -43,6 +43,20 @@ struct Stages {
   const Config& cfg;
   const SwaTensors& t;
   const SwaStaging& st;
+
+  // The tiles of the tiling the config asks for (the host's: fewer, larger blocks).
+  std::int64_t attn_heads() const {
+    return cfg.host_tiling() ? HostTiles::fit(cfg.host.attn_heads, cfg.dims.heads) : cfg.tiles.attn_heads;
+  }
+  std::int64_t o_lora_tile() const {
+    return cfg.host_tiling() ? HostTiles::fit(cfg.host.o_lora_tile, cfg.dims.o_lora) : cfg.tiles.o_lora_tile;
+  }
+  std::int64_t out_d_tile() const {
+    return cfg.host_tiling() ? HostTiles::fit(cfg.host.out_d_tile, cfg.dims.hidden) : cfg.tiles.out_d_tile;
+  }
+  std::int64_t token_tile() const {
+    return cfg.host_tiling() ? HostTiles::fit(cfg.host.token_rows, cfg.tokens()) : cfg.tiles.t_tile;
+  }
 };
 
 // One token per block on grid axis 0: its row of [T, ·] tensors, its entry of swa_lens, its
@@ -62,7 +76,7 @@ void swa_gather_kv(const Stages& s) {
 // masked to −1e20, m_i, p = exp(s − m_i) rounded to bf16 for PV while l_i sums the fp32
 // exps, o_i = p @ kv; online merge; the sink joins the denominator; inverse RoPE; bf16.
 void swa_attention(const Stages& s) {
-  const auto ht = s.cfg.tiles.attn_heads;
+  const auto ht = s.attn_heads();
   const TileSpec token_heads = tile::dims({{0, 1}, {1, ht}, {}});
   s.scope.mix("swa_attention", swa_attention_kernel(s.cfg.tiles.attn_k, s.cfg.dims.rope, s.cfg.dims.softmax_scale()),
               {.q = In(s.t.q).tiled(token_heads), .kv_window = In(s.st.kv_window).tiled(rows(s.cfg.dims.window)),
@@ -73,7 +87,7 @@ void swa_attention(const Stages& s) {
 
 // Step 7a: o_r[t, g, :] = o_group[t, g] @ wo_a[g]ᵀ, per (group, O_LORA tile).
 void o_proj_a(const Stages& s) {
-  const auto nt = s.cfg.tiles.o_lora_tile;
+  const auto nt = s.o_lora_tile();
   s.scope.cube("o_proj_a", o_proj_a_kernel(),
                {.o = In(s.st.o).tiled(tile::dims({{}, {0, s.cfg.dims.heads_per_group()}, {}})),
                 .wo_a = In(s.t.wo_a).tiled(tile::dims({{0, 1}, {1, nt}, {}})),
@@ -82,7 +96,7 @@ void o_proj_a(const Stages& s) {
 
 // Step 7b: per-(token, group) int8 rule on o_r; a block quantizes T_TILE rows of one group.
 void o_r_quant(const Stages& s) {
-  const auto T = s.cfg.tokens(), GOL = s.cfg.dims.o_groups * s.cfg.dims.o_lora, tt = s.cfg.tiles.t_tile;
+  const auto T = s.cfg.tokens(), GOL = s.cfg.dims.o_groups * s.cfg.dims.o_lora, tt = s.token_tile();
   const TileSpec token_rows_of_group = grid(tt, s.cfg.dims.o_lora);
   s.scope.vector("o_r_quant", kd::quantize_int8_rows(),
                  {.x = In(s.st.o_r.reshape({T, GOL})).tiled(token_rows_of_group),
@@ -93,7 +107,7 @@ void o_r_quant(const Stages& s) {
 // Step 7c: out[t, d] = (Σ_g fp32(o_r_i8[t, g] · wo_b[d, g]) · o_r_scale_dq[t, g]) · wo_b_scale[d],
 // groups summed in order, per D tile.
 void o_proj_b(const Stages& s) {
-  const auto dt = s.cfg.tiles.out_d_tile;
+  const auto dt = s.out_d_tile();
   s.scope.mix("o_proj_b", o_proj_b_kernel(),
               {.o_r_i8 = In(s.st.o_r_i8), .o_r_scale_dq = In(s.st.o_r_scale_dq), .wo_b = In(s.t.wo_b).tiled(rows(dt)),
                .wo_b_scale = In(s.t.wo_b_scale).tiled(cols(dt)), .attn_out = Out(s.t.attn_out).tiled(cols(dt))});

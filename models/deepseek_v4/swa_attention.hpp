@@ -7,6 +7,10 @@
 //   inverse RoPE) ─► o_proj_a (cube, per group x O_LORA tile) ─► o_r_quant (vector,
 //   per-(token, group) int8) ─► o_proj_b (MIX: int8 matmul per group + dequant, per D tile)
 //
+// Host tiling (Config::tiling = Tiling::host, docs/models.md): the same stages and kernels in
+// fewer, larger blocks (HostTiles: more heads per attention block, wider o_proj tiles, all
+// tokens per quant block). Bit-identical: every kernel is row- and column-independent.
+//
 // Staging tensors `o`, `o_r`, `o_r_i8`, `o_r_scale_dq` as the spec names them, so each stage
 // is judged on its own; `kv_window` [T·WIN, HEAD_DIM] holds the gathered rows (zero rows for
 // invalid slots, which the attention also masks by swa_lens and −1).

@@ -56,9 +56,13 @@ SwaAttentionRun::SwaAttentionRun(const Config& cfg, SwaBug bug, Lint lint) : Mod
 Config SwaAttentionRun::config_of(const ModelOptions& options, std::int64_t window, std::int64_t cache_blocks) {
   if (options.config != "small" && options.config != "full")
     throw ConfigError(fmt::format("{}: unknown config '{}'; use small or full", kSwaModelName, options.config));
-  if (!options.mode.empty() && options.mode != "decode")
-    throw ConfigError(fmt::format("{}: mode '{}' not supported; SWA attention is a decode scope", kSwaModelName, options.mode));
+  const bool host = options.mode == "host" || options.mode == "host-decode";
+  if (!options.mode.empty() && options.mode != "decode" && !host)
+    throw ConfigError(fmt::format("{}: mode '{}' not supported; SWA attention is a decode scope: use decode (the "
+                                  "reference tiling) or host (also: host-decode; fewer, larger tasks for host cores)",
+                                  kSwaModelName, options.mode));
   auto cfg = make_config(options.preset.empty() ? "flash" : options.preset, Mode::Decode, options.config == "small");
+  if (host) cfg.tiling = Tiling::host;
   if (options.batch < 0) throw ConfigError(fmt::format("{}: --batch {} must be positive", kSwaModelName, options.batch));
   if (options.batch > 0) cfg.batch = options.batch;
   if (window > 0) cfg.dims.window = window;

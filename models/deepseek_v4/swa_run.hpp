@@ -15,7 +15,8 @@ inline constexpr const char* kSwaModelName = "v4-swa-attention";
 class SwaAttentionRun : public ModelRun {
  public:
   explicit SwaAttentionRun(const Config& cfg, SwaBug bug = SwaBug::none, Lint lint = Lint::On);
-  // preset flash | pro, config small | full, batch = requests B (S = 2 decode tokens each).
+  // preset flash | pro, config small | full, batch = requests B (S = 2 decode tokens each),
+  // mode decode (the reference tiling) | host (also: host-decode; the host tiling).
   // `window` overrides WIN (a multiple of ATTN_K_TILE; 256 runs the online merge) when > 0.
   // ori_kv's BLOCKS: `cache_blocks` when > 0, else the first dim of
   // options.inputs_dir/inputs/ori_kv.npy when there is one, else the demo's count.

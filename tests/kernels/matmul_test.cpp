@@ -224,6 +224,36 @@ TEST_P(MatmulPath, AgreesWithScalarBitwiseAndPackedWeightsToo) {
       }
 }
 
+// Transposed B (attention scores, V4 o_proj_a / o_proj_b): bf16 in the 16-lane order of
+// matmul.hpp and exact int8 on every path, K tails of the 16 / 32-element steps included
+// (1, 3, 7, 9, 257, 513, 515, 1030), B a column range of a wider matrix (row stride > K).
+TEST_P(MatmulPath, TransposedAgreesWithScalarBitwise) {
+  const CpuPath path = GetParam();
+  if (!cpu_path_supported(path)) GTEST_SKIP() << "this CPU cannot run the " << name_of(path) << " path";
+  std::uint64_t seed = 1900;
+  for (const Shape3& s : kEdgeShapes)
+    for (bool int8 : {false, true})
+      for (bool accumulate : {false, true}) {
+        SCOPED_TRACE(std::string(int8 ? "int8" : "bf16") + " transposed m=" + std::to_string(s.m) + " k=" + std::to_string(s.k) +
+                     " n=" + std::to_string(s.n) + (accumulate ? " accumulate" : ""));
+        const tg::DType in = int8 ? tg::INT8 : tg::BF16, out = int8 ? tg::INT32 : tg::FP32;
+        Operands o = make_operands({s.m, s.k + 37, s.n}, in, out, true, seed++);
+        const View a = o.a.cols(0, s.k), bt = o.b.cols(37, s.k);
+        if (int8) a.at<std::int8_t>({0, 0}) = -128, bt.at<std::int8_t>({0, 0}) = -128;
+        auto c_ref = make_buffer("c_ref", out, {s.m, s.n});
+        const View ref(*c_ref);
+        for (std::int64_t i = 0; i < s.m; ++i)
+          for (std::int64_t j = 0; j < s.n; ++j) set(ref, i, j, get(o.c, i, j));
+        {
+          ScopedCpuPath scalar(CpuPath::scalar);
+          matmul(a, bt, ref, {BLayout::transposed, accumulate});
+        }
+        ScopedCpuPath scoped(path);
+        matmul(a, bt, o.c, {BLayout::transposed, accumulate});
+        EXPECT_TRUE(bytes_of(o.c) == bytes_of(ref)) << name_of(path) << " differs bitwise from scalar";
+      }
+}
+
 INSTANTIATE_TEST_SUITE_P(Paths, MatmulPath, ::testing::Values(CpuPath::scalar, CpuPath::avx2, CpuPath::avx512),
                          [](const auto& info) { return std::string(name_of(info.param)); });
 
