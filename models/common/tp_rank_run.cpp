@@ -13,6 +13,13 @@ bool is_input_like(Role role) { return role == Role::Input || role == Role::Weig
 
 }  // namespace
 
+std::string even_rank_counts(std::int64_t extent) {
+  std::string text;
+  for (std::int64_t d = 1; d <= extent; ++d)
+    if (extent % d == 0) text += (text.empty() ? "" : ", ") + std::to_string(d);
+  return text;
+}
+
 void copy_shard(const Tensor& global, int dim, std::int64_t offset, const Tensor& part) {
   const Shape& g = global.shape();
   const Shape& p = part.shape();

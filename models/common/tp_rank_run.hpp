@@ -22,6 +22,16 @@ struct TpPlacement {
   bool sharded() const { return shard_dim >= 0; }
 };
 
+// What a model's rank builder returns: the rank's graph and the placement of every tensor of
+// the single-rank scope.
+struct TpRankGraph {
+  Graph graph;
+  std::vector<TpPlacement> placements;
+};
+
+// "1, 2, 4": the rank counts that split `extent` (heads, groups) evenly, for error messages.
+std::string even_rank_counts(std::int64_t extent);
+
 class TpRankRun final : public ModelRun {
  public:
   // `packs`: the weight tiles the graph's host-tiled cube tasks read (packed by take_inputs).

@@ -9,13 +9,6 @@
 namespace tg::models::deepseek_v3_2 {
 namespace {
 
-std::string divisors_of(std::int64_t n) {
-  std::string text;
-  for (std::int64_t d = 1; d <= n; ++d)
-    if (n % d == 0) text += (text.empty() ? "" : ", ") + std::to_string(d);
-  return text;
-}
-
 // Every tensor of the single-rank scope: wq_b and the per-head staging are cut along their
 // columns (a head's QK_HEAD_DIM columns are contiguous); everything else is replicated.
 std::vector<TpPlacement> placements(const Scope1Config& c) {
@@ -36,7 +29,7 @@ Scope1Config tp_rank_config(const Scope1Config& config, int ranks) {
     throw ConfigError(ErrorContext{.option = "--tp"},
                       fmt::format("{} --tp {}: the q heads are split across the ranks, and {} does not divide NUM_HEADS = {} "
                                   "({} config); use --tp {}",
-                                  kScope1ModelName, ranks, ranks, config.num_heads, config.name, divisors_of(config.num_heads)));
+                                  kScope1ModelName, ranks, ranks, config.num_heads, config.name, even_rank_counts(config.num_heads)));
   Scope1Config local = config;
   local.num_heads = config.num_heads / ranks;
   try {
@@ -49,8 +42,8 @@ Scope1Config tp_rank_config(const Scope1Config& config, int ranks) {
   return local;
 }
 
-TpScope1Rank build_tp_scope1_rank(const Scope1Config& config, int rank, int ranks, TpCollectives& collectives,
-                                  std::shared_ptr<WeightPacks> packs) {
+TpRankGraph build_tp_scope1_rank(const Scope1Config& config, int rank, int ranks, TpCollectives& collectives,
+                                 std::shared_ptr<WeightPacks> packs) {
   const Scope1Config local = tp_rank_config(config, ranks);
   if (rank < 0 || rank >= ranks)
     throw ConfigError(fmt::format("{} --tp {}: rank {} is not one of 0..{}", kScope1ModelName, ranks, rank, ranks - 1));

@@ -17,15 +17,10 @@ namespace tg::models::deepseek_v3_2 {
 // divide NUM_HEADS, or a tile does not divide a rank's share.
 Scope1Config tp_rank_config(const Scope1Config& config, int ranks);
 
-struct TpScope1Rank {
-  Graph graph;
-  std::vector<TpPlacement> placements;  // of every tensor of the single-rank scope
-};
-
 // Rank `rank` of `ranks`: its graph and where each single-rank tensor lives. With the host
 // tiling, `packs` receives the rank's weight tiles (as build_scope1's).
-TpScope1Rank build_tp_scope1_rank(const Scope1Config& config, int rank, int ranks, TpCollectives& collectives,
-                                  std::shared_ptr<WeightPacks> packs = nullptr);
+TpRankGraph build_tp_scope1_rank(const Scope1Config& config, int rank, int ranks, TpCollectives& collectives,
+                                 std::shared_ptr<WeightPacks> packs = nullptr);
 
 // "v32-decode-scope1" for tp_model_registry().
 TpModelEntry tp_scope1_entry();

@@ -19,13 +19,6 @@ using std::int64_t;
 using tile::cols;
 using tile::rows;
 
-std::string divisors_of(int64_t n) {
-  std::string text;
-  for (int64_t d = 1; d <= n; ++d)
-    if (n % d == 0) text += (text.empty() ? "" : ", ") + std::to_string(d);
-  return text;
-}
-
 // The single-rank scope's tensors: per head (dim 1 of [T, H, ·], dim 0 of attn_sink), per
 // group (wo_a's dim 0, wo_b's columns, dim 1 of the o_r tensors), or replicated.
 std::vector<TpPlacement> placements() {
@@ -45,7 +38,7 @@ Config tp_rank_config(const Config& cfg, int ranks) {
     throw ConfigError(ErrorContext{.option = "--tp"},
                       fmt::format("{} --tp {}: the grouped o_proj is split by groups, and {} does not divide O_GROUPS = {} "
                                   "({}); use --tp {}",
-                                  kSwaModelName, ranks, ranks, groups, cfg.describe(), divisors_of(groups)));
+                                  kSwaModelName, ranks, ranks, groups, cfg.describe(), even_rank_counts(groups)));
   Config local = cfg;
   local.dims.o_groups = groups / ranks;
   local.dims.heads = cfg.dims.heads / ranks;
@@ -83,7 +76,7 @@ TypedKernel<PartialOutProjParams> o_proj_b_partial_kernel() {
           }};
 }
 
-TpSwaRank build_tp_swa_rank(const Config& cfg, int rank, int ranks, TpCollectives& collectives) {
+TpRankGraph build_tp_swa_rank(const Config& cfg, int rank, int ranks, TpCollectives& collectives) {
   const Config local = tp_rank_config(cfg, ranks);
   if (rank < 0 || rank >= ranks)
     throw ConfigError(fmt::format("{} --tp {}: rank {} is not one of 0..{}", kSwaModelName, ranks, rank, ranks - 1));

@@ -16,11 +16,7 @@ namespace tg::models::deepseek_v4 {
 // ConfigError naming the divisors when ranks does not divide O_GROUPS.
 Config tp_rank_config(const Config& cfg, int ranks);
 
-struct TpSwaRank {
-  Graph graph;
-  std::vector<TpPlacement> placements;  // of every tensor of the single-rank scope
-};
-TpSwaRank build_tp_swa_rank(const Config& cfg, int rank, int ranks, TpCollectives& collectives);
+TpRankGraph build_tp_swa_rank(const Config& cfg, int rank, int ranks, TpCollectives& collectives);
 
 template <template <Access> class F> struct PartialOutProjParams {
   F<Access::In> o_r_i8;        // [T, G_rank, O_LORA] int8: this rank's groups, whole

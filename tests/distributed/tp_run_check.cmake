@@ -1,7 +1,8 @@
 # A tensor-parallel model run against the single-rank run: `tilegraph run MODEL ARGS --dump`
 # on one process, then `mpirun -np RANKS tilegraph run MODEL ARGS --tp RANKS --dump` (its golden
 # check must pass), then the two dumps compared by tp_dump_compare (bitwise, ULPS for the
-# tensors whose reduction order the all-reduce changes).
+# tensors whose reduction order the all-reduce changes). READ_INPUTS=1: the ranks read the
+# single-rank dump's inputs (--inputs) instead of generating them.
 separate_arguments(args UNIX_COMMAND "${ARGS}")
 set(one ${WORK}/one_rank)
 set(tp ${WORK}/tp${RANKS})
@@ -11,7 +12,11 @@ execute_process(COMMAND ${CLI} run ${MODEL} ${args} --threads 1 --dump ${one}
 if(NOT rc STREQUAL "0")
   message(FATAL_ERROR "the single-rank run exited with ${rc}:\n${out}\n${err}")
 endif()
-execute_process(COMMAND ${MPIRUN} -np ${RANKS} ${CLI} run ${MODEL} ${args} --threads 1 --tp ${RANKS} --dump ${tp}
+set(tp_args ${args})
+if(READ_INPUTS)
+  set(tp_args ${tp_args} --inputs ${one})
+endif()
+execute_process(COMMAND ${MPIRUN} -np ${RANKS} ${CLI} run ${MODEL} ${tp_args} --threads 1 --tp ${RANKS} --dump ${tp}
   RESULT_VARIABLE rc OUTPUT_VARIABLE out ERROR_VARIABLE err TIMEOUT 100)
 message(STATUS "--tp ${RANKS}: exit ${rc}\n${out}\n${err}")
 if(NOT rc STREQUAL "0")
