@@ -8,6 +8,7 @@
 #include "scheduler/strategy.hpp"
 #include "tools/command.hpp"
 #include "tools/run_model.hpp"
+#include "tools/tp_launch.hpp"
 
 namespace {
 
@@ -16,6 +17,8 @@ namespace {
 constexpr std::uint64_t kMaxBatch = 4096;
 // A week: a deadline is for runs that hang, not a scheduler.
 constexpr double kMaxTimeoutSeconds = 7 * 24 * 3600;
+// More ranks than heads would leave ranks without work in every model here.
+constexpr std::uint64_t kMaxTpRanks = 1024;
 
 std::string model_list() {
   std::string text;
@@ -78,10 +81,15 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
       ->needs(machine)
       ->capture_default_str();
   cmd->add_flag("--allow-nonfinite", request->allow_nonfinite, "run with NaN / Inf values in input tensors (refused by default)");
+  cmd->add_option("--tp", request->tp_ranks,
+                  "split the model across N MPI ranks, under `mpirun -np N` (v32-decode-scope1: the q heads; "
+                  "v4-swa-attention: the o_proj groups); rank 0 prints the report and writes --dump")
+      ->check(tg::cli::integer_in(1, kMaxTpRanks));
   cmd->add_flag("--allow-hazards", request->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->callback([&exit_code, request, format] {
     if (*format == "json") request->json = &std::cout;
-    exit_code = tg::cli::run_model(*request, request->json ? std::cerr : std::cout);
+    std::ostream& out = request->json ? std::cerr : std::cout;
+    exit_code = request->tp_ranks > 0 ? tg::cli::run_model_tp(*request, out) : tg::cli::run_model(*request, out);
   });
 }};
 

@@ -50,15 +50,6 @@ void print_stage_times(const Graph& graph, const Timeline& timeline, std::ostrea
   out << "\n";
 }
 
-bool check_and_print(const models::ModelRun& run, std::ostream& out) {
-  const auto t0 = std::chrono::steady_clock::now();
-  const auto report = run.check();
-  const double golden_ms = ms_since(t0);
-  report.print(out);
-  out << fmt::format("golden check: {:.0f} ms\n", golden_ms);
-  return report.pass();
-}
-
 // The modelled chip of the request, or none; bad machine or strategy names fail here,
 // before anything runs.
 std::unique_ptr<SimExecutor> simulator_for(const ModelRunRequest& request) {
@@ -133,6 +124,17 @@ void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& re
   });
 }
 
+}  // namespace
+
+bool check_and_print(const models::ModelRun& run, std::ostream& out) {
+  const auto t0 = std::chrono::steady_clock::now();
+  const auto report = run.check();
+  const double golden_ms = ms_since(t0);
+  report.print(out);
+  out << fmt::format("golden check: {:.0f} ms\n", golden_ms);
+  return report.pass();
+}
+
 models::DumpManifest manifest_of(const ModelRunRequest& request) {
   models::DumpManifest m;
   m.model = request.model;
@@ -145,8 +147,6 @@ models::DumpManifest manifest_of(const ModelRunRequest& request) {
   m.inputs_from = request.inputs_dir.empty() ? "" : std::filesystem::absolute(request.inputs_dir).string();
   return m;
 }
-
-}  // namespace
 
 int run_model(const ModelRunRequest& request, std::ostream& out) {
   const auto& entry = models::find_model(request.model);

@@ -29,6 +29,7 @@ struct ModelRunRequest {
   std::ostream* json = nullptr;  // the simulated run's analysis as one JSON object (--format json)
   bool allow_nonfinite = false;  // NaN / Inf in input tensors (refused by default, exit 2)
   bool allow_hazards = false;    // run a graph with lint errors (implied by options.plant_bug)
+  int tp_ranks = 0;              // --tp N: split the model across N MPI ranks (tools/tp_launch.hpp), 0 = one process
 };
 
 // Prints the steps, the lint findings, the precision table and the first diverging stage
@@ -37,5 +38,11 @@ struct ModelRunRequest {
 // refused (exit 1, the lint report printed) unless allow_hazards. Bad options or files
 // throw tg::Error.
 int run_model(const ModelRunRequest& request, std::ostream& out);
+
+// Pieces of the report that the tensor-parallel run (tools/tp/) prints the same way.
+// The golden check of `run`'s last run, its table and time; whether every stage passed.
+bool check_and_print(const models::ModelRun& run, std::ostream& out);
+// What a dump of this request's run records about it.
+models::DumpManifest manifest_of(const ModelRunRequest& request);
 
 }  // namespace tg::cli

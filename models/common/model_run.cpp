@@ -46,6 +46,7 @@ void write_manifest(const std::filesystem::path& file, const DumpManifest& m) {
   if (!m.plant_bug.empty()) j["plant_bug"] = m.plant_bug;
   if (m.seed) j["seed"] = *m.seed;
   if (!m.inputs_from.empty()) j["inputs_from"] = m.inputs_from;
+  if (m.tp_ranks > 0) j["tp_ranks"] = m.tp_ranks;
   std::ofstream out(file);
   out << j.dump(2, ' ', false, nlohmann::json::error_handler_t::replace) << "\n";
   out.close();
@@ -115,6 +116,27 @@ RunResult ModelRun::run(Executor& executor, double timeout_seconds) {
   for (const auto& buffer : graph_.buffers())
     if (buffer->role() == Role::Staging) tensors_.put(result.staging(buffer->name()));
   return result;
+}
+
+void ModelRun::adopt_run(const TensorMap& results) {
+  auto result_of = [&](const Buffer& buffer) -> const Tensor& {
+    const Tensor& t = results.tensor(buffer.name());
+    if (t.dtype() != buffer.dtype() || t.shape() != buffer.shape())
+      throw Error(ErrorContext{.buffer = buffer.name()},
+                  fmt::format("model run: the adopted '{}' is {} {}, this run's is {} {}", buffer.name(), name_of(t.dtype()),
+                              to_string(t.shape()), name_of(buffer.dtype()), to_string(buffer.shape())));
+    return t;
+  };
+  if (inout_before_.empty())
+    for (const auto& buffer : graph_.buffers())
+      if (buffer->role() == Role::InOut) inout_before_.emplace(buffer->name(), tensor(buffer->name()).clone());
+  for (const auto& buffer : graph_.buffers()) {
+    if (buffer->role() == Role::Staging) tensors_.put(result_of(*buffer).clone(buffer->name()));
+    if (buffer->role() == Role::Output || buffer->role() == Role::InOut) {
+      const Tensor& t = result_of(*buffer);
+      std::memcpy(tensor(buffer->name()).data(), t.data(), t.bytes());
+    }
+  }
 }
 
 std::vector<float> ModelRun::before_run(const std::string& buffer_name) const {

@@ -57,6 +57,7 @@ struct DumpManifest {
   std::string plant_bug;
   std::optional<std::uint64_t> seed;  // the seed the inputs were generated from, if they were
   std::string inputs_from;            // the --inputs folder they were read from, if they were
+  int tp_ranks = 0;                   // the ranks of a --tp run, gathered into this dump (0: one process, not written)
 };
 
 // The file that marks a folder as a tilegraph dump; a dump replaces only such a folder.
@@ -109,6 +110,12 @@ class ModelRun {
   // executor honours it).
   RunResult run(Executor& executor, double timeout_seconds = 0);
   RunResult run(Executor&& executor) { return run(executor); }  // run->run(tg::HostExecutor{2})
+  // Takes a run made elsewhere as this one's last run (a tensor-parallel run, its tensors
+  // put together on rank 0): remembers the InOut caches as they are now (that run's
+  // inputs), copies `results`' Output and InOut tensors into this run's and keeps its Staging
+  // ones, so check() and dump() judge and write it. Error naming a tensor `results` lacks
+  // or holds in another dtype or shape.
+  void adopt_run(const TensorMap& results);
   // An InOut tensor's contents before the runs, widened to fp32.
   std::vector<float> before_run(const std::string& buffer_name) const;
   // Writes DIR/inputs/ (Input, Weight, InOut before the run), DIR/staging/ and DIR/outputs/

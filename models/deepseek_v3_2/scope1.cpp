@@ -171,6 +171,14 @@ void check_tensors(const Scope1Config& c, const Scope1Tensors& t) {
 }  // namespace
 
 Scope1Tensors Scope1Tensors::declare(Scope& s, const Scope1Config& c) {
+  Scope1Tensors t = declare_inputs(s, c);
+  t.q_nope_out = s.output("q_nope_out", {c.batch, c.num_heads * c.qk_nope_head_dim}, BF16);
+  t.q_pe_out = s.output("q_pe_out", {c.batch, c.num_heads * c.qk_rope_head_dim}, BF16);
+  t.qr_out = s.output("qr_out", {c.batch, c.q_lora_rank}, BF16);
+  return t;
+}
+
+Scope1Tensors Scope1Tensors::declare_inputs(Scope& s, const Scope1Config& c) {
   c.validate();
   const int64_t b = c.batch, r = c.qk_rope_head_dim;
   Scope1Tensors t;
@@ -186,9 +194,6 @@ Scope1Tensors Scope1Tensors::declare(Scope& s, const Scope1Config& c) {
   t.rope_sin = s.input("rope_sin", {c.max_seq, r}, FP32);
   t.kv_cache = s.inout("kv_cache", {b * c.max_seq, c.kv_lora_rank}, BF16);
   t.pe_cache = s.inout("pe_cache", {b * c.max_seq, r}, BF16);
-  t.q_nope_out = s.output("q_nope_out", {b, c.num_heads * c.qk_nope_head_dim}, BF16);
-  t.q_pe_out = s.output("q_pe_out", {b, c.num_heads * r}, BF16);
-  t.qr_out = s.output("qr_out", {b, c.q_lora_rank}, BF16);
   return t;
 }
 

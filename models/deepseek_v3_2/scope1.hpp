@@ -34,6 +34,8 @@ struct Scope1Tensors {
 
   // Declares every tensor above in `scope` with its role, name, shape and dtype.
   static Scope1Tensors declare(Scope& scope, const Scope1Config& config);
+  // The same without the three outputs (a tensor-parallel rank declares its own).
+  static Scope1Tensors declare_inputs(Scope& scope, const Scope1Config& config);
 };
 
 // The staging tensors build() creates (zero-filled), for the stage-by-stage check.

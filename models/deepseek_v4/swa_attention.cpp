@@ -116,6 +116,12 @@ void o_proj_b(const Stages& s) {
 }  // namespace
 
 SwaStaging build_swa_attention(Scope& s, const Config& cfg, const SwaTensors& t, SwaBug) {
+  const SwaStaging st = build_swa_attention_heads(s, cfg, t);
+  o_proj_b(Stages{s, cfg, t, st});
+  return st;
+}
+
+SwaStaging build_swa_attention_heads(Scope& s, const Config& cfg, const SwaTensors& t) {
   cfg.validate();
   const auto T = cfg.tokens(), H = cfg.dims.heads, HD = cfg.dims.head_dim, W = cfg.dims.window;
   const auto G = cfg.dims.o_groups, OL = cfg.dims.o_lora;
@@ -130,7 +136,6 @@ SwaStaging build_swa_attention(Scope& s, const Config& cfg, const SwaTensors& t,
   swa_attention(stages);
   o_proj_a(stages);
   o_r_quant(stages);
-  o_proj_b(stages);
   return st;
 }
 

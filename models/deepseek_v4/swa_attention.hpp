@@ -40,5 +40,8 @@ SwaBug parse_swa_bug(std::string_view name);  // "" | "none"; ConfigError otherw
 
 // Submits the scope's stages into `scope` (its staging tensors declared here).
 SwaStaging build_swa_attention(Scope& scope, const Config& cfg, const SwaTensors& tensors, SwaBug bug = SwaBug::none);
+// The stages before o_proj_b (gather, attention, o_proj_a, o_r_quant): all per head or per
+// group, what a tensor-parallel rank runs on its groups before its partial o_proj_b.
+SwaStaging build_swa_attention_heads(Scope& scope, const Config& cfg, const SwaTensors& tensors);
 
 }  // namespace tg::models::deepseek_v4
