@@ -62,7 +62,8 @@ Config QkvProjRopeRun::config_of(const ModelOptions& options) {
 }
 
 Graph QkvProjRopeRun::graph_of(const ModelOptions& options) {
-  return build_graph(config_of(options), parse_qkv_bug(options.plant_bug), options.lint);
+  // The graph a run builds: packs registered as the run registers them (their contents unused).
+  return build_graph(config_of(options), parse_qkv_bug(options.plant_bug), options.lint, std::make_shared<WeightPacks>());
 }
 
 std::unique_ptr<QkvProjRopeRun> QkvProjRopeRun::make(const ModelOptions& options) {
