@@ -139,13 +139,10 @@ SimRun::SimRun(const Graph& graph, const Machine& machine, const SimOptions& opt
   tl_.packed_task_times(true).assign(n, 0);
 }
 
-SimResult SimRun::run(const std::string& strategy_name) {
-  begin();
-  while (!events_.empty()) step(events_.top().time);
-  return finish(strategy_name);
-}
+void SimRun::step(std::int64_t now) { run_instant(now); }
 
-void SimRun::step(std::int64_t now) {
+// Inlined into run(), as the loop was before the stepwise interface existed.
+inline void SimRun::run_instant(std::int64_t now) {
   while (!events_.empty() && events_.top().time == now) {
     const Event e = events_.pop();
     ++processed_;
@@ -155,6 +152,12 @@ void SimRun::step(std::int64_t now) {
     dispatch_may_change_ = false;
     dispatch_pass(now);
   }
+}
+
+SimResult SimRun::run(const std::string& strategy_name) {
+  begin();
+  while (!events_.empty()) run_instant(events_.top().time);
+  return finish(strategy_name);
 }
 
 void SimRun::attach(CollectivePort& port, int rank, std::vector<char> collective) {

@@ -53,6 +53,8 @@ class SimRun {
  private:
   enum class TaskState : std::uint8_t { Waiting, Submitted, Ready, Finished };
 
+  // Every event at `now`, then a dispatch pass if anything it looks at changed.
+  void run_instant(std::int64_t now);
   // Event handlers (sim_run.cpp).
   void handle(const Event& e);
   void orchestrate(std::int64_t now);
