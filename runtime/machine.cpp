@@ -9,6 +9,7 @@
 #include <sstream>
 #include <utility>
 
+#include "runtime/embedded_presets.hpp"
 #include "runtime/error.hpp"
 #include "runtime/json_checked.hpp"
 #include "runtime/json_object_reader.hpp"
@@ -18,10 +19,7 @@
 namespace tg {
 namespace {
 
-struct Preset {
-  const char* name;
-  const char* json;
-};
+using Preset = presets::Embedded;
 // {"a2a3", R"(...)"}, ... generated from machines/*.json.
 constexpr Preset kPresets[] = {
 #include "runtime/machine_presets.inc"
@@ -218,12 +216,6 @@ Machine parse(std::string_view text, std::string_view origin, bool host_from_hwl
   return m;
 }
 
-const Preset* find_preset(std::string_view name) {
-  for (const auto& p : kPresets)
-    if (name == p.name) return &p;
-  return nullptr;
-}
-
 std::string format_bytes(std::uint64_t bytes) {
   std::ostringstream os;
   if (bytes % kKib == 0)
@@ -236,18 +228,14 @@ std::string format_bytes(std::uint64_t bytes) {
 }  // namespace
 
 std::vector<std::string> machine_preset_names() {
-  std::vector<std::string> names;
-  for (const auto& p : kPresets) names.emplace_back(p.name);
-  return names;
+  return presets::names(kPresets);
 }
 
 Machine parse_machine_json(std::string_view text, std::string_view origin) { return parse(text, origin, false); }
 
 Machine load_machine(std::string_view name_or_path) {
-  const bool is_path = name_or_path.find('/') != std::string_view::npos ||
-                       (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json");
-  if (!is_path) {
-    const Preset* preset = find_preset(name_or_path);
+  if (!presets::names_a_file(name_or_path)) {
+    const Preset* preset = presets::find(kPresets, name_or_path);
     if (!preset) {
       std::string names;
       for (const auto& n : machine_preset_names()) names += (names.empty() ? "" : ", ") + n;

@@ -4,6 +4,7 @@
 
 #include <sstream>
 
+#include "runtime/embedded_presets.hpp"
 #include "runtime/error.hpp"
 #include "runtime/json_checked.hpp"
 #include "runtime/json_object_reader.hpp"
@@ -12,10 +13,7 @@
 namespace tg {
 namespace {
 
-struct Preset {
-  const char* name;
-  const char* json;
-};
+using Preset = presets::Embedded;
 // {"a2a3x4", R"(...)"}, ... generated from machines/a2a3x*.json.
 constexpr Preset kPresets[] = {
 #include "runtime/multichip_presets.inc"
@@ -66,23 +64,9 @@ Network read_network(ObjectReader& root) {
   return n;
 }
 
-const Preset* find_preset(std::string_view name) {
-  for (const auto& p : kPresets)
-    if (name == p.name) return &p;
-  return nullptr;
-}
-
-bool is_path(std::string_view s) {
-  return s.find('/') != std::string_view::npos || (s.size() > 5 && s.substr(s.size() - 5) == ".json");
-}
-
 }  // namespace
 
-std::vector<std::string> multichip_preset_names() {
-  std::vector<std::string> names;
-  for (const auto& p : kPresets) names.emplace_back(p.name);
-  return names;
-}
+std::vector<std::string> multichip_preset_names() { return presets::names(kPresets); }
 
 MultiChipMachine parse_multichip_json(std::string_view text, std::string_view origin) {
   const nlohmann::json doc = json_checked::parse(text, origin, json_checked::PathStyle::Pointer);
@@ -115,7 +99,7 @@ MultiChipMachine parse_multichip_json(std::string_view text, std::string_view or
 }
 
 bool is_multichip_machine(std::string_view name_or_path) {
-  if (!is_path(name_or_path)) return find_preset(name_or_path) != nullptr;
+  if (!presets::names_a_file(name_or_path)) return presets::find(kPresets, name_or_path) != nullptr;
   try {
     const nlohmann::json doc = nlohmann::json::parse(read_text_file(std::string(name_or_path), "machine file"));
     return doc.is_object() && doc.contains("network");
@@ -125,8 +109,8 @@ bool is_multichip_machine(std::string_view name_or_path) {
 }
 
 MultiChipMachine load_multichip_machine(std::string_view name_or_path) {
-  if (!is_path(name_or_path)) {
-    const Preset* preset = find_preset(name_or_path);
+  if (!presets::names_a_file(name_or_path)) {
+    const Preset* preset = presets::find(kPresets, name_or_path);
     if (!preset) {
       std::string names;
       for (const auto& n : multichip_preset_names()) names += (names.empty() ? "" : ", ") + n;

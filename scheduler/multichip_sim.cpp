@@ -208,7 +208,9 @@ MultiChipResult MultiChipSimExecutor::simulate(const std::vector<const Graph*>& 
   std::vector<std::vector<TaskId>> tasks;
   for (int r = 0; r < chips; ++r) {
     strategies.push_back(make_strategy(options_.strategy));
-    runs.push_back(std::make_unique<sim::SimRun>(*graphs[static_cast<std::size_t>(r)], machine_.chip, options_, *strategies.back()));
+    SimOptions chip_options = options_;
+    if (chip_options.jitter_seed) *chip_options.jitter_seed += static_cast<std::uint64_t>(r);  // chips do not jitter in lockstep
+    runs.push_back(std::make_unique<sim::SimRun>(*graphs[static_cast<std::size_t>(r)], machine_.chip, chip_options, *strategies.back()));
     run_pointers.push_back(runs.back().get());
     tasks.push_back(ranks[static_cast<std::size_t>(r)].tasks);
   }

@@ -68,6 +68,8 @@ struct MultiChipResult {
 class MultiChipSimExecutor {
  public:
   // Throws ConfigError for an unknown strategy name or a machine that fails validate().
+  // Every chip runs with `options` (functional_threads aside: timing only); with a jitter
+  // seed, chip r draws from seed + r.
   explicit MultiChipSimExecutor(MultiChipMachine machine, SimOptions options = {});
 
   const MultiChipMachine& machine() const { return machine_; }

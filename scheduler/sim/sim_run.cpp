@@ -184,6 +184,7 @@ void SimRun::start_collective(TaskId t, std::int64_t now) {
   tl_.ticks(now);
   const std::uint32_t now_ticks = tl_.ticks(now);
   row(t, 0) = PackedRow{t, 0, static_cast<std::uint16_t>(link_lane_base_ + k), 0, now_ticks, now_ticks, 0, 0};
+  if (stages_early_) note_block_started(t);
   port_->arrive(rank_, t, now);
 }
 
@@ -323,7 +324,12 @@ void SimRun::start_block(TaskId t, std::int32_t b, std::int64_t now) {
       schedule_hbm_departure();
     }
   }
-  if (stages_early_ && --blocks_unstarted_[t] == 0)
+  if (stages_early_) note_block_started(t);
+}
+
+// Early dispatch: once every block of t has started, its successors may be staged.
+void SimRun::note_block_started(TaskId t) {
+  if (--blocks_unstarted_[t] == 0)
     for (TaskId s : g_.successors(t))
       if (--unstarted_preds_[s] == 0) offer_for_staging(s);
 }

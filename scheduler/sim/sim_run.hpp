@@ -66,6 +66,7 @@ class SimRun {
   void retire_block(TaskId t, std::int32_t b, std::int64_t now);
   void wake_orchestrator(std::int64_t now);
   void start_collective(TaskId t, std::int64_t now);
+  void note_block_started(TaskId t);
   // Completions (when the machine models them): a FIN signal waits for the scheduler
   // thread that owns its core; a free thread takes the oldest, busy completion_ns.
   int owner_thread(TaskId t, std::int32_t b) { return layout_.group_of(row(t, b).lane) % m_.scheduler_threads; }
