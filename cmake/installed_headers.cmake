@@ -24,6 +24,7 @@ set(TG_PUBLIC_HEADERS
   tasks/block_tiles.hpp tasks/kernel_descriptor.hpp tasks/kernel_registry.hpp tasks/typed_kernel.hpp
   # scheduler
   scheduler/host_executor.hpp scheduler/sim_executor.hpp scheduler/strategy.hpp scheduler/multichip_sim.hpp
+  scheduler/modelled_collectives.hpp
   scheduler/sim/free_set.hpp scheduler/sim/metered.hpp  # the strategy interface's free-group set
   # the library kernels' descriptors (tilegraph::kernel_descriptors)
   kernels/descriptors/descriptors.hpp kernels/descriptors/elementwise.hpp kernels/descriptors/matmul.hpp

@@ -1,12 +1,14 @@
 // Simulate a tensor-parallel step on 1, 2 and 4 modelled a2a3 chips (no MPI, one process):
 // each rank multiplies by its shard of the weight columns, all-reduces the partial rows, then
 // normalises them. The all_reduce is the distributed layer's task kind (a HOST task named
-// comm.all_reduce), so the same per-rank graphs would run under tg::DistributedExecutor.
+// comm.all_reduce) built without a communicator (scheduler/modelled_collectives.hpp); with
+// tg::all_reduce on a Comm the same per-rank graphs run under tg::DistributedExecutor.
 #include <iostream>
 #include <string>
 #include <vector>
 
 #include "runtime/multichip_machine.hpp"
+#include "scheduler/modelled_collectives.hpp"
 #include "scheduler/multichip_sim.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "tasks/scope.hpp"
@@ -26,7 +28,7 @@ tg::Graph rank_graph(int rank, int ranks) {
   const double flops = 2.0 * kTokens * static_cast<double>(shard) * kHidden;
   const double bytes = 2.0 * (static_cast<double>(shard) * kHidden + kTokens * (shard + kHidden));
   s.cube("down_proj", {tg::In(x), tg::In(w), tg::Out(partial)}).blocks(kBlocks).cost({flops / kBlocks, bytes / kBlocks, 0, false});
-  if (ranks > 1) s.host("sum_partials", {tg::InOut(partial)}).kernel_name("comm.all_reduce");
+  if (ranks > 1) tg::modelled_all_reduce(s, ranks, partial, "sum_partials");
   s.vector("rmsnorm", {tg::In(partial), tg::Out(y)}).blocks(kBlocks).cost({5.0 * kTokens * kHidden / kBlocks, 4.0 * kTokens * kHidden / kBlocks, 0, false});
   return s.finalize();
 }

@@ -15,6 +15,7 @@
 #include "runtime/tensor.hpp"
 #include "runtime/view.hpp"
 #include "scheduler/host_executor.hpp"
+#include "scheduler/modelled_collectives.hpp"
 #include "scheduler/multichip_sim.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"

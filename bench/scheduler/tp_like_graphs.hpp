@@ -10,6 +10,7 @@
 #include <string>
 #include <vector>
 
+#include "scheduler/modelled_collectives.hpp"
 #include "tasks/graph.hpp"
 #include "tasks/scope.hpp"
 
@@ -45,7 +46,7 @@ inline Graph tp_like_rank_graph(int rank, int ranks, std::int64_t tokens = 16, i
       for (std::int64_t j = 0; j < kTiles; ++j)
         s.cube("down_proj", {In(h), In(down.cols(c * kHalf + j * down_tile, down_tile)), Out(half.cols(j * down_tile, down_tile))})
             .cost(matmul(shard, down_tile));
-      if (ranks > 1) s.host("all_reduce", {InOut(half)}).kernel_name("comm.all_reduce");
+      if (ranks > 1) modelled_all_reduce(s, ranks, half);
     }
     s.vector("rmsnorm", {In(partial), Out(y)}).blocks(static_cast<int>(kTiles))
         .cost(CostHint{5.0 * t * kHidden / kTiles, 4.0 * t * kHidden / kTiles, 0, false});
