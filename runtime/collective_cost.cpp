@@ -51,7 +51,7 @@ std::string CollectivePlan::describe() const {
   std::ostringstream os;
   os << name_of(op) << " " << bytes_text(static_cast<std::uint64_t>(bytes)) << ":";
   for (const CollectivePhase& p : phases)
-    os << " [dim " << p.dim << " " << name_of(p.op) << " " << name_of(p.algorithm) << ", " << p.steps << " steps, "
+    os << " [dim " << p.dim << " " << name_of(p.op) << " " << name_of(p.algorithm) << ", " << p.steps << (p.steps == 1 ? " step, " : " steps, ")
        << bytes_text(static_cast<std::uint64_t>(p.bytes)) << ", " << p.ns() << " ns]";
   return os.str();
 }

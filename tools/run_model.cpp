@@ -211,7 +211,9 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
   if (multichip) {
     SimOptions options;
     options.strategy = request.strategy;
-    report_multichip({&run->graph()}, *multichip, options, {request.trace_file, request.html_file, false}, out);
+    const bool json = request.json != nullptr;  // --format json: the report alone on stdout
+    report_multichip({&run->graph()}, *multichip, options, {request.trace_file, request.html_file, json},
+                     json ? *request.json : out);
   }
   if (planted) ok = false;  // a run with a planted bug is never a pass, even when nothing caught it
   late.rethrow(out);
