@@ -6,6 +6,8 @@
 #include <string>
 
 #include "runtime/error.hpp"
+#include "runtime/text_file.hpp"
+#include "tests/fuzz_corpus_replay.hpp"
 
 namespace tg {
 namespace {
@@ -89,6 +91,15 @@ TEST(MultiChipMachine, UnknownPresetListsThePresets) {
   } catch (const ConfigError& e) {
     EXPECT_NE(std::string(e.what()).find("a2a3x2, a2a3x4, a2a3x8"), std::string::npos) << e.what();
   }
+}
+
+TEST(MultiChipMachine, FuzzCorpusReplays) {
+  // The machine fuzzer's corpus (chip and multi-chip files): a machine or a tg::Error, never another exception.
+  const auto counts = testing::replay_corpus("corpus_machine", [](const std::filesystem::path& file) {
+    (void)parse_multichip_json(read_text_file(file.string(), "machine file"), file.filename().string());
+  });
+  EXPECT_GE(counts.files, 13);
+  EXPECT_GE(counts.read, 2);  // a2a3x4.json and multichip_two_dims.json
 }
 
 TEST(Network, CoordinatesAreInnermostFirst) {
