@@ -64,6 +64,7 @@ TaskRef two_views(Scope& scope, int ranks, const std::string& op, const View& in
   const std::int64_t n_in = m.count(0, in), n_out = m.count(1, out);
   if (op == "all_gather") m.require(n_out == n_in * ranks, n_in, n_out, "out needs in x ranks elements");
   if (op == "reduce_scatter") m.require(n_in == n_out * ranks, n_in, n_out, "in needs out x ranks elements");
+  if (op == "all_reduce") m.require(n_in == n_out, n_in, n_out, "in and out need the same number of elements");
   if (op == "all_to_all")
     m.require(n_in == n_out && n_in % ranks == 0, n_in, n_out, "in and out need the same number of elements, a multiple of the ranks");
   return m.submit({In(in), Out(out)});
@@ -88,6 +89,9 @@ TaskRef modelled_all_to_all(Scope& scope, int ranks, const View& in, const View&
 }
 TaskRef modelled_all_reduce(Scope& scope, int ranks, const View& in_out, std::string name) {
   return in_place(scope, ranks, "all_reduce", in_out, std::move(name));
+}
+TaskRef modelled_all_reduce(Scope& scope, int ranks, const View& in, const View& out, std::string name) {
+  return two_views(scope, ranks, "all_reduce", in, out, std::move(name));
 }
 TaskRef modelled_broadcast(Scope& scope, int ranks, const View& in_out, std::string name) {
   return in_place(scope, ranks, "broadcast", in_out, std::move(name));

@@ -19,6 +19,7 @@ TaskRef modelled_all_gather(Scope& scope, int ranks, const View& in, const View&
 TaskRef modelled_reduce_scatter(Scope& scope, int ranks, const View& in, const View& out,
                                 std::string name = "reduce_scatter");
 TaskRef modelled_all_reduce(Scope& scope, int ranks, const View& in_out, std::string name = "all_reduce");
+TaskRef modelled_all_reduce(Scope& scope, int ranks, const View& in, const View& out, std::string name = "all_reduce");
 TaskRef modelled_broadcast(Scope& scope, int ranks, const View& in_out, std::string name = "broadcast");
 TaskRef modelled_all_to_all(Scope& scope, int ranks, const View& in, const View& out, std::string name = "all_to_all");
 

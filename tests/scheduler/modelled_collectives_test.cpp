@@ -39,6 +39,7 @@ TEST(ModelledCollectives, CountsAndRanksAreChecked) {
   }
   EXPECT_THROW(modelled_all_to_all(s, 4, a, c), ShapeError);  // dtypes differ
   EXPECT_THROW(modelled_all_reduce(s, 1, a), ConfigError);
+  EXPECT_THROW(modelled_all_reduce(s, 2, a, b), ShapeError);  // 32 elements into 64
   EXPECT_THROW(modelled_all_reduce(s, 2, a.cols(0, 4)), ShapeError);  // not contiguous
 }
 
