@@ -16,13 +16,15 @@ set(TG_PUBLIC_HEADERS
   # runtime
   runtime/bf16.hpp runtime/box.hpp runtime/buffer.hpp runtime/chip_model_stats.hpp runtime/dtype.hpp runtime/error.hpp
   runtime/fp16.hpp runtime/machine.hpp runtime/npy.hpp runtime/tensor.hpp runtime/view.hpp
+  runtime/network.hpp runtime/multichip_machine.hpp runtime/collective_cost.hpp
   # tasks
   tasks/access.hpp tasks/bindings.hpp tasks/diagnostic.hpp tasks/edge.hpp tasks/executor.hpp
   tasks/graph.hpp tasks/lint.hpp tasks/region_map.hpp tasks/scope.hpp tasks/scope_json.hpp
   tasks/task.hpp tasks/timeline.hpp
   tasks/block_tiles.hpp tasks/kernel_descriptor.hpp tasks/kernel_registry.hpp tasks/typed_kernel.hpp
   # scheduler
-  scheduler/host_executor.hpp scheduler/sim_executor.hpp scheduler/strategy.hpp
+  scheduler/host_executor.hpp scheduler/sim_executor.hpp scheduler/strategy.hpp scheduler/multichip_sim.hpp
+  scheduler/modelled_collectives.hpp
   scheduler/sim/free_set.hpp scheduler/sim/metered.hpp  # the strategy interface's free-group set
   # the library kernels' descriptors (tilegraph::kernel_descriptors)
   kernels/descriptors/descriptors.hpp kernels/descriptors/elementwise.hpp kernels/descriptors/matmul.hpp
@@ -32,7 +34,7 @@ set(TG_PUBLIC_HEADERS
   distributed/collectives.hpp distributed/comm.hpp distributed/distributed_executor.hpp
   distributed/mpi_session.hpp distributed/rank_error.hpp distributed/rank_trace.hpp distributed/shard.hpp
   # trace
-  trace/dot.hpp trace/html.hpp trace/perfetto.hpp trace/schedule_analysis.hpp
+  trace/dot.hpp trace/html.hpp trace/perfetto.hpp trace/schedule_analysis.hpp trace/ranks_trace.hpp
   # kernels
   kernels/kernels.hpp kernels/cast.hpp kernels/cpu_path.hpp kernels/inv_sqrt.hpp kernels/matmul.hpp
   kernels/packed_weights.hpp kernels/quant.hpp kernels/rmsnorm.hpp kernels/rope.hpp kernels/scale.hpp

@@ -9,110 +9,24 @@
 #include <sstream>
 #include <utility>
 
+#include "runtime/embedded_presets.hpp"
 #include "runtime/error.hpp"
 #include "runtime/json_checked.hpp"
+#include "runtime/json_object_reader.hpp"
 #include "runtime/text_file.hpp"
 #include "runtime/topology.hpp"
 
 namespace tg {
 namespace {
 
-struct Preset {
-  const char* name;
-  const char* json;
-};
+using Preset = presets::Embedded;
 // {"a2a3", R"(...)"}, ... generated from machines/*.json.
 constexpr Preset kPresets[] = {
 #include "runtime/machine_presets.inc"
 };
 
 using nlohmann::json;
-
-// Reads one JSON object field by field; every error names the file and the JSON path, and
-// keys nobody read are an error too (a typo must not fall back to a default silently).
-class ObjectReader {
- public:
-  ObjectReader(const json& object, std::string origin, std::string path)
-      : object_(object), origin_(std::move(origin)), path_(std::move(path)) {
-    if (!object_.is_object()) fail(path_, "must be a JSON object");
-  }
-
-  [[noreturn]] void fail(const std::string& path, const std::string& what) const {
-    throw ConfigError(origin_ + ": " + (path.empty() ? "/" : path) + ": " + what);
-  }
-
-  bool has(const std::string& key) const { return object_.contains(key); }
-
-  // The keys of this object, for maps keyed by name (they are all read).
-  std::vector<std::string> keys() {
-    std::vector<std::string> names;
-    for (const auto& [key, value] : object_.items()) {
-      names.push_back(key);
-      read_.insert(key);
-    }
-    return names;
-  }
-
-  ObjectReader object(const std::string& key) {
-    read_.insert(key);
-    if (!object_.contains(key)) fail(path_ + "/" + key, "missing; an object");
-    return ObjectReader(object_.at(key), origin_, path_ + "/" + key);
-  }
-
-  std::string text(const std::string& key) {
-    const json& v = field(key, "a string");
-    if (!v.is_string()) fail(path_ + "/" + key, "must be a string");
-    return v.get<std::string>();
-  }
-
-  // A finite number in [min_value, max_value] (> 0 besides when positive is set): the
-  // bounds keep the simulator's durations (ns in 64 bits) from overflowing.
-  double number(const std::string& key, const char* unit, bool positive, double min_value, double max_value) {
-    const std::string expect = std::string("a number of ") + unit + " from " + fmt_number(min_value) + " to " +
-                               fmt_number(max_value) + (positive && min_value == 0 ? ", > 0" : "");
-    const json& v = field(key, expect);
-    if (!v.is_number()) fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
-    const double x = v.get<double>();
-    if (!std::isfinite(x) || x < min_value || x > max_value || (positive && x == 0))
-      fail(path_ + "/" + key, "must be " + expect + ", got " + v.dump());
-    return x;
-  }
-
-  // An integer in [min_value, max_value], checked before it is narrowed to its field's type.
-  std::int64_t integer(const std::string& key, const char* unit, std::int64_t min_value, std::int64_t max_value) {
-    const json& v = field(key, std::string("an integer number of ") + unit);
-    return json_checked::integer_in(v, min_value, max_value, unit,
-                                    [&](const std::string& what) { fail(path_ + "/" + key, what); });
-  }
-
-  // Call after reading every field: names the first key that was not expected.
-  void reject_unknown() const {
-    for (const auto& [key, value] : object_.items())
-      if (!read_.count(key)) {
-        std::string known;
-        for (const auto& k : read_) known += (known.empty() ? "" : ", ") + k;
-        fail(path_ + "/" + key, "unknown field; expected one of: " + known);
-      }
-  }
-
- private:
-  static std::string fmt_number(double x) {
-    std::ostringstream os;
-    os << x;
-    return os.str();
-  }
-
-  const json& field(const std::string& key, const std::string& expect) {
-    read_.insert(key);
-    if (!object_.contains(key)) fail(path_ + "/" + key, "missing; " + expect);
-    return object_.at(key);
-  }
-
-  const json& object_;
-  std::string origin_;
-  std::string path_;
-  std::set<std::string> read_;
-};
+using json_checked::ObjectReader;
 
 constexpr double kTera = 1e12, kGiga = 1e9;
 constexpr std::uint64_t kKib = 1024;
@@ -302,12 +216,6 @@ Machine parse(std::string_view text, std::string_view origin, bool host_from_hwl
   return m;
 }
 
-const Preset* find_preset(std::string_view name) {
-  for (const auto& p : kPresets)
-    if (name == p.name) return &p;
-  return nullptr;
-}
-
 std::string format_bytes(std::uint64_t bytes) {
   std::ostringstream os;
   if (bytes % kKib == 0)
@@ -320,18 +228,14 @@ std::string format_bytes(std::uint64_t bytes) {
 }  // namespace
 
 std::vector<std::string> machine_preset_names() {
-  std::vector<std::string> names;
-  for (const auto& p : kPresets) names.emplace_back(p.name);
-  return names;
+  return presets::names(kPresets);
 }
 
 Machine parse_machine_json(std::string_view text, std::string_view origin) { return parse(text, origin, false); }
 
 Machine load_machine(std::string_view name_or_path) {
-  const bool is_path = name_or_path.find('/') != std::string_view::npos ||
-                       (name_or_path.size() > 5 && name_or_path.substr(name_or_path.size() - 5) == ".json");
-  if (!is_path) {
-    const Preset* preset = find_preset(name_or_path);
+  if (!presets::names_a_file(name_or_path)) {
+    const Preset* preset = presets::find(kPresets, name_or_path);
     if (!preset) {
       std::string names;
       for (const auto& n : machine_preset_names()) names += (names.empty() ? "" : ", ") + n;

@@ -2,6 +2,7 @@
 // JSON scope are not code) and report the schedule, e.g.
 //   tilegraph sim scope.json --machine a2a3 --strategy all
 //   tilegraph sim scope.json --machine a5 --strategy critical-path --perfetto t.json --html t.html
+//   tilegraph sim scope.json --machine a2a3x4      (the scope on each of 4 chips: multichip_report.hpp)
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -10,6 +11,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
+#include "runtime/multichip_machine.hpp"
 #include "trace/schedule_analysis.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"
@@ -19,6 +21,7 @@
 #include "runtime/bytes_text.hpp"
 #include "tools/checked_scope.hpp"
 #include "tools/command.hpp"
+#include "tools/multichip_report.hpp"
 
 namespace {
 
@@ -63,14 +66,7 @@ std::string per_strategy_path(const std::string& path, const std::string& strate
   return (p.parent_path() / (p.stem().string() + "." + strategy + p.extension().string())).string();
 }
 
-int run_sim(const SimArgs& a) {
-  const bool json = a.format == "json";  // stdout is the JSON object alone: lint findings go to stderr
-  auto checked = tg::cli::read_checked_scope(a.file, a.allow_hazards, json ? std::cerr : std::cout);
-  if (!checked) return 1;
-  const tg::Graph& graph = *checked;
-  const tg::Machine machine = tg::load_machine(a.machine);
-  if (a.show_machine && !json) std::cout << machine.summary() << "\n";
-
+tg::SimOptions staging_options(const SimArgs& a) {
   tg::SimOptions options;
   if (a.staging == "scope-exit") {
     options.staging = tg::StagingRelease::ScopeExitRing;
@@ -78,6 +74,34 @@ int run_sim(const SimArgs& a) {
   } else if (a.ring_kib) {
     throw tg::ConfigError("--ring-kib sizes the scope-exit rings; add --staging scope-exit");
   }
+  return options;
+}
+
+// A multi-chip machine: the scope runs on every chip (its collectives span them all).
+int run_multichip_sim(const SimArgs& a, const tg::Graph& graph) {
+  if (a.strategy == "all")
+    throw tg::ConfigError("--strategy all compares strategies on one chip; give one strategy with the multi-chip machine '" +
+                          a.machine + "'");
+  const tg::MultiChipMachine machine = tg::load_multichip_machine(a.machine);
+  const bool json = a.format == "json";
+  if (a.show_machine && !json) std::cout << machine.summary() << "\n";
+  tg::SimOptions options = staging_options(a);
+  options.strategy = a.strategy;
+  options.jitter_seed = a.jitter;
+  tg::cli::report_multichip({&graph}, machine, options, {a.perfetto, a.html, json}, std::cout);
+  return 0;
+}
+
+int run_sim(const SimArgs& a) {
+  const bool json = a.format == "json";  // stdout is the JSON object alone: lint findings go to stderr
+  auto checked = tg::cli::read_checked_scope(a.file, a.allow_hazards, json ? std::cerr : std::cout);
+  if (!checked) return 1;
+  const tg::Graph& graph = *checked;
+  if (tg::is_multichip_machine(a.machine)) return run_multichip_sim(a, graph);
+  const tg::Machine machine = tg::load_machine(a.machine);
+  if (a.show_machine && !json) std::cout << machine.summary() << "\n";
+
+  tg::SimOptions options = staging_options(a);
   const std::vector<std::string> strategies =
       a.strategy == "all" ? tg::strategy_names() : std::vector<std::string>{a.strategy};
   const bool several = strategies.size() > 1;
@@ -168,7 +192,7 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
   std::vector<std::string> strategies = tg::strategy_names();
   strategies.push_back("all");
   cmd->add_option("file", args->file, "JSON scope file (docs/json_scope_format.md)")->required();
-  cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host) or machine JSON file")->capture_default_str();
+  cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host; multi-chip a2a3x2, a2a3x4, a2a3x8: the scope on every chip) or machine JSON file")->capture_default_str();
   cmd->add_option("--strategy", args->strategy, "dispatch strategy, or all for a side-by-side table")
       ->check(CLI::IsMember(strategies))
       ->capture_default_str();

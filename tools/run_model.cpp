@@ -13,6 +13,7 @@
 #include "runtime/atomic_file.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
+#include "runtime/multichip_machine.hpp"
 #include "trace/schedule_analysis.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
@@ -20,6 +21,8 @@
 #include "trace/perfetto.hpp"
 #include "tasks/lint.hpp"
 #include "tools/checked_scope.hpp"
+#include "tools/multichip_report.hpp"
+#include "scheduler/strategy.hpp"
 
 namespace tg::cli {
 namespace {
@@ -28,7 +31,7 @@ namespace {
 // working sets are checked against its on-chip buffers too. Returns whether lint failed.
 bool print_lint(const Graph& graph, const std::string& machine, std::ostream& out) {
   LintOptions options;
-  if (!machine.empty()) options.machine = load_machine(machine);
+  if (!machine.empty()) options.machine = chip_machine(machine);
   return print_lint_report(lint(graph, options), out);
 }
 
@@ -58,10 +61,19 @@ std::unique_ptr<SimExecutor> simulator_for(const ModelRunRequest& request) {
       throw ConfigError("--perfetto and --html describe a simulated run; add --machine a2a3 (or another preset)");
     return nullptr;
   }
+  if (is_multichip_machine(request.machine)) return nullptr;  // multichip_for
   SimOptions options;
   options.strategy = request.strategy;
   options.functional_threads = request.threads;  // the kernels run again in simulated order: checked after
   return std::make_unique<SimExecutor>(load_machine(request.machine), options);
+}
+
+// A multi-chip machine of the request (the model's graph replicated on each chip, timing
+// only), or none; loaded before anything runs.
+std::optional<MultiChipMachine> multichip_for(const ModelRunRequest& request) {
+  if (request.machine.empty() || !is_multichip_machine(request.machine)) return std::nullopt;
+  make_strategy(request.strategy);
+  return load_multichip_machine(request.machine);
 }
 
 // Files written after the run: a failure to write one is kept until the whole report is
@@ -151,6 +163,7 @@ models::DumpManifest manifest_of(const ModelRunRequest& request) {
 int run_model(const ModelRunRequest& request, std::ostream& out) {
   const auto& entry = models::find_model(request.model);
   auto sim = simulator_for(request);
+  const auto multichip = multichip_for(request);
   if (!request.dump_dir.empty()) models::ModelRun::check_dump_target(request.dump_dir, request.force);
   const bool planted = !request.options.plant_bug.empty();
   models::ModelOptions options = request.options;
@@ -195,6 +208,13 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
         << ")\n";
   });
   if (sim) simulate(*run, *sim, request, ok, late, out);
+  if (multichip) {
+    SimOptions options;
+    options.strategy = request.strategy;
+    const bool json = request.json != nullptr;  // --format json: the report alone on stdout
+    report_multichip({&run->graph()}, *multichip, options, {request.trace_file, request.html_file, json},
+                     json ? *request.json : out);
+  }
   if (planted) ok = false;  // a run with a planted bug is never a pass, even when nothing caught it
   late.rethrow(out);
   out << (ok ? "PASS\n" : "FAIL\n");

@@ -139,20 +139,56 @@ SimRun::SimRun(const Graph& graph, const Machine& machine, const SimOptions& opt
   tl_.packed_task_times(true).assign(n, 0);
 }
 
-SimResult SimRun::run(const std::string& strategy_name) {
-  events_.push(0, EventKind::Orchestrate, 0, 0);
-  while (!events_.empty()) {
-    const std::int64_t now = events_.top().time;
-    while (!events_.empty() && events_.top().time == now) {
-      const Event e = events_.pop();
-      ++processed_;
-      handle(e);
-    }
-    if (dispatch_may_change_) {
-      dispatch_may_change_ = false;
-      dispatch_pass(now);
-    }
+void SimRun::step(std::int64_t now) { run_instant(now); }
+
+// Inlined into run(), as the loop was before the stepwise interface existed.
+inline void SimRun::run_instant(std::int64_t now) {
+  while (!events_.empty() && events_.top().time == now) {
+    const Event e = events_.pop();
+    ++processed_;
+    handle(e);
   }
+  if (dispatch_may_change_) {
+    dispatch_may_change_ = false;
+    dispatch_pass(now);
+  }
+}
+
+SimResult SimRun::run(const std::string& strategy_name) {
+  begin();
+  while (!events_.empty()) run_instant(events_.top().time);
+  return finish(strategy_name);
+}
+
+void SimRun::attach(CollectivePort& port, int rank, std::vector<char> collective) {
+  port_ = &port;
+  rank_ = rank;
+  collective_ = std::move(collective);
+  link_lane_base_ = static_cast<std::uint16_t>(layout_.num_lanes());
+}
+
+// A communication task of a multi-chip run: no core or host lane, a link lane while the
+// collective is in flight (the port decides its end).
+void SimRun::start_collective(TaskId t, std::int64_t now) {
+  next_block_[t] = 1;
+  staging_.on_first_dispatch(t);
+  std::size_t k = 0;
+  while (k < link_busy_.size() && link_busy_[k]) ++k;
+  if (k == link_busy_.size()) {
+    if (link_lane_base_ + k >= 0xffff)
+      throw Error(ErrorContext{.scope = g_.name(), .task_id = t, .task = task(t).label()},
+                  "simulator: more collectives in flight at once than the 65535 lanes of a timeline hold");
+    link_busy_.push_back(0);
+  }
+  link_busy_[k] = 1;
+  tl_.ticks(now);
+  const std::uint32_t now_ticks = tl_.ticks(now);
+  row(t, 0) = PackedRow{t, 0, static_cast<std::uint16_t>(link_lane_base_ + k), 0, now_ticks, now_ticks, 0, 0};
+  if (stages_early_) note_block_started(t);
+  port_->arrive(rank_, t, now);
+}
+
+SimResult SimRun::finish(const std::string& strategy_name) {
   if (finished_ < g_.num_tasks()) {
     if (orchestrator_waiting_) throw CapacityError(staging_.deadlock_message(next_submit_));
     throw Error("simulator: run of '" + g_.name() + "' stalled with " + std::to_string(g_.num_tasks() - finished_) +
@@ -230,6 +266,10 @@ void SimRun::make_ready(TaskId t, std::int64_t now) {
   dispatch_may_change_ = true;
   state_[t] = TaskState::Ready;
   tl_.packed_task_times(true)[t] = tl_.ticks(now);
+  if (port_ && collective_[t]) {
+    start_collective(t, now);
+    return;
+  }
   // Blocks staged early (all blocks dispatched so far) start now, or when their pickup
   // completes if that is later.
   for (std::int32_t b = 0; b < next_block_[t]; ++b)
@@ -284,7 +324,12 @@ void SimRun::start_block(TaskId t, std::int32_t b, std::int64_t now) {
       schedule_hbm_departure();
     }
   }
-  if (stages_early_ && --blocks_unstarted_[t] == 0)
+  if (stages_early_) note_block_started(t);
+}
+
+// Early dispatch: once every block of t has started, its successors may be staged.
+void SimRun::note_block_started(TaskId t) {
+  if (--blocks_unstarted_[t] == 0)
     for (TaskId s : g_.successors(t))
       if (--unstarted_preds_[s] == 0) offer_for_staging(s);
 }
@@ -354,7 +399,10 @@ void SimRun::retire_block(TaskId t, std::int32_t b, std::int64_t now) {
   for (std::size_t sub = 0; sub < subslots(t); ++sub) {
     PackedRow& r = row(t, b, sub);
     r.finish = now_ticks;
-    cores_.release(r.lane);
+    if (r.lane < link_lane_base_)
+      cores_.release(r.lane);
+    else
+      link_busy_[r.lane - link_lane_base_] = 0;
   }
   if (task.kind == TaskKind::Mix) {  // the whole group was taken, active subslots or not
     const int group = layout_.group_of(row(t, b).lane);
@@ -405,6 +453,7 @@ double SimRun::l2_hit_share(TaskId t) {
 SimResult SimRun::finish_result(const std::string& strategy_name) {
   SimResult result;
   tl_.makespan_ns = last_ns_;
+  for (std::size_t k = 0; k < link_busy_.size(); ++k) tl_.lanes.push_back(Lane{"link " + std::to_string(k), LaneKind::Thread, -1});
   tl_.source = "sim:" + m_.name + ":" + strategy_name;
   result.strategy = strategy_name;
   result.peak_staging_bytes_last_use = staging_.peak_last_use_bytes();

@@ -22,14 +22,39 @@
 
 namespace tg::sim {
 
+// The multi-chip run's side of communication tasks (scheduler/sim/collective_network.hpp).
+class CollectivePort {
+ public:
+  // Rank `rank`'s communication task `task` is ready at `now`.
+  virtual void arrive(int rank, TaskId task, std::int64_t now) = 0;
+
+ protected:
+  ~CollectivePort() = default;
+};
+
 class SimRun {
  public:
   SimRun(const Graph& graph, const Machine& machine, const SimOptions& options, DispatchStrategy& strategy);
   SimResult run(const std::string& strategy_name);
 
+  // Stepwise, for a multi-chip run that interleaves several chips' events: begin(), then
+  // step(now) at each next_time() until idle(), then finish().
+  void begin() { events_.push(0, EventKind::Orchestrate, 0, 0); }
+  bool idle() const { return events_.empty(); }
+  std::int64_t next_time() { return events_.top().time; }
+  void step(std::int64_t now);
+  SimResult finish(const std::string& strategy_name);
+  // Tasks marked in `collective` (one entry per task) become ready into `port` instead of
+  // a ready queue; each then sits on a link lane (after the chip's own lanes, one per
+  // collective in flight) until complete_collective gives its end.
+  void attach(CollectivePort& port, int rank, std::vector<char> collective);
+  void complete_collective(TaskId t, std::int64_t end) { set_end(t, 0, end); }
+
  private:
   enum class TaskState : std::uint8_t { Waiting, Submitted, Ready, Finished };
 
+  // Every event at `now`, then a dispatch pass if anything it looks at changed.
+  void run_instant(std::int64_t now);
   // Event handlers (sim_run.cpp).
   void handle(const Event& e);
   void orchestrate(std::int64_t now);
@@ -40,6 +65,8 @@ class SimRun {
   void fin_block(TaskId t, std::int32_t b, std::int64_t now);
   void retire_block(TaskId t, std::int32_t b, std::int64_t now);
   void wake_orchestrator(std::int64_t now);
+  void start_collective(TaskId t, std::int64_t now);
+  void note_block_started(TaskId t);
   // Completions (when the machine models them): a FIN signal waits for the scheduler
   // thread that owns its core; a free thread takes the oldest, busy completion_ns.
   int owner_thread(TaskId t, std::int32_t b) { return layout_.group_of(row(t, b).lane) % m_.scheduler_threads; }
@@ -117,6 +144,12 @@ class SimRun {
   std::int64_t waiting_since_ = 0;
   TaskId retired_prefix_ = 0;          // tasks 0 .. this-1 have all finished: their ring slots are free
   std::int64_t last_ns_ = 0;  // the latest FIN or scheduler-span end: the makespan
+  // Multi-chip runs only (attach).
+  CollectivePort* port_ = nullptr;
+  int rank_ = 0;
+  std::vector<char> collective_;
+  std::uint16_t link_lane_base_ = 0xffff;  // no lane of a single chip reaches it
+  std::vector<char> link_busy_;
 };
 
 }  // namespace tg::sim
