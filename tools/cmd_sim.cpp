@@ -43,7 +43,9 @@ struct SimArgs {
   int seeds = 10;                       // jittered runs per strategy
   std::string format = "text";
   std::string config;          // a model's config (small | full), for a model name
+  std::string mode;            // a model's mode (V3.2: staged | fused | ...), for a model name
   bool advise = false;         // list the fusion candidates with their simulated gain
+  bool fuse = false;           // and apply those with a positive gain, simulating the result
   bool machine_given = false;  // --machine on the command line (--advise needs it)
   int top = 10;
 };
@@ -59,16 +61,32 @@ std::optional<tg::Graph> sim_graph(const SimArgs& a, std::ostream& out) {
   if (!std::filesystem::exists(a.file) && is_model_name(a.file)) {
     tg::models::ModelOptions options;
     if (!a.config.empty()) options.config = a.config;
+    options.mode = a.mode;
     return tg::models::find_model(a.file).make(options)->graph();
   }
-  if (!a.config.empty()) throw tg::cli::UsageError("--config chooses a model's config; '" + a.file + "' is a JSON scope file");
+  if (!a.config.empty() || !a.mode.empty())
+    throw tg::cli::UsageError(std::string(a.config.empty() ? "--mode" : "--config") + " chooses a model's " +
+                              (a.config.empty() ? "mode" : "config") + "; '" + a.file + "' is a JSON scope file");
   return tg::cli::read_checked_scope(a.file, a.allow_hazards, out);
 }
 
-// The candidates best first, each fused graph simulated with `options` (--advise).
-tg::tuning::FusionAdvice fusion_advice(const tg::Graph& graph, const tg::Machine& machine, const tg::SimOptions& options) {
-  tg::tuning::FusionAdvice advice{graph.name(), machine.name, options.strategy, 0, tg::tuning::fusion_candidates(graph, machine)};
+// The candidates best first, each fused graph simulated with `options` (--advise); with
+// `apply` (--fuse), the gainful ones applied together and that graph simulated too.
+tg::tuning::FusionAdvice fusion_advice(const tg::Graph& graph, const tg::Machine& machine, const tg::SimOptions& options,
+                                       bool apply) {
+  tg::tuning::FusionAdvice advice;
+  advice.scope = graph.name();
+  advice.machine = machine.name;
+  advice.strategy = options.strategy;
+  advice.candidates = tg::tuning::fusion_candidates(graph, machine);
   advice.makespan_ns = tg::tuning::rank_by_gain(graph, machine, advice.candidates, options);
+  if (apply) {
+    const tg::tuning::FusedGraph fused = tg::tuning::fuse_gainful(graph, machine, advice.candidates);
+    advice.applied = fused.applied;
+    advice.skipped = fused.skipped;
+    advice.fused_tasks = fused.graph.num_tasks();
+    advice.fused_makespan_ns = tg::SimExecutor(machine, options).simulate(fused.graph).timeline.makespan_ns;
+  }
   return advice;
 }
 
@@ -98,6 +116,7 @@ std::string per_strategy_path(const std::string& path, const std::string& strate
 
 int run_sim(const SimArgs& a) {
   const bool json = a.format == "json";  // stdout is the JSON object alone: lint findings go to stderr
+  if (a.fuse && !a.advise) throw tg::cli::UsageError("--fuse applies what --advise finds; add --advise");
   if (a.advise && !a.machine_given)
     throw tg::cli::UsageError("--advise needs --machine: a fusion's gain is simulated on a machine (a2a3, a5, or a machine JSON file)");
   if (a.advise && a.strategy == "all") throw tg::cli::UsageError("--advise simulates one strategy; give --strategy NAME, not all");
@@ -121,7 +140,7 @@ int run_sim(const SimArgs& a) {
   if (a.advise) {
     options.strategy = strategies.front();
     options.jitter_seed = a.jitter;
-    advice = fusion_advice(graph, machine, options);
+    advice = fusion_advice(graph, machine, options, a.fuse);
   }
 
   std::vector<tg::ScheduleAnalysis> analyses;
@@ -223,10 +242,12 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
       ->each([args](const std::string&) { args->machine_given = true; });
   cmd->add_option("--config", args->config, "a model's config: small or full (model names only)")
       ->check(CLI::IsMember({"small", "full"}));
+  cmd->add_option("--mode", args->mode, "a model's mode, as tilegraph run takes it (model names only)");
   cmd->add_flag("--advise", args->advise,
                 "list the fusion candidates, best first, with the makespan each would gain (simulated; docs/tuning.md)");
+  cmd->add_flag("--fuse", args->fuse, "with --advise: apply the candidates with a positive gain, best first, and simulate the fused graph");
   cmd->add_option("--top", args->top, "how many fusion candidates --advise shows")
-      ->check(tg::cli::integer_in(1, 100000, "candidates"))
+      ->check(tg::cli::integer_in(1, 1000000, "candidates"))
       ->capture_default_str();
   cmd->add_option("--strategy", args->strategy, "dispatch strategy, or all for a side-by-side table")
       ->check(CLI::IsMember(strategies))

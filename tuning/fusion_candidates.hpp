@@ -59,6 +59,18 @@ FusionCheck check_fusion(const Graph& graph, const Machine& machine, TaskId prod
 // "" when the pair is fusable, otherwise the reason it is not.
 std::string why_not(const Graph& graph, const Machine& machine, TaskId producer, TaskId consumer);
 
+// Work the fused graph's run does not do, from the chip model's statistics (SimResult::model)
+// of the two runs: unfused minus fused. Busy times, not makespan: they overlap in a run, so
+// they do not add up to the gain; they say where it comes from.
+struct FusionSavings {
+  std::int64_t orchestrator_ns = 0;       // submit work (one task fewer, its arguments)
+  std::int64_t scheduler_ns = 0;          // dispatches + completions over all scheduler threads
+  std::int64_t head_ns = 0;               // core heads: pickup, cold start and switch
+  std::int64_t switch_ns = 0;             // the part of head_ns from cores changing task
+  std::int64_t completion_wait_ns = 0;    // FINs waiting for their scheduler thread
+  double gm_bytes = 0;                    // GM traffic (HBM + L2 hits)
+};
+
 // A pair, or a chain t0 -> t1 -> ... where each task consumes the fusion of the ones
 // before it. Gains are filled by rank_by_gain (tuning/fusion_gain.hpp).
 struct FusionCandidate {
@@ -73,6 +85,7 @@ struct FusionCandidate {
   // From the simulated fused graph (rank_by_gain); 0 until then.
   std::int64_t makespan_ns = 0;
   std::int64_t fused_makespan_ns = 0;
+  FusionSavings savings;
   std::int64_t gain_ns() const { return makespan_ns - fused_makespan_ns; }
   double gain_pct() const { return makespan_ns ? 100.0 * static_cast<double>(gain_ns()) / static_cast<double>(makespan_ns) : 0; }
 };

@@ -8,13 +8,18 @@
 #include <vector>
 
 #include "scheduler/sim_executor.hpp"
-#include "tuning/fusion_candidates.hpp"
+#include "tuning/fused_graph.hpp"
 
 namespace tg::tuning {
 
-// Fills each candidate's makespan_ns and fused_makespan_ns and sorts them best first (the
+// Fills each candidate's makespan_ns, fused_makespan_ns and savings and sorts them best first (the
 // largest gain; ties by label). Returns the unfused makespan.
 std::int64_t rank_by_gain(const Graph& graph, const Machine& machine, std::vector<FusionCandidate>& candidates,
                           const SimOptions& options = {});
+
+// The candidates with a positive gain applied best first (tuning/fused_graph.hpp's fuse: one
+// that shares a task with an applied one is skipped). Gains do not add up: simulate the
+// result for the combined one.
+FusedGraph fuse_gainful(const Graph& graph, const Machine& machine, const std::vector<FusionCandidate>& ranked);
 
 }  // namespace tg::tuning

@@ -23,6 +23,17 @@ std::string pct(double p) {
   return buf;
 }
 
+std::string kb(double bytes) {
+  char buf[48];
+  std::snprintf(buf, sizeof buf, "%.1f KB", bytes / 1000.0);
+  return buf;
+}
+
+std::string savings_text(const FusionSavings& s) {
+  return "saves orchestrator " + us(s.orchestrator_ns) + ", scheduler threads " + us(s.scheduler_ns) + ", core heads " +
+         us(s.head_ns) + " (switch " + us(s.switch_ns) + "), FIN waits " + us(s.completion_wait_ns) + ", GM " + kb(s.gm_bytes);
+}
+
 std::string joined(const std::vector<std::string>& names) {
   std::string s;
   for (const auto& n : names) s += (s.empty() ? "" : ", ") + n;
@@ -40,9 +51,17 @@ std::string format_advice(const FusionAdvice& a, int top) {
   for (std::size_t i = 0; i < n; ++i) {
     const auto& c = a.candidates[i];
     out += "  " + std::to_string(i + 1) + ". " + c.label + ": gain " + us(c.gain_ns()) + " (" + pct(c.gain_pct()) +
-           " of the makespan)\n     " + c.reason + "\n";
+           " of the makespan)\n     " + c.reason + "\n     " + savings_text(c.savings) + "\n";
   }
   if (a.candidates.empty()) out += "  no pair of tasks can be fused (tuning::why_not says why for a given pair)\n";
+  if (a.fused_makespan_ns) {
+    const std::int64_t gain = a.makespan_ns - *a.fused_makespan_ns;
+    out += "applied " + std::to_string(a.applied.size()) + " with a positive gain, best first (" + joined(a.applied) +
+           "): " + std::to_string(a.fused_tasks) + " tasks, makespan " + us(a.makespan_ns) + " -> " + us(*a.fused_makespan_ns) +
+           " (gain " + us(gain) + ", " + pct(a.makespan_ns ? 100.0 * static_cast<double>(gain) / static_cast<double>(a.makespan_ns) : 0) +
+           ")\n";
+    for (const auto& s : a.skipped) out += "  skipped " + s + "\n";
+  }
   return out;
 }
 
@@ -65,11 +84,23 @@ std::string advice_json(const FusionAdvice& a, int top) {
                     {"working_set_bytes", c.working_set_bytes},
                     {"buffer", c.buffer.name},
                     {"buffer_bytes", c.buffer.bytes},
-                    {"reason", c.reason}});
+                    {"reason", c.reason},
+                    {"saved", {{"orchestrator_ns", c.savings.orchestrator_ns},
+                               {"scheduler_ns", c.savings.scheduler_ns},
+                               {"head_ns", c.savings.head_ns},
+                               {"switch_ns", c.savings.switch_ns},
+                               {"completion_wait_ns", c.savings.completion_wait_ns},
+                               {"gm_bytes", c.savings.gm_bytes}}}});
   }
-  const json out = {{"scope", a.scope},         {"machine", a.machine},
-                    {"strategy", a.strategy},   {"makespan_ns", a.makespan_ns},
-                    {"candidates_found", a.candidates.size()}, {"candidates", std::move(list)}};
+  json out = {{"scope", a.scope},         {"machine", a.machine},
+              {"strategy", a.strategy},   {"makespan_ns", a.makespan_ns},
+              {"candidates_found", a.candidates.size()}, {"candidates", std::move(list)}};
+  if (a.fused_makespan_ns) {
+    out["applied"] = a.applied;
+    out["skipped"] = a.skipped;
+    out["fused_tasks"] = a.fused_tasks;
+    out["fused_makespan_ns"] = *a.fused_makespan_ns;
+  }
   return out.dump(2, ' ', false, json::error_handler_t::replace);
 }
 
@@ -77,11 +108,11 @@ HtmlSection advice_section(const FusionAdvice& a, int top) {
   HtmlSection s;
   s.title = "Fusion candidates, best first (" + std::to_string(a.candidates.size()) + " found; makespan " + us(a.makespan_ns) +
             " on " + a.machine + ")";
-  s.columns = {"#", "tasks", "gain", "% of makespan", "intermediates", "why fusable"};
+  s.columns = {"#", "tasks", "gain", "% of makespan", "intermediates", "why fusable", "work saved"};
   for (std::size_t i = 0; i < shown(a, top); ++i) {
     const auto& c = a.candidates[i];
     s.rows.push_back({std::to_string(i + 1), c.label, us(c.gain_ns()), pct(c.gain_pct()),
-                      joined(c.intermediates) + (c.on_chip ? " (on chip)" : " (GM)"), c.reason});
+                      joined(c.intermediates) + (c.on_chip ? " (on chip)" : " (GM)"), c.reason, savings_text(c.savings)});
   }
   return s;
 }

@@ -124,9 +124,12 @@ TEST(FusedGraph, TheReportedGainIsTheSimulatedDifference) {
     EXPECT_EQ(c.fused_makespan_ns, fused) << c.label;
     EXPECT_EQ(c.gain_ns(), makespan - fused) << c.label;
     EXPECT_GT(c.gain_ns(), 0) << c.label << ": a dispatch, a pickup and a completion are saved";
+    EXPECT_GT(c.savings.orchestrator_ns, 0) << c.label;
+    EXPECT_GT(c.savings.scheduler_ns, 0) << c.label;
   }
   for (std::size_t i = 1; i < cs.size(); ++i) EXPECT_GE(cs[i - 1].gain_ns(), cs[i].gain_ns()) << "best first";
   EXPECT_EQ(cs[0].chain.size(), 4u) << "the whole chain saves the most";
+  EXPECT_DOUBLE_EQ(cs[0].savings.gm_bytes, 2 * 2 * 4 * 64 * 4) << "t and u, each written and read once, stay on chip";
   // Applying every candidate best first: the chain, then nothing else (they share its tasks).
   const tuning::FusedGraph all = tuning::fuse(g, a2a3(), cs);
   EXPECT_EQ(all.graph.num_tasks(), 1u);
