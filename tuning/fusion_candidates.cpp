@@ -44,8 +44,9 @@ View block_part(const Task& t, int arg, std::int64_t block) {
   return block_tile(v, t.tiles[static_cast<std::size_t>(arg)], t.grid, block);
 }
 
-// Whether a task's blocks say which part of an argument each one touches: tiles, or one block.
-bool blocks_known(const Task& t, int arg) { return t.block_num <= 1 || tiled(t, arg); }
+// Whether a task's blocks say which part of an argument each one touches: one block, tiles,
+// or a task that declares tiles or a descriptor (its untiled arguments are whole per block).
+bool blocks_known(const Task& t, int arg) { return t.block_num <= 1 || tiled(t, arg) || !t.tiles.empty() || t.descriptor; }
 
 std::optional<std::pair<TaskKind, std::uint8_t>> fused_kind(const Task& p, const Task& c) {
   if (p.kind == TaskKind::Host || c.kind == TaskKind::Host) return std::nullopt;

@@ -125,3 +125,21 @@ TEST(FusionV32, AutomaticPerRowFusionsShortenTheModelledMakespan) {
 }
 
 }  // namespace
+
+namespace {
+
+// The stages that do not fuse, and why: a per-row RMSNorm needs every column tile of the
+// projection before it, and every block of a projection reads all rows of its input.
+TEST(FusionV32, AProjectionAndTheRowNormAfterItDoNotFuse) {
+  const Machine machine = load_machine("a2a3");
+  const Scope1Run staged(Scope1Config::small(), {});
+  const Graph& g = staged.graph();
+  const std::string why = tuning::why_not(g, machine, task_named(g, "q_lora_proj"), task_named(g, "q_lora_rmsnorm"));
+  std::cout << "q_lora_proj + q_lora_rmsnorm: " << why << "\n";
+  EXPECT_NE(why.find("outside the fused block"), std::string::npos) << why;
+  const std::string input = tuning::why_not(g, machine, task_named(g, "input_rmsnorm"), task_named(g, "q_lora_proj"));
+  std::cout << "input_rmsnorm + q_lora_proj: " << input << "\n";
+  EXPECT_NE(input.find("block 0 of 'q_lora_proj#1' reads normed_states[0:4, 0:"), std::string::npos) << input;
+}
+
+}  // namespace
