@@ -178,6 +178,7 @@ class PairChecker {
         return "'" + t->label() + "' keeps an intermediate on chip per block: it fuses with another task only on the same grid";
     if (divide && (p_.grid.extents.size() > 1 || c_.grid.extents.size() > 1))
       return "the grids of '" + p_.label() + "' and '" + c_.label() + "' differ and one has more than one axis: such grids fuse only when equal";
+    if (plan.block_num == 1) return {};  // one fused block runs every block of both, in order
     for (const auto& carried : plan.carried) {
       const bool known = blocks_known(p_, carried.producer_arg) && blocks_known(c_, carried.consumer_arg);
       if (!known) {
@@ -276,7 +277,7 @@ class PairChecker {
     if (plan.producer_blocks_per_block == 1 && plan.consumer_blocks_per_block == 1)
       r += "same grid (" + std::to_string(plan.block_num) + " blocks)";
     else
-      r += "grids divide (" + std::to_string(plan.block_num) + " fused blocks, each running " +
+      r += "grids divide (" + std::to_string(plan.block_num) + (plan.block_num == 1 ? " fused block, running " : " fused blocks, each running ") +
            std::to_string(std::max(plan.producer_blocks_per_block, plan.consumer_blocks_per_block)) + " of '" +
            (plan.producer_blocks_per_block > 1 ? p_ : c_).name + "')";
     std::string names;

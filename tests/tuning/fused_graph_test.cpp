@@ -104,6 +104,20 @@ TEST(FusedGraph, DividingGridsRunTheFinerTasksBlocksInTurn) {
   EXPECT_EQ(run(g, {"y"}), run(fused.graph, {"y"}));
 }
 
+TEST(FusedGraph, AOneBlockConsumerRunsAfterEveryProducerBlockInItsOneFusedBlock) {
+  Scope s{"gather"};
+  View x = s.input("x", {4, 64}, FP32), t = s.staging("t", {4, 64}, FP32), y = s.output("y", {4, 64}, FP32);
+  s.vector("scale", row_kernel("scale", 2.5f, true), {{"x", rows(In(x))}, {"y", rows(Out(t))}});
+  s.vector("shift_all", row_kernel("shift_all", 0.75f, false), {{"x", In(t)}, {"y", Out(y)}});  // one block, whole views
+  const Graph g = s.finalize();
+  const auto check = tuning::check_fusion(g, a2a3(), 0, 1);
+  ASSERT_TRUE(check.plan) << check.why_not;
+  EXPECT_EQ(check.plan->block_num, 1);
+  EXPECT_EQ(check.plan->producer_blocks_per_block, 4);
+  EXPECT_NE(check.plan->reason.find("1 fused block, running 4 of 'scale'"), std::string::npos) << check.plan->reason;
+  EXPECT_EQ(run(g, {"y"}), run(tuning::fuse_pair(g, a2a3(), *check.plan).graph, {"y"}));
+}
+
 TEST(FusedGraph, TheReportedGainIsTheSimulatedDifference) {
   Scope s{"two_chains"};
   View x = s.input("x", {4, 64}, FP32), t = s.staging("t", {4, 64}, FP32), y = s.output("y", {4, 64}, FP32);
