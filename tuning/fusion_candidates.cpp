@@ -44,6 +44,44 @@ View block_part(const Task& t, int arg, std::int64_t block) {
   return block_tile(v, t.tiles[static_cast<std::size_t>(arg)], t.grid, block);
 }
 
+// The same part as a box in buffer coordinates, when the view is one (no reshape): no View
+// is built, which is most of the cost of checking a grid of hundreds of blocks.
+std::optional<Box> block_box(const Task& t, int arg, std::int64_t block) {
+  const View& v = t.args[static_cast<std::size_t>(arg)].view;
+  if (!v.box()) return std::nullopt;
+  if (!tiled(t, arg)) return *v.box();
+  const TileBox tile = block_tile_box(v, t.tiles[static_cast<std::size_t>(arg)], t.grid, block);
+  Box b = *v.box();
+  for (std::size_t d = 0; d < tile.sizes.size(); ++d) {
+    b.offsets[d] += tile.offsets[d];
+    b.sizes[d] = tile.sizes[d];
+  }
+  return b;
+}
+
+// Elements of the consumer's block `c_block` part of `in_arg` that the producer blocks
+// [p_first, p_first + p_count) write through `out_arg`, and the elements of that part the
+// producer writes at all.
+std::pair<std::int64_t, std::int64_t> coverage(const Task& p, int out_arg, std::int64_t p_first, int p_count, const Task& c,
+                                               int in_arg, std::int64_t c_block) {
+  const View& whole_out = p.args[static_cast<std::size_t>(out_arg)].view;
+  const auto in_box = block_box(c, in_arg, c_block);
+  const auto out_box = whole_out.box();
+  std::int64_t covered = 0;
+  std::vector<Box> parts;
+  for (int s = 0; s < p_count && in_box && out_box; ++s)
+    if (auto part = block_box(p, out_arg, p_first + s)) parts.push_back(*part);
+  if (in_box && out_box && static_cast<int>(parts.size()) == p_count) {
+    for (const Box& part : parts)
+      if (auto both = intersect(part, *in_box)) covered += both->numel();
+    const auto written = intersect(*out_box, *in_box);
+    return {covered, written ? written->numel() : 0};
+  }
+  const View in = block_part(c, in_arg, c_block);
+  for (int s = 0; s < p_count; ++s) covered += overlap_numel(block_part(p, out_arg, p_first + s), in);
+  return {covered, overlap_numel(whole_out, in)};
+}
+
 // Whether a task's blocks say which part of an argument each one touches: one block, tiles,
 // or a task that declares tiles or a descriptor (its untiled arguments are whole per block).
 bool blocks_known(const Task& t, int arg) { return t.block_num <= 1 || tiled(t, arg) || !t.tiles.empty() || t.descriptor; }
@@ -191,14 +229,13 @@ class PairChecker {
       }
       for (std::int64_t f = 0; f < plan.block_num; ++f) {
         for (int sc = 0; sc < plan.consumer_blocks_per_block; ++sc) {
-          const View in = block_part(c_, carried.consumer_arg, f * plan.consumer_blocks_per_block + sc);
-          std::int64_t covered = 0;
-          for (int sp = 0; sp < plan.producer_blocks_per_block; ++sp)
-            covered += overlap_numel(block_part(p_, carried.producer_arg, f * plan.producer_blocks_per_block + sp), in);
-          const View whole_out = p_.args[static_cast<std::size_t>(carried.producer_arg)].view;
-          if (covered < overlap_numel(whole_out, in))
-            return "block " + std::to_string(f * plan.consumer_blocks_per_block + sc) + " of '" + c_.label() + "' reads " +
-                   in.describe() + ", written by blocks of '" + p_.label() + "' outside the fused block " + std::to_string(f);
+          const std::int64_t block = f * plan.consumer_blocks_per_block + sc;
+          const auto [covered, written] = coverage(p_, carried.producer_arg, f * plan.producer_blocks_per_block,
+                                                   plan.producer_blocks_per_block, c_, carried.consumer_arg, block);
+          if (covered < written)
+            return "block " + std::to_string(block) + " of '" + c_.label() + "' reads " +
+                   block_part(c_, carried.consumer_arg, block).describe() + ", written by blocks of '" + p_.label() +
+                   "' outside the fused block " + std::to_string(f);
         }
       }
     }
@@ -223,10 +260,17 @@ class PairChecker {
     if (tiled(p_, pi) != tiled(c_, ci)) return;
     Shape tile;
     for (std::int64_t b = 0; b < plan.block_num; ++b) {
-      const View pv = block_part(p_, pi, b), cv = block_part(c_, ci, b);
-      if (!(pv == cv)) return;
-      if (b == 0) tile = pv.sizes();
-      if (pv.sizes() != tile) return;  // one local buffer shape for every block
+      Shape sizes;
+      if (const auto pb = block_box(p_, pi, b), cb = block_box(c_, ci, b); pb && cb) {
+        if (!(*pb == *cb)) return;
+        sizes = pb->sizes;
+      } else {
+        const View pv = block_part(p_, pi, b), cv = block_part(c_, ci, b);
+        if (!(pv == cv)) return;
+        sizes = pv.sizes();
+      }
+      if (b == 0) tile = sizes;
+      if (sizes != tile) return;  // one local buffer shape for every block
     }
     auto touches = [&](TaskId t) {
       if (t == p_.id || t == c_.id) return false;
@@ -337,10 +381,11 @@ std::vector<FusionCandidate> fusion_candidates(const Graph& graph, const Machine
     FusionCandidate chain = pair;
     while (static_cast<int>(chain.chain.size()) < options.max_chain) {
       const TaskId last = chain.chain.back();
+      if (pairs_from[last].empty()) break;
+      const FusedGraph fused = fuse(graph, machine, chain);
       bool extended = false;
       for (std::size_t next : pairs_from[last]) {
         const TaskId d = pairs[next].chain.back();
-        const FusedGraph fused = fuse(graph, machine, chain);
         const auto step = check_fusion(fused.graph, machine, fused.new_id[last], fused.new_id[d]);
         if (!step.plan) continue;
         chain.chain.push_back(d);
