@@ -3,6 +3,8 @@
 //   tilegraph sim scope.json --machine a2a3 --strategy all
 //   tilegraph sim scope.json --machine a5 --strategy critical-path --perfetto t.json --html t.html
 //   tilegraph sim v32-decode-scope1 --config small --machine a2a3 --advise --top 5
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -23,7 +25,6 @@
 #include "tools/command.hpp"
 #include "tuning/fusion_gain.hpp"
 #include "tuning/fusion_report.hpp"
-#include <nlohmann/json.hpp>
 
 namespace {
 
@@ -206,7 +207,7 @@ int run_sim(const SimArgs& a) {
     if (advice) {  // one object still: the report's keys, and "fusion"
       auto object = nlohmann::json::parse(text);
       object["fusion"] = nlohmann::json::parse(tg::tuning::advice_json(*advice, a.top));
-      text = object.dump(2);
+      text = object.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
     }
     std::cout << text << "\n";
   } else if (several) {

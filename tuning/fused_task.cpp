@@ -74,13 +74,30 @@ void add_parts(ComposedBody& into, const Task& t, const std::vector<int>& arg_ma
   into.parts.push_back(Part{t, arg_map, per_block});
 }
 
+// Axis i of grid `from` as an axis of grid `to`, whose extents are the same but for axes of
+// extent 1 ([16] and [1, 16]); -1 for an axis of extent 1 (its one tile is the whole dim).
+std::vector<int> axis_map(const BlockGrid& from, const BlockGrid& to) {
+  std::vector<int> map(from.extents.size(), -1);
+  std::size_t j = 0;
+  for (std::size_t i = 0; i < from.extents.size(); ++i) {
+    if (from.extents[i] == 1) continue;
+    while (j < to.extents.size() && to.extents[j] == 1) ++j;
+    map[i] = static_cast<int>(j++);
+  }
+  return map;
+}
+
 // An argument's tiles on the fused grid: a task running `per_block` of its blocks in each
-// fused block covers `per_block` consecutive tiles (its grid has one axis: check_fusion).
-std::vector<TileDim> fused_tiles(const Task& t, std::size_t arg, int per_block) {
+// fused block covers `per_block` consecutive tiles (its grid has one axis: check_fusion);
+// `axes` (when not empty) renames its grid's axes to the fused grid's.
+std::vector<TileDim> fused_tiles(const Task& t, std::size_t arg, int per_block, const std::vector<int>& axes) {
   if (!tiled(t, arg)) return {};
   std::vector<TileDim> dims = t.tiles[arg];
-  for (auto& d : dims)
-    if (d.axis >= 0) d.tile *= per_block;
+  for (auto& d : dims) {
+    if (d.axis < 0) continue;
+    d.tile *= per_block;
+    if (!axes.empty()) d = axes[static_cast<std::size_t>(d.axis)] < 0 ? TileDim{} : TileDim{axes[static_cast<std::size_t>(d.axis)], d.tile};
+  }
   return dims;
 }
 
@@ -124,11 +141,16 @@ FusedTask fused_task(const Graph& graph, const Machine& machine, const FusionPla
   const int kp = plan.producer_blocks_per_block, kc = plan.consumer_blocks_per_block;
   const bool any_tiles = !p.tiles.empty() || !c.tiles.empty();
   const bool any_dtypes = !p.expected_dtypes.empty() || !c.expected_dtypes.empty();
+  // Equal grids but for axes of extent 1: the fused task takes the one with more axes.
+  const bool same_shape = kp == 1 && kc == 1 && !p.grid.empty() && !c.grid.empty() && p.grid.extents != c.grid.extents;
+  const bool take_c_grid = same_shape && c.grid.extents.size() > p.grid.extents.size();
+  const std::vector<int> p_axes = same_shape && take_c_grid ? axis_map(p.grid, c.grid) : std::vector<int>{};
+  const std::vector<int> c_axes = same_shape && !take_c_grid ? axis_map(c.grid, p.grid) : std::vector<int>{};
   std::vector<std::vector<TileDim>> tiles;
-  auto add = [&](const Task& t, std::size_t i, int per_block, const std::string& prefix) {
+  auto add = [&](const Task& t, std::size_t i, int per_block, const std::vector<int>& axes, const std::string& prefix) {
     f.args.push_back(t.args[i]);
     f.params.push_back(param_name(t, i, prefix));
-    tiles.push_back(fused_tiles(t, i, per_block));
+    tiles.push_back(fused_tiles(t, i, per_block, axes));
     if (any_dtypes) f.expected_dtypes.push_back(i < t.expected_dtypes.size() ? t.expected_dtypes[i] : std::nullopt);
     return static_cast<int>(f.args.size() - 1);
   };
@@ -138,7 +160,7 @@ FusedTask fused_task(const Graph& graph, const Machine& machine, const FusionPla
     const bool dropped = plan.on_chip && std::any_of(plan.carried.begin(), plan.carried.end(), [&](const CarriedArg& a) {
                            return a.producer_arg == static_cast<int>(i);
                          });
-    if (!dropped) out.producer_arg[i] = add(p, i, kp, p_prefix);
+    if (!dropped) out.producer_arg[i] = add(p, i, kp, p_axes, p_prefix);
   }
   for (std::size_t j = 0; j < c.args.size(); ++j) {
     const bool carried = std::any_of(plan.carried.begin(), plan.carried.end(),
@@ -148,15 +170,15 @@ FusedTask fused_task(const Graph& graph, const Machine& machine, const FusionPla
     // The same In read by both (a RoPE table, seq_lens) is one argument of the fused task.
     for (std::size_t k = 0; k < f.args.size() && a.access == Access::In; ++k) {
       const Arg& b = f.args[k];
-      if (b.access == Access::In && b.view == a.view && b.infer == a.infer && tiles[k] == fused_tiles(c, j, kc))
+      if (b.access == Access::In && b.view == a.view && b.infer == a.infer && tiles[k] == fused_tiles(c, j, kc, c_axes))
         out.consumer_arg[j] = static_cast<int>(k);
     }
-    if (out.consumer_arg[j] < 0) out.consumer_arg[j] = add(c, j, kc, c_prefix);
+    if (out.consumer_arg[j] < 0) out.consumer_arg[j] = add(c, j, kc, c_axes, c_prefix);
   }
   if (any_tiles && std::any_of(tiles.begin(), tiles.end(), [](const auto& t) { return !t.empty(); })) {
     f.tiles = std::move(tiles);
     if (kp == 1 && kc == 1)
-      f.grid = !p.grid.empty() ? p.grid : c.grid;
+      f.grid = take_c_grid || p.grid.empty() ? c.grid : p.grid;
     else
       f.grid = BlockGrid{{plan.block_num}};
   }

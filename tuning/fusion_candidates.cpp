@@ -185,13 +185,22 @@ class PairChecker {
                    c_.label() + "'";
       }
       return "'" + other.label() + "' depends on '" + p_.label() + "' and is submitted before '" + c_.label() +
-             "': the fused task would run before its producer";
+             "': in the consumer's place, the fused task would run after a task that needs it";
     }
     return {};
   }
 
   std::string check_grids(FusionPlan& plan) const {
     const int bp = std::max(1, p_.block_num), bc = std::max(1, c_.block_num);
+    auto squeezed = [](const BlockGrid& g) {  // axes of one block cut nothing
+      std::vector<std::int64_t> e;
+      for (auto x : g.extents)
+        if (x != 1) e.push_back(x);
+      return e;
+    };
+    if (bp == bc && !p_.grid.empty() && !c_.grid.empty() && squeezed(p_.grid) != squeezed(c_.grid))
+      return "the grids of '" + p_.label() + "' and '" + c_.label() + "' have " + std::to_string(bp) +
+             " blocks each but different shapes: the fused task would have no one grid for their tiles";
     if (bp == bc) {
       plan.block_num = bp;
     } else if (bc % bp == 0) {
@@ -251,7 +260,8 @@ class PairChecker {
     const auto [pi, ci] = plan.carried.front();
     const Arg& out = p_.args[static_cast<std::size_t>(pi)];
     const Arg& in = c_.args[static_cast<std::size_t>(ci)];
-    if (out.view.buffer().role() != Role::Staging || !(out.view == in.view)) return;
+    // An InOut producer reads the GM value first: the zeroed local tile would not hold it.
+    if (out.access != Access::Out || out.view.buffer().role() != Role::Staging || !(out.view == in.view)) return;
     // A fused part that runs several blocks per fused block would see one tile for all of them.
     for (const Task* t : {&p_, &c_})
       if (const auto parts = fused_parts(*t); parts && parts->max_blocks_per_block > 1) return;

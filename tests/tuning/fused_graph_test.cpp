@@ -12,19 +12,15 @@
 #include "scheduler/sim_executor.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
-#include "toy_kernels.hpp"
+#include "fixtures.hpp"
 #include "tuning/fused_graph.hpp"
 #include "tuning/fusion_gain.hpp"
 
 namespace {
 
 using namespace tg;
+using tg::tuning::test::a2a3;
 using tg::tuning::test::row_kernel;
-
-const Machine& a2a3() {
-  static const Machine m = load_machine("a2a3");
-  return m;
-}
 
 Arg rows(Arg a, std::int64_t n = 1) { return a.tiled(tile::rows(n)); }
 

@@ -7,18 +7,14 @@
 
 #include "runtime/machine.hpp"
 #include "tasks/scope.hpp"
-#include "toy_kernels.hpp"
+#include "fixtures.hpp"
 #include "tuning/fusion_candidates.hpp"
 
 namespace {
 
 using namespace tg;
+using tg::tuning::test::a2a3;
 using tg::tuning::test::row_kernel;
-
-const Machine& a2a3() {
-  static const Machine m = load_machine("a2a3");
-  return m;
-}
 
 bool has_pair(const std::vector<tuning::FusionCandidate>& cs, TaskId p, TaskId c) {
   return std::any_of(cs.begin(), cs.end(), [&](const auto& x) { return x.chain == std::vector<TaskId>{p, c}; });
@@ -122,6 +118,12 @@ TEST(FusionCandidates, BlocksThatReadAnotherFusedBlocksTilesAreNotFused) {
   const TaskId p0 = e.s.vector("scale", row_kernel("scale", 2, true), {{"x", In(e.x).tiled(tile::rows(1))}, {"y", Out(e.t).tiled(tile::rows(1))}});
   const TaskId q0 = e.s.vector("flip", {In(e.t), Out(e.y)}, [](const TaskContext&) {}).blocks(4);
   EXPECT_NE(tuning::why_not(e.s.finalize(), a2a3(), p0, q0).find("declare their tiles"), std::string::npos);
+  // The same block count on grids of different shapes: 2 x 2 tiles against 4 rows.
+  Chain g2;
+  const TaskId gp = g2.s.vector("scale", row_kernel("scale", 2, true),
+                                {{"x", In(g2.x).tiled(tile::grid(2, 32))}, {"y", Out(g2.t).tiled(tile::grid(2, 32))}});
+  const TaskId gc = g2.s.vector("shift", row_kernel("shift", 1, false), {{"x", In(g2.t).tiled(tile::rows(1))}, {"y", Out(g2.y).tiled(tile::rows(1))}});
+  EXPECT_NE(tuning::why_not(g2.s.finalize(), a2a3(), gp, gc).find("4 blocks each but different shapes"), std::string::npos);
   // Grids that do not divide.
   Chain d;
   const TaskId p = d.s.vector("p", {In(d.x), Out(d.t)}).blocks(3);

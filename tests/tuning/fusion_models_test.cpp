@@ -8,7 +8,7 @@
 #include "models/common/registry.hpp"
 #include "runtime/machine.hpp"
 #include "scheduler/host_executor.hpp"
-#include "tasks/bindings.hpp"
+#include "model_inputs.hpp"
 #include "tuning/fusion_gain.hpp"
 
 namespace {
@@ -29,10 +29,7 @@ TEST(FusionModels, EveryModelFusedRunsToTheUnfusedBits) {
     tuning::rank_by_gain(g, machine, candidates);
     const tuning::FusedGraph fused = tuning::fuse_gainful(g, machine, candidates);
     applied += fused.applied.size();
-    Bindings memory(fused.graph);
-    for (const auto& b : fused.graph.buffers())
-      if (b->role() == Role::Input || b->role() == Role::Weight || b->role() == Role::InOut)
-        memory.bind(b->name(), run->tensor(b->name()).clone());
+    Bindings memory = tuning::test::inputs_of(fused.graph, *run);
     HostExecutor host{2};
     host.run(fused.graph, memory);
     run->run(host);

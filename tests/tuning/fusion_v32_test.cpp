@@ -12,7 +12,7 @@
 #include "runtime/machine.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
-#include "tasks/bindings.hpp"
+#include "model_inputs.hpp"
 #include "tuning/fused_graph.hpp"
 #include "tuning/fusion_gain.hpp"
 
@@ -50,10 +50,7 @@ TEST(FusionV32, QRopeAndQSplitFuseOnChipAndMatchTheHandWrittenFusedModeBitForBit
     for (const Arg& a : t.args) EXPECT_NE(a.view.buffer().name(), "q_roped") << t.label() << " still touches q_roped in GM";
 
   // The fused graph on the staged run's inputs, caches as they were before any run.
-  Bindings memory(fused.graph);
-  for (const auto& b : fused.graph.buffers())
-    if (b->role() == Role::Input || b->role() == Role::Weight || b->role() == Role::InOut)
-      memory.bind(b->name(), staged.tensor(b->name()).clone());
+  Bindings memory = tuning::test::inputs_of(fused.graph, staged);
   HostExecutor host{2};
   host.run(fused.graph, memory);
   staged.run(host);
@@ -83,10 +80,7 @@ TEST(FusionV32, EveryCandidateOfTheScopeRunsToTheSameBits) {
   const tuning::FusedGraph fused = tuning::fuse(staged.graph(), machine, candidates);
   EXPECT_FALSE(fused.applied.empty());
   EXPECT_LT(fused.graph.num_tasks(), staged.graph().num_tasks());
-  Bindings memory(fused.graph);
-  for (const auto& b : fused.graph.buffers())
-    if (b->role() == Role::Input || b->role() == Role::Weight || b->role() == Role::InOut)
-      memory.bind(b->name(), staged.tensor(b->name()).clone());
+  Bindings memory = tuning::test::inputs_of(fused.graph, staged);
   HostExecutor host{2};
   host.run(fused.graph, memory);
   staged.run(host);

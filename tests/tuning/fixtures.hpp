@@ -1,8 +1,15 @@
 #pragma once
-// Small fp32 row kernels with descriptors for the fusion tests: y = x * k, and y = x + k.
+// What the fusion tests share: the a2a3 preset, and small fp32 row kernels with descriptors
+// (y = x * k, and y = x + k).
+#include "runtime/machine.hpp"
 #include "tasks/kernel_descriptor.hpp"
 
 namespace tg::tuning::test {
+
+inline const Machine& a2a3() {
+  static const Machine m = load_machine("a2a3");
+  return m;
+}
 
 inline KernelRef row_kernel(const std::string& name, float k, bool multiply, TaskKind kind = TaskKind::Vector) {
   std::vector<ParamSpec> params{{"x", Access::In, {FP32}, false}, {"y", Access::Out, {FP32}, false}};
