@@ -22,6 +22,7 @@ set(TG_PUBLIC_HEADERS
   tasks/graph.hpp tasks/lint.hpp tasks/region_map.hpp tasks/scope.hpp tasks/scope_json.hpp
   tasks/task.hpp tasks/timeline.hpp
   tasks/block_tiles.hpp tasks/kernel_descriptor.hpp tasks/kernel_registry.hpp tasks/typed_kernel.hpp
+  tasks/onchip_buffer.hpp
   # scheduler
   scheduler/host_executor.hpp scheduler/sim_executor.hpp scheduler/strategy.hpp scheduler/multichip_sim.hpp
   scheduler/modelled_collectives.hpp
@@ -45,4 +46,6 @@ set(TG_PUBLIC_HEADERS
   models/common/planted_bug.hpp models/common/tile_params.hpp
   models/deepseek_v3_2/config.hpp models/deepseek_v3_2/scope1.hpp models/deepseek_v3_2/scope1_run.hpp
   models/deepseek_v4/config.hpp models/deepseek_v4/qkv_proj_rope.hpp models/deepseek_v4/qkv_run.hpp
-  models/deepseek_v4/swa_attention.hpp models/deepseek_v4/swa_run.hpp)
+  models/deepseek_v4/swa_attention.hpp models/deepseek_v4/swa_run.hpp
+  # tuning: fusion candidates, the fused-graph transform, their gains (tilegraph::tuning)
+  tuning/fusion_candidates.hpp tuning/fused_graph.hpp tuning/fused_task.hpp tuning/fusion_gain.hpp tuning/fusion_report.hpp)

@@ -1,8 +1,11 @@
-// tilegraph sim: simulate a JSON scope on a modelled chip (timing only; the kernels of a
-// JSON scope are not code) and report the schedule, e.g.
+// tilegraph sim: simulate a JSON scope (or a model's scope) on a modelled chip (timing only)
+// and report the schedule, e.g.
 //   tilegraph sim scope.json --machine a2a3 --strategy all
 //   tilegraph sim scope.json --machine a5 --strategy critical-path --perfetto t.json --html t.html
+//   tilegraph sim v32-decode-scope1 --config small --machine a2a3 --advise --top 5
 //   tilegraph sim scope.json --machine a2a3x4      (the scope on each of 4 chips: multichip_report.hpp)
+#include <nlohmann/json.hpp>
+
 #include <cstdio>
 #include <filesystem>
 #include <optional>
@@ -19,9 +22,12 @@
 #include "trace/perfetto.hpp"
 #include "tasks/scope_json.hpp"
 #include "runtime/bytes_text.hpp"
+#include "models/common/registry.hpp"
 #include "tools/checked_scope.hpp"
 #include "tools/command.hpp"
 #include "tools/multichip_report.hpp"
+#include "tuning/fusion_gain.hpp"
+#include "tuning/fusion_report.hpp"
 
 namespace {
 
@@ -40,7 +46,53 @@ struct SimArgs {
   std::optional<std::uint64_t> jitter;  // seed of the first jittered run
   int seeds = 10;                       // jittered runs per strategy
   std::string format = "text";
+  std::string config;          // a model's config (small | full), for a model name
+  std::string mode;            // a model's mode (V3.2: staged | fused | ...), for a model name
+  bool advise = false;         // list the fusion candidates with their simulated gain
+  bool fuse = false;           // and apply those with a positive gain, simulating the result
+  bool machine_given = false;  // --machine on the command line (--advise needs it)
+  int top = 10;
 };
+
+bool is_model_name(const std::string& name) {
+  for (const auto& m : tg::models::model_registry())
+    if (m.name == name) return true;
+  return false;
+}
+
+// A JSON scope file, or the scope of a model named as `tilegraph run` names it.
+std::optional<tg::Graph> sim_graph(const SimArgs& a, std::ostream& out) {
+  if (!std::filesystem::exists(a.file) && is_model_name(a.file)) {
+    tg::models::ModelOptions options;
+    if (!a.config.empty()) options.config = a.config;
+    options.mode = a.mode;
+    return tg::models::find_model(a.file).make(options)->graph();
+  }
+  if (!a.config.empty() || !a.mode.empty())
+    throw tg::cli::UsageError(std::string(a.config.empty() ? "--mode" : "--config") + " chooses a model's " +
+                              (a.config.empty() ? "mode" : "config") + "; '" + a.file + "' is a JSON scope file");
+  return tg::cli::read_checked_scope(a.file, a.allow_hazards, out);
+}
+
+// The candidates best first, each fused graph simulated with `options` (--advise); with
+// `apply` (--fuse), the gainful ones applied together and that graph simulated too.
+tg::tuning::FusionAdvice fusion_advice(const tg::Graph& graph, const tg::Machine& machine, const tg::SimOptions& options,
+                                       bool apply) {
+  tg::tuning::FusionAdvice advice;
+  advice.scope = graph.name();
+  advice.machine = machine.name;
+  advice.strategy = options.strategy;
+  advice.candidates = tg::tuning::fusion_candidates(graph, machine);
+  advice.makespan_ns = tg::tuning::rank_by_gain(graph, machine, advice.candidates, options);
+  if (apply) {
+    const tg::tuning::FusedGraph fused = tg::tuning::fuse_gainful(graph, machine, advice.candidates);
+    advice.applied = fused.applied;
+    advice.skipped = fused.skipped;
+    advice.fused_tasks = fused.graph.num_tasks();
+    advice.fused_makespan_ns = tg::SimExecutor(machine, options).simulate(fused.graph).timeline.makespan_ns;
+  }
+  return advice;
+}
 
 // Makespans of `seeds` jittered runs (seed, seed + 1, ...) of one strategy.
 std::vector<std::int64_t> seed_makespans(const tg::Graph& graph, const tg::Machine& machine, tg::SimOptions options,
@@ -94,10 +146,19 @@ int run_multichip_sim(const SimArgs& a, const tg::Graph& graph) {
 
 int run_sim(const SimArgs& a) {
   const bool json = a.format == "json";  // stdout is the JSON object alone: lint findings go to stderr
-  auto checked = tg::cli::read_checked_scope(a.file, a.allow_hazards, json ? std::cerr : std::cout);
+  if (a.fuse && !a.advise) throw tg::cli::UsageError("--fuse applies what --advise finds; add --advise");
+  if (a.advise && !a.machine_given)
+    throw tg::cli::UsageError("--advise needs --machine: a fusion's gain is simulated on a machine (a2a3, a5, or a machine JSON file)");
+  if (a.advise && a.strategy == "all") throw tg::cli::UsageError("--advise simulates one strategy; give --strategy NAME, not all");
+  auto checked = sim_graph(a, json ? std::cerr : std::cout);
   if (!checked) return 1;
   const tg::Graph& graph = *checked;
-  if (tg::is_multichip_machine(a.machine)) return run_multichip_sim(a, graph);
+  if (tg::is_multichip_machine(a.machine)) {
+    if (a.advise)
+      throw tg::cli::UsageError("--advise simulates fusions on one chip; give a chip preset (a2a3, a5), not the multi-chip '" +
+                                a.machine + "'");
+    return run_multichip_sim(a, graph);
+  }
   const tg::Machine machine = tg::load_machine(a.machine);
   if (a.show_machine && !json) std::cout << machine.summary() << "\n";
 
@@ -105,6 +166,12 @@ int run_sim(const SimArgs& a) {
   const std::vector<std::string> strategies =
       a.strategy == "all" ? tg::strategy_names() : std::vector<std::string>{a.strategy};
   const bool several = strategies.size() > 1;
+  std::optional<tg::tuning::FusionAdvice> advice;
+  if (a.advise) {
+    options.strategy = strategies.front();
+    options.jitter_seed = a.jitter;
+    advice = fusion_advice(graph, machine, options, a.fuse);
+  }
 
   std::vector<tg::ScheduleAnalysis> analyses;
   std::vector<tg::RunReport> reports;
@@ -137,7 +204,9 @@ int run_sim(const SimArgs& a) {
       std::cerr << "wrote " << path << "\n";
     }
     if (const auto path = per_strategy_path(a.html, name, several); !path.empty()) {
-      tg::write_stream_atomically(path, [&](std::ostream& out) { tg::write_html_swimlane(graph, result.timeline, out); });
+      std::vector<tg::HtmlSection> sections;
+      if (advice) sections.push_back(tg::tuning::advice_section(*advice, a.top));
+      tg::write_stream_atomically(path, [&](std::ostream& out) { tg::write_html_swimlane(graph, result.timeline, out, sections); });
       std::cerr << "wrote " << path << "\n";
     }
     if (!several && !json) {
@@ -158,13 +227,18 @@ int run_sim(const SimArgs& a) {
     }
   }
   if (json) {
-    std::cout << tg::report_json({{"scope", graph.name()},
-                                  {"tasks", std::to_string(graph.num_tasks())},
-                                  {"edges", std::to_string(graph.edges().size())},
-                                  {"machine", machine.name},
-                                  {"machine_origin", machine.origin}},
-                                 reports)
-              << "\n";
+    std::string text = tg::report_json({{"scope", graph.name()},
+                                        {"tasks", std::to_string(graph.num_tasks())},
+                                        {"edges", std::to_string(graph.edges().size())},
+                                        {"machine", machine.name},
+                                        {"machine_origin", machine.origin}},
+                                       reports);
+    if (advice) {  // one object still: the report's keys, and "fusion"
+      auto object = nlohmann::json::parse(text);
+      object["fusion"] = nlohmann::json::parse(tg::tuning::advice_json(*advice, a.top));
+      text = object.dump(2, ' ', false, nlohmann::json::error_handler_t::replace);
+    }
+    std::cout << text << "\n";
   } else if (several) {
     std::vector<std::pair<std::string, std::vector<std::string>>> extra = {
         {"peak staging (last use)", peak_last_use},
@@ -180,6 +254,7 @@ int run_sim(const SimArgs& a) {
               << " edges on " << machine.name << " (" << machine.origin << ")\n"
               << tg::format_comparison(strategies, analyses, extra);
   }
+  if (advice && !json) std::cout << tg::tuning::format_advice(*advice, a.top);
   if (without_cost)
     std::cerr << "note: " << without_cost << " tasks have no cost hint and were modelled as the kernel overhead ("
               << machine.kernel_overhead_ns << " ns) alone\n";
@@ -191,8 +266,19 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
   auto args = std::make_shared<SimArgs>();
   std::vector<std::string> strategies = tg::strategy_names();
   strategies.push_back("all");
-  cmd->add_option("file", args->file, "JSON scope file (docs/json_scope_format.md)")->required();
-  cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host; multi-chip a2a3x2, a2a3x4, a2a3x8: the scope on every chip) or machine JSON file")->capture_default_str();
+  cmd->add_option("file", args->file, "JSON scope file (docs/json_scope_format.md), or a model name (tilegraph run --help)")->required();
+  cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host; multi-chip a2a3x2, a2a3x4, a2a3x8: the scope on every chip) or machine JSON file")
+      ->capture_default_str()
+      ->each([args](const std::string&) { args->machine_given = true; });
+  cmd->add_option("--config", args->config, "a model's config: small or full (model names only)")
+      ->check(CLI::IsMember({"small", "full"}));
+  cmd->add_option("--mode", args->mode, "a model's mode, as tilegraph run takes it (model names only)");
+  cmd->add_flag("--advise", args->advise,
+                "list the fusion candidates, best first, with the makespan each would gain (simulated; docs/tuning.md)");
+  cmd->add_flag("--fuse", args->fuse, "with --advise: apply the candidates with a positive gain, best first, and simulate the fused graph");
+  cmd->add_option("--top", args->top, "how many fusion candidates --advise shows")
+      ->check(tg::cli::integer_in(1, 1000000, "candidates"))
+      ->capture_default_str();
   cmd->add_option("--strategy", args->strategy, "dispatch strategy, or all for a side-by-side table")
       ->check(CLI::IsMember(strategies))
       ->capture_default_str();

@@ -132,9 +132,20 @@ json page_data(const Graph& graph, const Timeline& timeline) {
 }  // namespace
 
 void write_html_swimlane(const Graph& graph, const Timeline& timeline, std::ostream& out) {
+  write_html_swimlane(graph, timeline, out, {});
+}
+
+void write_html_swimlane(const Graph& graph, const Timeline& timeline, std::ostream& out,
+                         const std::vector<HtmlSection>& sections) {
   check_timeline(graph, timeline);
+  json data = page_data(graph, timeline);
+  if (!sections.empty()) {
+    json list = json::array();
+    for (const auto& s : sections) list.push_back({{"title", s.title}, {"columns", s.columns}, {"rows", s.rows}});
+    data["sections"] = std::move(list);
+  }
   // Invalid UTF-8 in a user's name is shown as U+FFFD instead of failing the export.
-  std::string text = page_data(graph, timeline).dump(-1, ' ', false, json::error_handler_t::replace);
+  std::string text = data.dump(-1, ' ', false, json::error_handler_t::replace);
   // "</script>" inside a name must not end the data element: '<' only occurs inside JSON
   // strings, where \u003c means the same character.
   std::string escaped;

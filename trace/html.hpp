@@ -7,6 +7,7 @@
 // usable at 10^5 tasks. Works for HostExecutor and simulator timelines alike.
 #include <iosfwd>
 #include <string>
+#include <vector>
 
 #include "tasks/timeline.hpp"
 #include "tasks/graph.hpp"
@@ -21,6 +22,15 @@ namespace tg {
 // timeline does not belong to the graph (see check_timeline).
 // Cost: O(R + N + E · N / 64) (the transitive reduction marks which edges get arrows).
 void write_html_swimlane(const Graph& graph, const Timeline& timeline, std::ostream& out);
+// A table the page shows below the swimlane, from data the caller gives (the fusion advice
+// of `tilegraph sim --advise`); the page knows nothing of where it comes from.
+struct HtmlSection {
+  std::string title;
+  std::vector<std::string> columns;
+  std::vector<std::vector<std::string>> rows;
+};
+void write_html_swimlane(const Graph& graph, const Timeline& timeline, std::ostream& out,
+                         const std::vector<HtmlSection>& sections);
 // Same, to a file; throws IoError naming the path when it cannot be written.
 void write_html_swimlane(const Graph& graph, const Timeline& timeline, const std::string& path);
 std::string html_swimlane_string(const Graph& graph, const Timeline& timeline);

@@ -28,6 +28,9 @@ std::string_view swimlane_page_head() {
   #details li { word-break: break-all; }
   #details a { color: #1f5fbf; cursor: pointer; text-decoration: underline; }
   .muted { color: #888; }
+  .tg-section { max-height: 30vh; overflow: auto; border-top: 1px solid #ccc; padding: 4px 8px; }
+  .tg-section h3 { margin: 2px 0 6px; font-size: 13px; }
+  .tg-section td, .tg-section th { padding: 0 10px 0 0; text-align: left; vertical-align: top; }
   #controls { margin-left: 12px; }
   #controls label { margin-right: 10px; cursor: pointer; }
   #legend { padding: 2px 8px; background: #f7f7f7; border-bottom: 1px solid #ddd; white-space: nowrap; overflow: hidden; color: #444; }
@@ -533,6 +536,20 @@ std::string_view swimlane_page_tail() {
   }
   const wanted = /^(\d+)$/.exec(param("task") || "");
   if (wanted && Number(wanted[1]) < nTasks) select(Number(wanted[1]), -1, false);
+  // Tables the writer was given (HtmlSection), below the swimlane; text only, never markup.
+  for (const sec of D.sections || []) {
+    const box = document.createElement("section"), h = document.createElement("h3"), table = document.createElement("table");
+    box.className = "tg-section";
+    h.textContent = sec.title;
+    const head = table.insertRow();
+    for (const c of sec.columns) head.appendChild(document.createElement("th")).textContent = c;
+    for (const row of sec.rows) {
+      const tr = table.insertRow();
+      for (const cell of row) tr.insertCell().textContent = cell;
+    }
+    box.append(h, table);
+    document.body.appendChild(box);
+  }
   draw();  // synchronously, so the summary is in the DOM when the page has loaded
 })();
 </script>
