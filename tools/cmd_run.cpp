@@ -83,7 +83,8 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
   cmd->add_flag("--allow-nonfinite", request->allow_nonfinite, "run with NaN / Inf values in input tensors (refused by default)");
   cmd->add_option("--tp", request->tp_ranks,
                   "split the model across N MPI ranks, under `mpirun -np N` (v32-decode-scope1: the q heads; "
-                  "v4-swa-attention: the o_proj groups); rank 0 prints the report and writes --dump")
+                  "v4-swa-attention: the o_proj groups); rank 0 prints the report and writes --dump. With --machine a2a3xN: "
+                  "every rank's graph simulated on the N chips in one process, no mpirun")
       ->check(tg::cli::integer_in(1, kMaxTpRanks));
   cmd->add_flag("--allow-hazards", request->allow_hazards, "run a graph with lint errors anyway (the lint report is printed)");
   cmd->callback([&exit_code, request, format] {

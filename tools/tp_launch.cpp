@@ -14,9 +14,12 @@
 #include <vector>
 
 #include "models/common/registry.hpp"
+#include "models/common/tp_modelled_collectives.hpp"
 #include "models/common/tp_models.hpp"
 #include "runtime/error.hpp"
+#include "runtime/multichip_machine.hpp"
 #include "tools/command.hpp"
+#include "tools/multichip_report.hpp"
 
 namespace tg::cli {
 namespace {
@@ -63,15 +66,55 @@ void check_launcher(int ranks) {
 }
 
 void check_supported_options(const ModelRunRequest& request) {
-  if (!request.machine.empty())
-    throw UsageError(ErrorContext{.option = "--machine"},
-                     fmt::format("--tp {} --machine {}: simulating the ranks' graphs on a modelled multi-chip machine "
-                                 "(a2a3x{}) is not in this build yet; run --tp without --machine under mpirun, or "
-                                 "--machine without --tp",
-                                 request.tp_ranks, request.machine, request.tp_ranks));
   if (!request.options.plant_bug.empty())
     throw UsageError(ErrorContext{.option = "--plant-bug"},
                      "--plant-bug shows what lint and the golden catch on one process; run it without --tp");
+}
+
+models::ModelOptions options_of(const ModelRunRequest& request) {
+  models::ModelOptions options = request.options;
+  if (request.allow_hazards) options.lint = Lint::Off;
+  options.inputs_dir = request.inputs_dir;
+  return options;
+}
+
+// --tp N --machine a2a3xN: every rank's graph built in this one process (collectives
+// modelled, no MPI) and simulated together on the N chips; timing only, nothing is run.
+int simulate_tp(const ModelRunRequest& request, std::ostream& out) {
+  const int ranks = request.tp_ranks;
+  if (const char* size = std::getenv("OMPI_COMM_WORLD_SIZE"); size && std::string(size) != "1")
+    throw UsageError(ErrorContext{.option = "--machine"},
+                     fmt::format("--tp {} --machine {} simulates all {} ranks in one process; run it without mpirun "
+                                 "(mpirun started {} processes)",
+                                 ranks, request.machine, ranks, size));
+  if (!is_multichip_machine(request.machine))
+    throw UsageError(ErrorContext{.option = "--machine"},
+                     fmt::format("--tp {} --machine {}: the {} ranks are simulated on a multi-chip machine of {} chips "
+                                 "(a2a3x{}); '{}' is one chip",
+                                 ranks, request.machine, ranks, ranks, ranks, request.machine));
+  const MultiChipMachine machine = load_multichip_machine(request.machine);
+  if (machine.chips() != ranks)
+    throw UsageError(ErrorContext{.option = "--machine"},
+                     fmt::format("--tp {} --machine {}: the machine has {} chips, one per rank is needed; give a machine "
+                                 "of {} chips (a2a3x{}) or --tp {}",
+                                 ranks, request.machine, machine.chips(), ranks, ranks, machine.chips()));
+  if (!request.dump_dir.empty())
+    throw UsageError(ErrorContext{.option = "--dump"},
+                     "--dump writes a run's tensors; --tp with --machine only simulates (run --tp under mpirun to dump)");
+  const auto& tp = models::find_tp_model(request.model);
+  auto full = models::find_model(request.model).make(options_of(request));
+  tp.check(*full, ranks);
+  const auto rank_runs = models::modelled_tp_ranks(tp, *full, ranks);
+  std::vector<const Graph*> graphs;
+  for (const auto& run : rank_runs) graphs.push_back(&run->graph());
+  const bool json = request.json != nullptr;  // --format json: the report alone on stdout
+  if (!json)
+    out << request.model << " split across " << ranks << " ranks (" << tp.split << "), each rank's graph on one chip of "
+        << machine.name << ": " << rank_runs.front()->summary() << "\n";
+  SimOptions options;
+  options.strategy = request.strategy;
+  report_multichip(graphs, machine, options, {request.trace_file, request.html_file, json}, json ? *request.json : out);
+  return 0;
 }
 
 [[noreturn]] void exec_sibling() {
@@ -105,16 +148,17 @@ std::unique_ptr<models::ModelRun> check_tp_request(const ModelRunRequest& reques
   check_supported_options(request);
   check_launcher(request.tp_ranks);
   const auto& tp = models::find_tp_model(request.model);
-  models::ModelOptions options = request.options;
-  if (request.allow_hazards) options.lint = Lint::Off;
-  options.inputs_dir = request.inputs_dir;
-  auto full = models::find_model(request.model).make(options);
+  auto full = models::find_model(request.model).make(options_of(request));
   tp.check(*full, request.tp_ranks);
   if (!request.dump_dir.empty()) models::ModelRun::check_dump_target(request.dump_dir, request.force);
   return full;
 }
 
 int run_model_tp(const ModelRunRequest& request, std::ostream& out) {
+  if (!request.machine.empty()) {
+    check_supported_options(request);
+    return simulate_tp(request, out);
+  }
   auto full = check_tp_request(request);
   if (!tp_runner()) exec_sibling();
   return tp_runner()(request, std::move(full), out);

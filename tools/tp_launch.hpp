@@ -28,6 +28,8 @@ std::unique_ptr<models::ModelRun> check_tp_request(const ModelRunRequest& reques
 
 // run --tp: the checks, then, in tilegraph, execv of tilegraph-tp with the same command
 // line (Error when it is missing or cannot start); in tilegraph-tp, tp_runner().
+// With --machine (a multi-chip machine of N chips): every rank's graph built in this process
+// with modelled collectives and simulated together (MultiChipSimExecutor); no MPI.
 int run_model_tp(const ModelRunRequest& request, std::ostream& out);
 
 }  // namespace tg::cli
