@@ -17,7 +17,7 @@ set(TG_PUBLIC_HEADERS
   runtime/bf16.hpp runtime/box.hpp runtime/buffer.hpp runtime/chip_model_stats.hpp runtime/dtype.hpp runtime/error.hpp
   runtime/fp16.hpp runtime/machine.hpp runtime/npy.hpp runtime/tensor.hpp runtime/view.hpp
   # tasks
-  tasks/access.hpp tasks/bindings.hpp tasks/diagnostic.hpp tasks/edge.hpp tasks/executor.hpp
+  tasks/access.hpp tasks/bindings.hpp tasks/diagnostic.hpp tasks/edge.hpp tasks/edge_region.hpp tasks/executor.hpp
   tasks/graph.hpp tasks/lint.hpp tasks/region_map.hpp tasks/scope.hpp tasks/scope_json.hpp
   tasks/task.hpp tasks/timeline.hpp
   tasks/block_tiles.hpp tasks/kernel_descriptor.hpp tasks/kernel_registry.hpp tasks/typed_kernel.hpp

@@ -6,6 +6,7 @@
 
 #include "python/bindings.hpp"
 #include "python/kernel_descriptors.hpp"
+#include "tasks/edge_region.hpp"
 #include "tasks/scope.hpp"
 
 namespace tg::python {
@@ -201,7 +202,8 @@ py::dict edge_dict(const Graph& g, const Edge& e) {
   d["to"] = e.to;
   d["kind"] = std::string(name_of(e.kind));
   d["buffer"] = e.buffer == kNoBuffer ? py::object(py::none()) : py::object(py::str(g.buffers().at(e.buffer)->name()));
-  d["region"] = e.buffer == kNoBuffer ? py::object(py::none()) : py::object(py::str(box_to_string(e.region)));
+  const auto region = edge_region(g, e);
+  d["region"] = region ? py::object(py::str(box_to_string(*region))) : py::object(py::none());
   d["from_arg"] = e.from_arg;
   d["to_arg"] = e.to_arg;
   return d;
