@@ -6,6 +6,7 @@
 
 #include "kernels/descriptors/elementwise.hpp"
 #include "scheduler/host_executor.hpp"
+#include "tasks/edge_region.hpp"
 #include "tasks/scope.hpp"
 
 namespace {
@@ -46,7 +47,7 @@ int main() {
 
   for (const auto& e : g.edges())
     std::cout << g.task(e.from).label() << " -> " << g.task(e.to).label() << "  [" << tg::name_of(e.kind) << " on "
-              << g.buffers()[e.buffer]->name() << tg::box_to_string(e.region) << "]\n";
+              << g.buffers()[e.buffer]->name() << tg::box_to_string(tg::edge_region(g, e).value_or(tg::Box{})) << "]\n";
   for (const auto& t : g.tasks())
     std::cout << t.label() << ": kernel " << t.kernel_name << ", " << t.block_num << " block(s), "
               << t.cost->bytes << " GM bytes per block\n";

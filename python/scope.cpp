@@ -6,6 +6,7 @@
 
 #include "python/bindings.hpp"
 #include "python/kernel_descriptors.hpp"
+#include "tasks/edge_region.hpp"
 #include "tasks/scope.hpp"
 
 namespace tg::python {
@@ -201,7 +202,8 @@ py::dict edge_dict(const Graph& g, const Edge& e) {
   d["to"] = e.to;
   d["kind"] = std::string(name_of(e.kind));
   d["buffer"] = e.buffer == kNoBuffer ? py::object(py::none()) : py::object(py::str(g.buffers().at(e.buffer)->name()));
-  d["region"] = e.buffer == kNoBuffer ? py::object(py::none()) : py::object(py::str(box_to_string(e.region)));
+  const auto region = edge_region(g, e);
+  d["region"] = region ? py::object(py::str(box_to_string(*region))) : py::object(py::none());
   d["from_arg"] = e.from_arg;
   d["to_arg"] = e.to_arg;
   return d;
@@ -216,7 +218,7 @@ void bind_scope(py::module_& m) {
                    "A strided box inside a buffer: what a task argument names. Slice it like numpy "
                    "(x[:, 64:128]; an integer keeps its dim as size 1; step 1 only). A slice that does not fit "
                    "gives a defective view: submitting it raises its ShapeError with the task added.")
-      .def_property_readonly("shape", [](const View& v) { return v.sizes(); })
+      .def_property_readonly("shape", [](const View& v) { return Shape(v.sizes()); })
       .def_property_readonly("dtype", [](const View& v) { return v.dtype(); })
       .def_property_readonly("buffer", [](const View& v) { return v.buffer().name(); })
       .def_property_readonly("role", [](const View& v) { return std::string(name_of(v.buffer().role())); })
@@ -231,7 +233,8 @@ void bind_scope(py::module_& m) {
         return py::make_tuple(Shape(v.box()->offsets), Shape(v.box()->sizes));
       })
       .def("__getitem__", &slice_view, py::keep_alive<0, 1>())
-      .def("slice", &View::slice, py::arg("offsets"), py::arg("sizes"), py::keep_alive<0, 1>())
+      .def("slice", [](const View& v, const Shape& offsets, const Shape& sizes) { return v.slice(offsets, sizes); },
+           py::arg("offsets"), py::arg("sizes"), py::keep_alive<0, 1>())
       .def("rows", &View::rows, py::arg("start"), py::arg("count"), py::keep_alive<0, 1>())
       .def("cols", &View::cols, py::arg("start"), py::arg("count"), py::keep_alive<0, 1>())
       .def("reshape", [](const View& v, const py::args& dims) {

@@ -1,6 +1,7 @@
 #include "runtime/box.hpp"
 
 #include <algorithm>
+#include <stdexcept>
 
 #include "runtime/error.hpp"
 
@@ -27,6 +28,11 @@ Dims::Dims(std::initializer_list<std::int64_t> values) : size_(values.size()) {
 Dims::Dims(const Shape& values) : size_(values.size()) {
   check_rank(values.size());
   for (std::size_t i = 0; i < values.size(); ++i) values_[i] = values[i];
+}
+
+std::int64_t Dims::at(std::size_t i) const {
+  if (i >= size_) throw std::out_of_range("Dims::at: dim " + std::to_string(i) + " of a rank-" + std::to_string(size_) + " box");
+  return values_[i];
 }
 
 void Dims::push_back(std::int64_t v) {

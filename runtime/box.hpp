@@ -28,6 +28,9 @@ class Dims {
   std::int64_t& operator[](std::size_t i) { return values_[i]; }
   std::int64_t operator[](std::size_t i) const { return values_[i]; }
   std::int64_t back() const { return values_[size_ - 1]; }
+  std::int64_t front() const { return values_[0]; }
+  // Bounds-checked like std::vector::at: throws std::out_of_range.
+  std::int64_t at(std::size_t i) const;
   std::int64_t* begin() { return values_.data(); }
   std::int64_t* end() { return values_.data() + size_; }
   const std::int64_t* begin() const { return values_.data(); }
@@ -37,6 +40,12 @@ class Dims {
     if (a.size_ != b.size_) return false;
     for (std::size_t i = 0; i < a.size_; ++i)
       if (a.values_[i] != b.values_[i]) return false;
+    return true;
+  }
+  friend bool operator==(const Dims& a, const Shape& b) {
+    if (a.size_ != b.size()) return false;
+    for (std::size_t i = 0; i < a.size_; ++i)
+      if (a.values_[i] != b[i]) return false;
     return true;
   }
 

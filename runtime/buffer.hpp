@@ -40,7 +40,7 @@ class Buffer {
   std::uint32_t scope() const { return scope_; }  // index into Graph::scopes()
   std::int64_t numel() const { return numel_; }
   std::size_t bytes() const { return static_cast<std::size_t>(numel_) * size_of(dtype_); }
-  Box full_box() const { return Box{Shape(shape_.size(), 0), shape_}; }
+  Box full_box() const { return Box{Dims(shape_.size(), 0), Dims(shape_)}; }
 
   // Throws ShapeError naming the buffer on a dtype mismatch.
   void check_dtype(DType expected) const;

@@ -5,12 +5,7 @@
 namespace tg {
 
 View::View(const Buffer& buffer)
-    : buffer_(&buffer),
-      base_(0),
-      sizes_(buffer.shape()),
-      strides_(buffer.strides()),
-      box_(buffer.full_box()),
-      frame_box_(buffer.full_box()) {}
+    : buffer_(&buffer), base_(0), frame_box_(buffer.full_box()), strides_(buffer.strides()), is_box_(true) {}
 
 void View::throw_defect() const {
   if (defect_) throw *defect_;
@@ -33,7 +28,7 @@ std::byte* View::memory_for(DType dtype) const {
   return memory_;
 }
 
-View View::slice(const Shape& offsets, const Shape& sizes) const {
+View View::slice(const Dims& offsets, const Dims& sizes) const {
   if (defect_) return *this;  // the first error is the one to report
   if (!buffer_) return defective(ShapeError("slice of an empty view (View{}); slice a buffer's view"));
   auto fail = [&](const std::string& why) {
@@ -44,30 +39,28 @@ View View::slice(const Shape& offsets, const Shape& sizes) const {
                                 "slice " + req + " of " + describe() + " (buffer '" + buffer_->name() + "' " +
                                     to_string(buffer_->shape()) + "): " + why));
   };
-  if (offsets.size() != sizes_.size() || sizes.size() != sizes_.size())
+  const Dims& extent = frame_box_.sizes;
+  if (offsets.size() != extent.size() || sizes.size() != extent.size())
     return fail("rank mismatch: the view has " + std::to_string(rank()) + " dims");
   for (int d = 0; d < rank(); ++d) {
     if (sizes[d] <= 0)
       return fail("size of dim " + std::to_string(d) + " is " + std::to_string(sizes[d]) + "; sizes must be positive");
     // Written so that no sum can overflow for any int64 input.
-    if (offsets[d] < 0 || offsets[d] > sizes_[d] || sizes[d] > sizes_[d] - offsets[d])
-      return fail("dim " + std::to_string(d) + " is out of bounds (extent " + std::to_string(sizes_[d]) + ")");
+    if (offsets[d] < 0 || offsets[d] > extent[d] || sizes[d] > extent[d] - offsets[d])
+      return fail("dim " + std::to_string(d) + " is out of bounds (extent " + std::to_string(extent[d]) + ")");
   }
   View r = *this;
-  for (int d = 0; d < rank(); ++d) r.base_ += offsets[d] * strides_[d];
-  r.sizes_ = sizes;
-  for (int d = 0; d < rank(); ++d) r.frame_box_.offsets[d] += offsets[d];
-  r.frame_box_.sizes = sizes;
-  if (box_) {
-    for (int d = 0; d < rank(); ++d) r.box_->offsets[d] += offsets[d];
-    r.box_->sizes = sizes;
+  for (int d = 0; d < rank(); ++d) {
+    r.base_ += offsets[d] * strides_[d];
+    r.frame_box_.offsets[d] += offsets[d];
   }
+  r.frame_box_.sizes = sizes;
   return r;
 }
 
 View View::rows(std::int64_t start, std::int64_t count) const {
   if (!valid()) return slice({}, {});
-  Shape offsets(sizes_.size(), 0), sizes = sizes_;
+  Dims offsets(frame_box_.sizes.size(), 0), sizes = frame_box_.sizes;
   offsets[0] = start;
   sizes[0] = count;
   return slice(offsets, sizes);
@@ -75,17 +68,18 @@ View View::rows(std::int64_t start, std::int64_t count) const {
 
 View View::cols(std::int64_t start, std::int64_t count) const {
   if (!valid()) return slice({}, {});
-  Shape offsets(sizes_.size(), 0), sizes = sizes_;
-  offsets.back() = start;
-  sizes.back() = count;
+  Dims offsets(frame_box_.sizes.size(), 0), sizes = frame_box_.sizes;
+  offsets[offsets.size() - 1] = start;
+  sizes[sizes.size() - 1] = count;
   return slice(offsets, sizes);
 }
 
 bool View::is_contiguous() const {
   std::int64_t expected = 1;
+  const Dims& sizes = frame_box_.sizes;
   for (int d = rank() - 1; d >= 0; --d) {
-    if (sizes_[d] != 1 && strides_[d] != expected) return false;
-    expected *= sizes_[d];
+    if (sizes[d] != 1 && strides_[d] != expected) return false;
+    expected *= sizes[d];
   }
   return true;
 }
@@ -109,22 +103,19 @@ View View::reshape(const Shape& shape) const {
     return fail("the view has " + std::to_string(numel()) + " elements, the new shape " + std::to_string(n));
   if (!is_contiguous()) return fail("the view is not contiguous; slice a contiguous region first");
   View r = *this;
-  r.sizes_ = shape;
   r.strides_ = row_major_strides(shape);
-  r.frame_ = describe() + " as " + to_string(shape);
-  r.frame_box_ = Box{Shape(shape.size(), 0), shape};
-  if (base_ == 0 && shape == buffer_->shape())
-    r.box_ = buffer_->full_box();
-  else
-    r.box_.reset();
+  r.frame_ = std::make_shared<const std::string>(describe() + " as " + to_string(shape));
+  r.frame_box_ = Box{Dims(shape.size(), 0), shape};
+  // The whole buffer in its own shape is the buffer's frame again.
+  r.is_box_ = base_ == 0 && shape == buffer_->shape();
   return r;
 }
 
 std::string View::describe() const {
   if (!buffer_) return "<empty view>";
   if (defect_) return buffer_->name() + "<defective view: " + defect_->detail() + ">";
-  if (box_) return buffer_->name() + box_to_string(*box_);
-  return buffer_->name() + "{" + frame_.substr(buffer_->name().size()) + "}" + box_to_string(frame_box_);
+  if (is_box_ || !frame_) return buffer_->name() + box_to_string(frame_box_);
+  return buffer_->name() + "{" + frame_->substr(buffer_->name().size()) + "}" + box_to_string(frame_box_);
 }
 
 std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
@@ -135,7 +126,7 @@ std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
   std::int64_t off = base_;
   int d = 0;
   for (auto i : index) {
-    if (i < 0 || i >= sizes_[d])
+    if (i < 0 || i >= frame_box_.sizes[static_cast<std::size_t>(d)])
       throw ShapeError(describe() + ": index " + std::to_string(i) + " out of bounds in dim " + std::to_string(d));
     off += i * strides_[d];
     ++d;
@@ -145,11 +136,11 @@ std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
 
 std::vector<Box> View::buffer_boxes() const {
   if (!valid()) throw_defect();
-  if (box_) return {*box_};
+  if (is_box_) return {frame_box_};
   // Collapse unit dims and merge dims that are contiguous with their inner neighbour.
   std::vector<std::pair<std::int64_t, std::int64_t>> dims;  // (size, stride), outer first
   for (int d = 0; d < rank(); ++d)
-    if (sizes_[d] != 1) dims.emplace_back(sizes_[d], strides_[d]);
+    if (frame_box_.sizes[d] != 1) dims.emplace_back(frame_box_.sizes[d], strides_[d]);
   for (int i = static_cast<int>(dims.size()) - 2; i >= 0; --i) {
     if (dims[i].second == dims[i + 1].first * dims[i + 1].second) {
       dims[i] = {dims[i].first * dims[i + 1].first, dims[i + 1].second};

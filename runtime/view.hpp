@@ -45,12 +45,12 @@ class View {
     return r;
   }
   DType dtype() const { return buffer_->dtype(); }
-  int rank() const { return static_cast<int>(sizes_.size()); }
-  const Shape& sizes() const { return sizes_; }
-  std::int64_t size(int dim) const { return sizes_.at(static_cast<std::size_t>(dim)); }
-  const Shape& strides() const { return strides_; }  // in elements of the buffer
-  std::int64_t base() const { return base_; }         // flat element offset of element 0
-  std::int64_t numel() const { return numel_of(sizes_); }
+  int rank() const { return static_cast<int>(frame_box_.sizes.size()); }
+  const Dims& sizes() const { return frame_box_.sizes; }
+  std::int64_t size(int dim) const { return frame_box_.sizes.at(static_cast<std::size_t>(dim)); }
+  const Dims& strides() const { return strides_; }  // in elements of the buffer
+  std::int64_t base() const { return base_; }        // flat element offset of element 0
+  std::int64_t numel() const { return numel_of(frame_box_.sizes); }
   std::size_t bytes() const { return static_cast<std::size_t>(numel()) * size_of(dtype()); }
 
   // The whole buffer this view is in, bound to the same memory as this view.
@@ -58,15 +58,16 @@ class View {
 
   // Sub-views, relative to this view. Out-of-bounds, rank mismatch or non-positive sizes
   // throw ShapeError naming the buffer and the requested box.
-  View slice(const Shape& offsets, const Shape& sizes) const;
+  View slice(const Dims& offsets, const Dims& sizes) const;
   View rows(std::int64_t start, std::int64_t count) const;  // dim 0
   View cols(std::int64_t start, std::int64_t count) const;  // last dim
   View reshape(const Shape& shape) const;                    // contiguous views only
   View flatten() const { return reshape({numel()}); }
 
   bool is_contiguous() const;
-  // The box in buffer coordinates when this view is one (no reshape in its history).
-  const std::optional<Box>& box() const { return box_; }
+  // The box in buffer coordinates when this view is one (no reshape in its history), else
+  // null. Valid while the view lives.
+  const Box* box() const { return is_box_ ? &frame_box_ : nullptr; }
   // The exact element set as disjoint boxes in buffer coordinates, in flat order.
   std::vector<Box> buffer_boxes() const;
 
@@ -90,22 +91,23 @@ class View {
   std::int64_t row_stride() const { return strides_.at(0); }
 
   friend bool operator==(const View& a, const View& b) {
-    return a.buffer_ == b.buffer_ && a.defect_ == b.defect_ && a.base_ == b.base_ && a.sizes_ == b.sizes_ &&
-           a.strides_ == b.strides_;
+    return a.buffer_ == b.buffer_ && a.defect_ == b.defect_ && a.base_ == b.base_ &&
+           a.frame_box_.sizes == b.frame_box_.sizes && a.strides_ == b.strides_;
   }
 
  private:
   std::byte* memory_for(DType dtype) const;
   View defective(ShapeError error) const;
 
+  // Inline and without heap parts but the two rare shared ones: a view is copied into every
+  // task argument, so its copy is on the hot path of a scope build.
   const Buffer* buffer_ = nullptr;
   std::byte* memory_ = nullptr;  // element 0 of the buffer, when bound
   std::int64_t base_ = 0;
-  Shape sizes_;
-  Shape strides_;
-  std::optional<Box> box_;
-  std::string frame_;  // set after a reshape: how this frame maps onto the buffer
-  Box frame_box_;      // this view's box inside its frame (for describe)
+  Box frame_box_;        // this view's box inside its frame; its sizes are the view's sizes
+  Dims strides_;
+  bool is_box_ = false;  // the frame is the buffer's own: frame_box_ is in buffer coordinates
+  std::shared_ptr<const std::string> frame_;  // after a reshape: how the frame maps onto the buffer
   std::shared_ptr<const ShapeError> defect_;
 };
 

@@ -5,7 +5,6 @@
 #include <optional>
 #include <string_view>
 
-#include "runtime/box.hpp"
 #include "tasks/task.hpp"
 
 namespace tg {
@@ -26,12 +25,13 @@ std::optional<EdgeKind> parse_edge_kind(std::string_view s);
 
 inline constexpr std::uint32_t kNoBuffer = std::numeric_limits<std::uint32_t>::max();
 
+// Five words: a graph holds one per dependency, and the executors read only from/to. The
+// overlapping region is not stored; tasks/edge_region.hpp recomputes it from the two args.
 struct Edge {
   TaskId from = 0;
   TaskId to = 0;
   EdgeKind kind = EdgeKind::Explicit;
   std::uint32_t buffer = kNoBuffer;  // Buffer::id() of the overlapping region
-  Box region;                        // the overlap, in buffer coordinates
   int from_arg = -1;
   int to_arg = -1;
 };

@@ -89,7 +89,7 @@ Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<const Buffer
       if (a >= n)
         throw GraphError("task '" + t.label() + "' is after task id " + std::to_string(a) + ", which does not exist");
       if (a == t.id) throw GraphError("task '" + t.label() + "' is after itself");
-      inferred.push_back(Edge{a, t.id, EdgeKind::Explicit, kNoBuffer, Box{}, -1, -1});
+      inferred.push_back(Edge{a, t.id, EdgeKind::Explicit, kNoBuffer, -1, -1});
     }
   // CSR in one pass of counting sort by `from` (stable, so the first provenance found for
   // a (from, to) pair comes first and wins the dedupe); a bucket is sorted by `to` only when
@@ -242,16 +242,10 @@ void Graph::verify() const {
     if (a.view.buffer().id() != e.buffer || b.view.buffer().id() != e.buffer)
       fail("edge " + from.label() + " -> " + to.label() + " names buffer " + std::to_string(e.buffer) +
            " that its arguments do not touch");
-    bool justified = false;
-    for (const auto& x : a.view.buffer_boxes()) {
-      for (const auto& y : b.view.buffer_boxes()) {
-        auto both = intersect(x, y);
-        if (both && intersect(*both, e.region)) justified = true;
-      }
-    }
-    if (!justified)
-      fail("edge " + from.label() + " -> " + to.label() + " region " + box_to_string(e.region) +
-           " is not an overlap of " + a.view.describe() + " and " + b.view.describe());
+    // The edge's region is the overlap of its two arguments (tasks/edge_region.hpp).
+    if (!overlaps(a.view, b.view))
+      fail("edge " + from.label() + " -> " + to.label() + " joins " + a.view.describe() + " and " +
+           b.view.describe() + ", which do not overlap");
   }
   for (std::size_t t = 0; t < n; ++t)
     for (auto p : predecessors(static_cast<TaskId>(t))) {

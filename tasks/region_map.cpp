@@ -12,18 +12,18 @@ class BufferRegions {
  public:
   explicit BufferRegions(const Buffer& buffer) : index_(buffer.shape()) {}
 
-  // The dependences of an access on one live entry, `overlap` being their intersection.
-  static void edges_from(const RegionEntry& e, const Box& overlap, TaskId task, int arg, Access access,
+  // The dependences of an access on one live entry it intersects.
+  static void edges_from(const RegionEntry& e, TaskId task, int arg, Access access,
                          std::uint32_t buffer, std::vector<Edge>& out) {
     if (reads(access) && e.has_writer && e.writer != task)
-      out.push_back(Edge{e.writer, task, EdgeKind::Raw, buffer, overlap, e.writer_arg, arg});
+      out.push_back(Edge{e.writer, task, EdgeKind::Raw, buffer, e.writer_arg, arg});
     if (writes(access)) {
       if (!e.readers.empty()) {
         e.readers.for_each([&](const RegionReader& r) {
-          if (r.task != task) out.push_back(Edge{r.task, task, EdgeKind::War, buffer, overlap, r.arg, arg});
+          if (r.task != task) out.push_back(Edge{r.task, task, EdgeKind::War, buffer, r.arg, arg});
         });
       } else if (e.has_writer && e.writer != task) {
-        out.push_back(Edge{e.writer, task, EdgeKind::Waw, buffer, overlap, e.writer_arg, arg});
+        out.push_back(Edge{e.writer, task, EdgeKind::Waw, buffer, e.writer_arg, arg});
       }
     }
   }
@@ -38,13 +38,13 @@ class BufferRegions {
   bool collect(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer,
                std::vector<Edge>& out) {
     if (const RegionEntry* exact = index_.find_exact(query)) {
-      edges_from(*exact, query, task, arg, access, buffer, out);
+      edges_from(*exact, task, arg, access, buffer, out);
       return true;
     }
     bool touched = false;
-    index_.for_each_intersecting(query, [&](const RegionEntry& e, const Box& overlap) {
+    index_.for_each_intersecting(query, [&](const RegionEntry& e, const Box&) {
       touched = true;
-      edges_from(e, overlap, task, arg, access, buffer, out);
+      edges_from(e, task, arg, access, buffer, out);
     });
     return touched;
   }
@@ -179,7 +179,7 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
     if (const auto& box = args[i].view.box(); box && i < kKnownArgs) {
       known[i] = Known{&regions, regions.index().find_exact(*box), false, regions.index().layout_version()};
       if (known[i].exact) {
-        BufferRegions::edges_from(*known[i].exact, *box, task, arg, args[i].access, buffer_id, out);
+        BufferRegions::edges_from(*known[i].exact, task, arg, args[i].access, buffer_id, out);
       } else {
         known[i].fresh = !regions.collect(task, arg, args[i].access, *box, buffer_id, out);
       }

@@ -243,17 +243,7 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
                        "the cost function of kernel '" + t.kernel_name + "' failed: " + e.what());
     }
   }
-  const std::size_t first_new = edges_.size();
   regions_.access(id, t.args, edges_);
-  // The map may hold the overlap in several fragments; the provenance names the whole
-  // overlap of the two arguments where both are boxes.
-  for (std::size_t i = first_new; i < edges_.size(); ++i) {
-    Edge& e = edges_[i];
-    const auto& earlier = tasks_[e.from].args[static_cast<std::size_t>(e.from_arg)].view;
-    const auto& later = t.args[static_cast<std::size_t>(e.to_arg)].view;
-    if (earlier.box() && later.box())
-      if (auto whole = intersect(*earlier.box(), *later.box())) e.region = std::move(*whole);
-  }
   undo.committed = true;
   return TaskRef(*this, id);
 }

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <nlohmann/json.hpp>
 
+#include "tasks/edge_region.hpp"
 #include "tasks/scope_json_view.hpp"
 
 namespace tg {
@@ -76,7 +77,8 @@ Json edge_json(const Graph& graph, const Edge& e) {
   Json j{{"from", e.from}, {"to", e.to}, {"kind", std::string(name_of(e.kind))}};
   if (e.buffer != kNoBuffer) {
     j["buffer"] = graph.buffers().at(e.buffer)->name();
-    j["region"] = box_json(e.region);
+    const auto region = edge_region(graph, e);
+    j["region"] = box_json(region ? *region : Box{});
     j["from_arg"] = e.from_arg;
     j["to_arg"] = e.to_arg;
   }

@@ -55,6 +55,12 @@ struct ParsedBuffer {
   std::uint32_t scope = 0;
 };
 
+// An edge as the file lists it, with the region the file gives (an Edge keeps none).
+struct ListedEdge {
+  Edge edge;
+  Box region;
+};
+
 // Every field checked: names resolved to ids, boxes inside their buffers or frames.
 struct Document {
   int version = kScopeJsonVersion;
@@ -63,7 +69,7 @@ struct Document {
   std::vector<ParsedBuffer> buffers;
   std::map<std::string, std::uint32_t, std::less<>> buffer_ids;
   std::vector<ParsedTask> tasks;
-  std::optional<std::vector<Edge>> edges;
+  std::optional<std::vector<ListedEdge>> edges;
 };
 
 // Declares the buffers and submits the tasks of `doc` to a Scope, so every edge is
@@ -72,6 +78,6 @@ Graph replay(const Document& doc, std::string_view origin, const FinalizeOptions
 
 // Throws ConfigError at "edges" naming the first difference between the edges a file
 // lists and the graph's. Cost: O(E log E).
-void check_listed_edges(const Graph& graph, std::vector<Edge> listed, std::string_view origin);
+void check_listed_edges(const Graph& graph, std::vector<ListedEdge> listed, std::string_view origin);
 
 }  // namespace tg::scope_json

@@ -323,12 +323,13 @@ void read_tasks(const Reader& r, const Json& j, Document& doc) {
 
 void read_edges(const Reader& r, const Json& j, Document& doc) {
   r.array(j, "edges");
-  std::vector<Edge> edges;
+  std::vector<scope_json::ListedEdge> edges;
   const auto n = static_cast<std::int64_t>(doc.tasks.size());
   for (std::size_t i = 0; i < j.size(); ++i) {
     const auto p = at("edges", i);
     const Json& o = r.object(j[i], p, {"from", "to", "kind", "buffer", "region", "from_arg", "to_arg"});
     Edge e;
+    Box region;
     e.from = static_cast<TaskId>(r.integer(r.required(o, p, "from"), dot(p, "from"), 0, n - 1));
     e.to = static_cast<TaskId>(r.integer(r.required(o, p, "to"), dot(p, "to"), 0, n - 1));
     const auto kind = r.string(r.required(o, p, "kind"), dot(p, "kind"));
@@ -343,14 +344,14 @@ void read_edges(const Reader& r, const Json& j, Document& doc) {
       auto it = doc.buffer_ids.find(name);
       if (it == doc.buffer_ids.end()) r.fail(dot(p, "buffer"), "no buffer is named '" + name + "'");
       e.buffer = it->second;
-      e.region = r.box(r.required(o, p, "region"), dot(p, "region"), doc.buffers[e.buffer].shape, "buffer '" + name + "'");
+      region = r.box(r.required(o, p, "region"), dot(p, "region"), doc.buffers[e.buffer].shape, "buffer '" + name + "'");
       const auto from_args = static_cast<std::int64_t>(doc.tasks[e.from].args.size());
       const auto to_args = static_cast<std::int64_t>(doc.tasks[e.to].args.size());
       if (from_args == 0 || to_args == 0) r.fail(p, "a " + kind + " edge joins two tasks with arguments");
       e.from_arg = static_cast<int>(r.integer(r.required(o, p, "from_arg"), dot(p, "from_arg"), 0, from_args - 1));
       e.to_arg = static_cast<int>(r.integer(r.required(o, p, "to_arg"), dot(p, "to_arg"), 0, to_args - 1));
     }
-    edges.push_back(std::move(e));
+    edges.push_back(scope_json::ListedEdge{e, std::move(region)});
   }
   doc.edges = std::move(edges);
 }

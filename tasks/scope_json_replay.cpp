@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <tuple>
 
+#include "tasks/edge_region.hpp"
 #include "tasks/kernel_registry.hpp"
 #include "tasks/scope.hpp"
 #include "tasks/scope_json_document.hpp"
@@ -144,17 +145,24 @@ class Replay {
   std::vector<Scope::Nested> guards_;
 };
 
-std::string describe_edge(const Graph& g, const Edge& e) {
+std::string describe_edge(const Graph& g, const Edge& e, const Box& region) {
   std::string s = std::string(name_of(e.kind)) + " edge " + g.task(e.from).label() + " -> " + g.task(e.to).label();
   if (e.buffer != kNoBuffer)
-    s += " on " + g.buffers().at(e.buffer)->name() + box_to_string(e.region) + " (arg " + std::to_string(e.from_arg) +
+    s += " on " + g.buffers().at(e.buffer)->name() + box_to_string(region) + " (arg " + std::to_string(e.from_arg) +
          " -> arg " + std::to_string(e.to_arg) + ")";
   return s;
 }
 
-bool same_edge(const Edge& a, const Edge& b) {
+ListedEdge inferred_edge(const Graph& g, const Edge& e) { return ListedEdge{e, edge_region(g, e).value_or(Box{})}; }
+
+std::string describe_edge(const Graph& g, const ListedEdge& e) { return describe_edge(g, e.edge, e.region); }
+
+bool same_edge(const ListedEdge& listed, const ListedEdge& inferred) {
+  const Edge& a = listed.edge;
+  const Edge& b = inferred.edge;
   return a.from == b.from && a.to == b.to && a.kind == b.kind && a.buffer == b.buffer &&
-         (a.buffer == kNoBuffer || (a.region == b.region && a.from_arg == b.from_arg && a.to_arg == b.to_arg));
+         (a.buffer == kNoBuffer ||
+          (listed.region == inferred.region && a.from_arg == b.from_arg && a.to_arg == b.to_arg));
 }
 
 }  // namespace
@@ -165,10 +173,14 @@ Graph replay(const Document& doc, std::string_view origin, const FinalizeOptions
 
 // The file's edges must be the ones inference finds again: a mismatch means the file was
 // edited by hand or written by another version of the inference.
-void check_listed_edges(const Graph& g, std::vector<Edge> listed, std::string_view origin) {
-  auto by_pair = [](const Edge& a, const Edge& b) { return std::tie(a.from, a.to) < std::tie(b.from, b.to); };
+void check_listed_edges(const Graph& g, std::vector<ListedEdge> listed, std::string_view origin) {
+  auto by_pair = [](const ListedEdge& a, const ListedEdge& b) {
+    return std::tie(a.edge.from, a.edge.to) < std::tie(b.edge.from, b.edge.to);
+  };
   std::stable_sort(listed.begin(), listed.end(), by_pair);
-  const auto& inferred = g.edges();
+  std::vector<ListedEdge> inferred;
+  inferred.reserve(g.edges().size());
+  for (const Edge& e : g.edges()) inferred.push_back(inferred_edge(g, e));
   std::size_t i = 0, k = 0;
   const std::string fix = "; re-export the file, or delete its edges to accept the inferred ones";
   while (i < listed.size() || k < inferred.size()) {

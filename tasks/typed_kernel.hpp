@@ -53,7 +53,7 @@ template <Access A> class BlockView {
   DType dtype() const { return view_.dtype(); }
   int rank() const { return view_.rank(); }
   std::int64_t size(int dim) const { return view_.size(dim); }
-  const Shape& sizes() const { return view_.sizes(); }
+  const Dims& sizes() const { return view_.sizes(); }
   std::int64_t numel() const { return view_.numel(); }
   std::size_t bytes() const { return view_.bytes(); }
   template <class T> Ptr<T> data() const { return view_.template data<T>(); }

@@ -20,6 +20,7 @@
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"
 #include "tasks/bindings.hpp"
+#include "tasks/edge_region.hpp"
 #include "tasks/executor.hpp"
 #include "tasks/graph.hpp"
 #include "tasks/lint.hpp"

@@ -517,7 +517,7 @@ ImportedCapture parse_capture(const CaptureFiles& files) {
   // Edges; a cycle is named by Graph::assemble.
   std::vector<Edge> edges;
   for (const RawEdge& e : raw_edges)
-    edges.push_back(Edge{id_of[e.pred], id_of[e.succ], e.kind, kNoBuffer, Box{}, -1, e.arg});
+    edges.push_back(Edge{id_of[e.pred], id_of[e.succ], e.kind, kNoBuffer, -1, e.arg});
   const std::string graph_name = !r.graph_name.empty() ? r.graph_name
                                  : files.folder.empty() ? std::string("capture")
                                                         : std::filesystem::path(files.folder).filename().string();

@@ -1,6 +1,7 @@
 #include "trace/common.hpp"
 
 #include "runtime/error.hpp"
+#include "tasks/edge_region.hpp"
 
 namespace tg {
 
@@ -60,7 +61,7 @@ std::string buffer_name(const Graph& graph, std::uint32_t buffer_id) {
 std::string describe_edge_region(const Graph& graph, const Edge& edge) {
   if (edge.buffer == kNoBuffer) return "";
   std::string s = buffer_name(graph, edge.buffer);
-  if (edge.region.rank() > 0) s += box_to_string(edge.region);
+  if (const auto region = edge_region(graph, edge)) s += box_to_string(*region);
   return s;
 }
 

@@ -6,6 +6,7 @@
 #include <limits>
 
 #include "runtime/error.hpp"
+#include "tasks/edge_region.hpp"
 #include "tasks/task_cost.hpp"
 
 namespace tg::sim {
@@ -443,7 +444,8 @@ double SimRun::l2_hit_share(TaskId t) {
     if (e.kind != EdgeKind::Raw || state_[e.from] != TaskState::Finished || e.buffer == kNoBuffer) continue;
     const double resident = l2_written_ - written_at_[e.from] + written_bytes(e.from);
     if (resident > static_cast<double>(m_.l2_bytes)) continue;
-    hit += static_cast<double>(e.region.numel()) * static_cast<double>(size_of(g_.buffers()[e.buffer]->dtype()));
+    if (const auto region = edge_region(g_, e))
+      hit += static_cast<double>(region->numel()) * static_cast<double>(size_of(g_.buffers()[e.buffer]->dtype()));
   }
   const float share = total > 0 ? static_cast<float>(std::min(1.0, hit / total)) : 0.0f;
   l2_share_[t] = share;

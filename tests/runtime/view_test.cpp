@@ -17,6 +17,10 @@ TEST(View, SliceRowsColsAndElementAccess) {
   auto tile = v.rows(4, 8).cols(32, 64);
   EXPECT_EQ(tile.describe(), "q_proj[4:12, 32:96]");
   EXPECT_EQ(tile.sizes(), (tg::Shape{8, 64}));
+  ASSERT_NE(tile.box(), nullptr);
+  EXPECT_EQ(tg::box_to_string(*tile.box()), "[4:12, 32:96]");
+  EXPECT_EQ(tile.strides(), (tg::Shape{96, 1}));
+  EXPECT_THROW((void)tile.size(2), std::out_of_range);
   EXPECT_EQ(tile.base(), 4 * 96 + 32);
   tile.at<float>({1, 2}) = 5.0f;
   EXPECT_EQ(b.data_as<float>()[5 * 96 + 34], 5.0f);
@@ -59,7 +63,12 @@ TEST(View, ReshapeNeedsContiguousAndSameCount) {
   View v(b);
   auto r = v.reshape({2, 12});
   EXPECT_EQ(r.sizes(), (tg::Shape{2, 12}));
-  EXPECT_FALSE(r.box().has_value());
+  EXPECT_EQ(r.box(), nullptr);
+  // Reshaped back to the buffer's own shape, the view is a box of the buffer again.
+  const auto back = r.reshape({4, 6});
+  ASSERT_NE(back.box(), nullptr);
+  EXPECT_EQ(tg::box_to_string(*back.box()), "[0:4, 0:6]");
+  EXPECT_EQ(back.describe(), "x[0:4, 0:6]");
   EXPECT_TRUE(v.rows(1, 2).reshape({12}).is_contiguous());
   EXPECT_FALSE(v.cols(0, 3).reshape({12}).valid());  // not contiguous
   EXPECT_FALSE(v.reshape({5, 5}).valid());

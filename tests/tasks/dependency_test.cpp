@@ -1,5 +1,6 @@
 #include <gtest/gtest.h>
 
+#include "tasks/edge_region.hpp"
 #include "tasks/scope.hpp"
 
 namespace {
@@ -24,7 +25,7 @@ TEST(Dependencies, RawEdgeCarriesBufferAndRegion) {
   ASSERT_NE(e, nullptr);
   EXPECT_EQ(e->kind, EdgeKind::Raw);
   EXPECT_EQ(g.buffers()[e->buffer]->name(), "t");
-  EXPECT_EQ(box_to_string(e->region), "[0:16, 32:64]");
+  EXPECT_EQ(box_to_string(edge_region(g, *e).value()), "[0:16, 32:64]");
   EXPECT_EQ(e->from_arg, 0);
   EXPECT_EQ(e->to_arg, 0);
 }
@@ -44,8 +45,8 @@ TEST(Dependencies, WarOnlyCase) {
   ASSERT_NE(find_edge(g, r1, w), nullptr);
   ASSERT_NE(find_edge(g, r2, w), nullptr);
   EXPECT_EQ(find_edge(g, r1, w)->kind, EdgeKind::War);
-  EXPECT_EQ(box_to_string(find_edge(g, r1, w)->region), "[3:4, 0:8]");
-  EXPECT_EQ(box_to_string(find_edge(g, r2, w)->region), "[3:5, 0:8]");
+  EXPECT_EQ(box_to_string(edge_region(g, *find_edge(g, r1, w)).value()), "[3:4, 0:8]");
+  EXPECT_EQ(box_to_string(edge_region(g, *find_edge(g, r2, w)).value()), "[3:5, 0:8]");
 }
 
 TEST(Dependencies, DisjointSlicesGetNoEdge) {
@@ -71,7 +72,7 @@ TEST(Dependencies, PartialOverlapGetsAnEdge) {
   auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
   ASSERT_EQ(g.edges().size(), 1u);
   EXPECT_EQ(find_edge(g, a, b)->kind, EdgeKind::Waw);
-  EXPECT_EQ(box_to_string(find_edge(g, a, b)->region), "[0:16, 64:65]");
+  EXPECT_EQ(box_to_string(edge_region(g, *find_edge(g, a, b)).value()), "[0:16, 64:65]");
 }
 
 TEST(Dependencies, ReshapedViewsOverlapExactly) {
@@ -114,6 +115,23 @@ TEST(Dependencies, ExplicitAfterEdge) {
   g.verify();
   ASSERT_EQ(g.edges().size(), 1u);
   EXPECT_EQ(find_edge(g, a, b)->kind, EdgeKind::Explicit);
+  EXPECT_FALSE(edge_region(g, *find_edge(g, a, b)).has_value());  // an after() edge has no region
+}
+
+// The record is five words; its region is the two arguments' overlap, recomputed.
+TEST(Dependencies, EdgeRegionIsRecomputedFromTheArguments) {
+  static_assert(sizeof(Edge) <= 24, "an Edge holds no region");
+  Scope s{"reshaped"};
+  auto t = s.staging("t", {4, 8}, FP32);
+  auto w = s.vector("write", {Out(t.rows(1, 2))});
+  auto r = s.vector("read", {In(t.reshape({32}).slice({12}, {8}))});  // flat 12..20: rows 1..2, partly
+  auto g = s.finalize(tg::FinalizeOptions{.lint = tg::Lint::Off});
+  g.verify();
+  const Edge* e = find_edge(g, w, r);
+  ASSERT_NE(e, nullptr);
+  EXPECT_EQ(e->kind, EdgeKind::Raw);
+  // Not a box on the reader's side: the first overlapping box of the decompositions.
+  EXPECT_EQ(box_to_string(edge_region(g, *e).value()), "[1:2, 4:8]");
 }
 
 TEST(Dependencies, ManyTilesKeepLiveRegionsBounded) {
