@@ -1,16 +1,21 @@
-// The tensor-parallel model scopes on the modelled a2a3 chip: rank 0's graph of 1, 2, 4 and 8
-// ranks (full dims), simulated alone, with its collectives as zero-cost host tasks. What a
-// chip's compute gains from the split; the time on the links (and the exposed share of it) is
-// the multi-chip simulator's to model (issue 21), so here each collective's bytes per rank are
-// counted, not timed. Figures and command: docs/performance.md, "Tensor-parallel model scopes".
+// The tensor-parallel model scopes on the modelled a2a3 chip (full dims), 1, 2, 4 and 8 ranks:
+// *Rank0: rank 0's graph simulated alone, its collectives zero-cost host tasks (what a chip's
+// compute gains from the split; each collective's bytes per rank counted). *OnChips: every
+// rank's graph on a2a3xN with the collectives on the modelled links (the makespan and the
+// exposed-communication share). Figures and command: docs/performance.md, "Tensor-parallel model scopes".
 #include <benchmark/benchmark.h>
 
 #include <map>
 #include <memory>
+#include <string>
+#include <vector>
 
 #include "models/common/registry.hpp"
+#include "models/common/tp_modelled_collectives.hpp"
 #include "models/common/tp_models.hpp"
 #include "runtime/machine.hpp"
+#include "runtime/multichip_machine.hpp"
+#include "scheduler/multichip_sim.hpp"
 #include "scheduler/sim_executor.hpp"
 
 namespace {
@@ -62,6 +67,39 @@ void simulate_rank0(benchmark::State& state, const std::string& model) {
   state.counters["comm_kib_per_rank"] = collectives.bytes_sent / 1024;
 }
 
+// Every rank's graph on its own chip of a2a3xN, the collectives on the modelled links
+// (MultiChipSimExecutor, as `tilegraph run MODEL --tp N --machine a2a3xN`); 1 chip is the
+// single-rank scope on a2a3. exposed_share: the time the ranks' collectives are in flight
+// with no compute of theirs running, over the makespan (mean over ranks).
+void simulate_on_chips(benchmark::State& state, const std::string& model) {
+  const int ranks = static_cast<int>(state.range(0));
+  const auto& full = full_run(model);
+  const double one_chip_ns =
+      static_cast<double>(tg::SimExecutor(tg::load_machine("a2a3")).simulate(full.graph()).timeline.makespan_ns);
+  double makespan_ns = one_chip_ns, exposed = 0, collective_ns = 0;
+  if (ranks == 1) {
+    for (auto _ : state) benchmark::DoNotOptimize(tg::SimExecutor(tg::load_machine("a2a3")).simulate(full.graph()));
+  } else {
+    const auto rank_runs = tg::models::modelled_tp_ranks(tg::models::find_tp_model(model), full, ranks);
+    std::vector<const tg::Graph*> graphs;
+    for (const auto& r : rank_runs) graphs.push_back(&r->graph());
+    const tg::MultiChipSimExecutor sim(tg::load_multichip_machine("a2a3x" + std::to_string(ranks)));
+    for (auto _ : state) {
+      const tg::MultiChipResult result = sim.simulate(graphs);
+      makespan_ns = static_cast<double>(result.makespan_ns);
+      exposed = result.exposed_share();
+      collective_ns = static_cast<double>(result.comm.front().collective_ns);
+    }
+  }
+  state.counters["makespan_us"] = makespan_ns / 1e3;
+  state.counters["speedup_vs_1_chip"] = one_chip_ns / makespan_ns;
+  state.counters["exposed_share"] = exposed;
+  state.counters["rank0_collective_us"] = collective_ns / 1e3;
+}
+
+void BM_V32Scope1OnChips(benchmark::State& state) { simulate_on_chips(state, "v32-decode-scope1"); }
+void BM_V4SwaOnChips(benchmark::State& state) { simulate_on_chips(state, "v4-swa-attention"); }
+
 void BM_V32Scope1Rank0(benchmark::State& state) { simulate_rank0(state, "v32-decode-scope1"); }
 void BM_V4SwaRank0(benchmark::State& state) { simulate_rank0(state, "v4-swa-attention"); }
 
@@ -69,4 +107,6 @@ void BM_V4SwaRank0(benchmark::State& state) { simulate_rank0(state, "v4-swa-atte
 
 BENCHMARK(BM_V32Scope1Rank0)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->Unit(benchmark::kMillisecond);
 BENCHMARK(BM_V4SwaRank0)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_V32Scope1OnChips)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->Unit(benchmark::kMillisecond);
+BENCHMARK(BM_V4SwaOnChips)->Arg(1)->Arg(2)->Arg(4)->Arg(8)->Unit(benchmark::kMillisecond);
 BENCHMARK_MAIN();
