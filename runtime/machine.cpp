@@ -1,4 +1,5 @@
 #include "runtime/machine.hpp"
+#include "runtime/multichip_machine.hpp"
 
 #include <nlohmann/json.hpp>
 
@@ -239,8 +240,10 @@ Machine load_machine(std::string_view name_or_path) {
     if (!preset) {
       std::string names;
       for (const auto& n : machine_preset_names()) names += (names.empty() ? "" : ", ") + n;
-      throw ConfigError("unknown machine '" + std::string(name_or_path) + "'; presets: " + names +
-                        ", or a path to a machine .json file");
+      std::string multichip;
+      for (const auto& n : multichip_preset_names()) multichip += (multichip.empty() ? "" : ", ") + n;
+      throw ConfigError("unknown machine '" + std::string(name_or_path) + "'; chip presets: " + names +
+                        ", or a path to a machine .json file (multi-chip presets, for sim and run: " + multichip + ")");
     }
     Machine m = parse(preset->json, "machines/" + std::string(preset->name) + ".json", name_or_path == "host");
     if (name_or_path != "host") m.origin = "preset " + m.name;

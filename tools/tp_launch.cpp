@@ -87,11 +87,13 @@ int simulate_tp(const ModelRunRequest& request, std::ostream& out) {
                      fmt::format("--tp {} --machine {} simulates all {} ranks in one process; run it without mpirun "
                                  "(mpirun started {} processes)",
                                  ranks, request.machine, ranks, size));
-  if (!is_multichip_machine(request.machine))
+  if (!is_multichip_machine(request.machine)) {
+    (void)load_machine(request.machine);  // a missing file or an unknown name says so first
     throw UsageError(ErrorContext{.option = "--machine"},
                      fmt::format("--tp {} --machine {}: the {} ranks are simulated on a multi-chip machine of {} chips "
                                  "(a2a3x{}); '{}' is one chip",
                                  ranks, request.machine, ranks, ranks, ranks, request.machine));
+  }
   const MultiChipMachine machine = load_multichip_machine(request.machine);
   if (machine.chips() != ranks)
     throw UsageError(ErrorContext{.option = "--machine"},

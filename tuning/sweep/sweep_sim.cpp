@@ -3,6 +3,7 @@
 #include <ctime>
 
 #include "models/common/registry.hpp"
+#include "runtime/multichip_machine.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "tasks/lint.hpp"
 #include "trace/schedule_analysis.hpp"
@@ -60,6 +61,10 @@ SweepRow simulate_row(const TileSetting& setting, const Graph& graph, const Mach
 SweepResult sweep_on_simulator(const SweepRequest& request, const SimSweepOptions& options) {
   const std::clock_t cpu0 = std::clock();
   const auto& entry = models::find_model(request.model);
+  if (is_multichip_machine(options.machine))
+    throw ConfigError(ErrorContext{.option = "--machine"},
+                      "a sweep simulates one chip; '" + options.machine +
+                          "' is a multi-chip machine: give a chip preset (a2a3, a5) or a chip .json file");
   const Machine machine = load_machine(options.machine);
   for (const auto& strategy : options.strategies) {  // names checked before anything is built
     SimOptions named;
