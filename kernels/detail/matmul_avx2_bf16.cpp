@@ -10,7 +10,7 @@
 // element first; an odd K ends with +0 then the last product), so results are the scalar
 // path's bit for bit (a bf16 product is exact in fp32, so fma(a, b, c) rounds once like
 // c + a * b; they differ only if a product is below 2^-126 or overflows).
-// Transposed B: matmul_avx2_transposed.cpp (the portable loops' lane order, in registers).
+// Transposed B: matmul_avx2_transposed_bf16.cpp (the portable loops' lane order, in registers).
 // Cost: O(M*N*K); B read once per call, A packed once per call (GEMM: once per K chunk).
 #include <cstring>
 
