@@ -23,13 +23,15 @@ namespace {
 using kernels::CpuPath;
 
 // args: M, K, N, threads, path, int8 (0/1), packed weights (0/1: B packed once before the
-// timed loop, the packing time reported apart as pack_ms)
+// timed loop, the packing time reported apart as pack_ms), transposed B (0/1: given as
+// Bt [N, K], as V4's o_proj_a / o_proj_b and the attention scores keep it)
 void matmul_bench(benchmark::State& state) {
   const std::int64_t m = state.range(0), k = state.range(1), n = state.range(2);
   const int threads = static_cast<int>(state.range(3));
   const auto path = static_cast<CpuPath>(state.range(4));
   const bool int8 = state.range(5) != 0;
   const bool packed = state.range(6) != 0;
+  const bool transposed = state.range(7) != 0;
   if (!kernels::cpu_path_supported(path)) {
     state.SkipWithError(("skipped: this CPU cannot run the " + std::string(kernels::name_of(path)) + " path").c_str());
     return;
@@ -37,7 +39,7 @@ void matmul_bench(benchmark::State& state) {
   kernels::ScopedCpuPath scoped(path);
   const DType in = int8 ? DType::INT8 : DType::BF16, out = int8 ? DType::INT32 : DType::FP32;
   auto a = random_buffer("a", in, {m, k}, 1);
-  auto b = random_buffer("b", in, {k, n}, 2);
+  auto b = transposed ? random_buffer("b", in, {n, k}, 2) : random_buffer("b", in, {k, n}, 2);
   auto c = random_buffer("c", out, {m, n}, 3);
   const View av(*a), bv(*b), cv(*c);
   tbb::global_control limit(tbb::global_control::max_allowed_parallelism, static_cast<std::size_t>(threads));
@@ -57,11 +59,14 @@ void matmul_bench(benchmark::State& state) {
   for (auto _ : state) {
     if (threads == 1) {
       if (packed) kernels::matmul(av, *weights[0], cv);
+      else if (transposed) kernels::matmul(av, bv, cv, {.b_layout = kernels::BLayout::transposed});
       else kernels::matmul(av, bv, cv);
     } else {
       tbb::parallel_for(0, 2, [&](int t) {
         const std::int64_t c0 = t == 0 ? 0 : half, cn = t == 0 ? half : n - half;
         if (packed) kernels::matmul(av, *weights[static_cast<std::size_t>(t)], cv.cols(c0, cn));
+        else if (transposed)
+          kernels::matmul(av, bv.rows(c0, cn), cv.cols(c0, cn), {.b_layout = kernels::BLayout::transposed});
         else kernels::matmul(av, bv.cols(c0, cn), cv.cols(c0, cn));
       });
     }
@@ -106,15 +111,30 @@ void register_shapes() {
                                    std::to_string(s.m) + "_K" + std::to_string(s.k) + "_N" + std::to_string(s.n) +
                                    "/threads:" + std::to_string(threads);
           auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-                        ->Args({s.m, s.k, s.n, threads, static_cast<int>(p), s.int8, packed})
+                        ->Args({s.m, s.k, s.n, threads, static_cast<int>(p), s.int8, packed, 0})
                         ->Unit(benchmark::kMicrosecond);
           if (threads > 1) b->UseRealTime();  // 1 thread: thread CPU time (robust on a shared machine)
         }
+  // Transposed B on V4's shapes: o_proj_a's host block (one group, 512 O_LORA rows of wo_a),
+  // one group of o_proj_b's host block (512 D rows, K = O_LORA), the attention's q . kv^T.
+  const Shape transposed_shapes[] = {{8, 4096, 512, false}, {8, 4096, 1024, false}, {16, 512, 128, false},
+                                     {8, 1024, 512, true},  {8, 8192, 512, true}};
+  for (CpuPath p : {CpuPath::avx512, CpuPath::avx2})
+    for (const Shape& s : transposed_shapes)
+      for (int threads : {1, 2}) {
+        const std::string name = std::string(s.int8 ? "matmul_int8" : "matmul_bf16") + "/" +
+                                 std::string(kernels::name_of(p)) + "/transposed/M" + std::to_string(s.m) + "_K" +
+                                 std::to_string(s.k) + "_N" + std::to_string(s.n) + "/threads:" + std::to_string(threads);
+        auto* b = benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
+                      ->Args({s.m, s.k, s.n, threads, static_cast<int>(p), s.int8, 0, 1})
+                      ->Unit(benchmark::kMicrosecond);
+        if (threads > 1) b->UseRealTime();
+      }
   // The scalar path on one decode shape, for the ratio between paths.
   for (bool int8 : {false, true}) {
     const std::string name = std::string(int8 ? "matmul_int8" : "matmul_bf16") + "/scalar/view/M16_K1536_N1536/threads:1";
     benchmark::RegisterBenchmark(name.c_str(), matmul_bench)
-        ->Args({16, 1536, 1536, 1, static_cast<int>(CpuPath::scalar), int8, 0})
+        ->Args({16, 1536, 1536, 1, static_cast<int>(CpuPath::scalar), int8, 0, 0})
         ->Unit(benchmark::kMicrosecond);
   }
 }

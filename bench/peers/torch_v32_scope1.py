@@ -9,12 +9,14 @@ variants, as the issue asks, and the best one is the figure: `bf16` keeps the we
 bf16 (torch's own CPU bf16 matmul), `fp32` holds fp32 copies of the weights made once before
 timing (OpenBLAS sgemm), which is what a torch user on a CPU without bf16 units does.
 
-Prints one JSON object per variant: {"peer": "torch", "variant", "threads", "median_ms",
-"min_ms", "max_ms", "reps"}. Usage: bench/peers/torch_v32_scope1.py [--threads N] [--reps R]
+Each variant runs with torch's intra-op pool at all cores and at 1 (OpenBLAS keeps its own
+pool of all cores either way: torch_threads.py says why); the fastest row is the figure.
+Prints one JSON object per (variant, intra-op threads): {"peer": "torch", "variant",
+"threads", "blas_threads", "median_ms", "min_ms", "max_ms", "reps"}.
+Usage: bench/peers/torch_v32_scope1.py [--threads N] [--reps R]
 """
 import argparse
 import json
-import os
 import statistics
 import sys
 import time
@@ -24,6 +26,8 @@ try:
 except ImportError:
     print("torch_v32_scope1: python3-torch is not installed (apt-get install python3-torch)", file=sys.stderr)
     sys.exit(2)
+
+from torch_threads import blas_threads, intra_op_settings
 
 B, HIDDEN, HEADS = 16, 7168, 128
 Q_LORA, KV_LORA, NOPE, ROPE = 1536, 512, 128, 64
@@ -109,19 +113,21 @@ def main():
     args = ap.parse_args()
     if args.threads < 0 or args.reps < 1 or args.warmup < 0:
         ap.error("--threads must be >= 0, --reps >= 1, --warmup >= 0")
-    # torch picks its own default (one thread on the 2-vCPU VM of docs/performance.md); 'all
-    # cores' here means every logical CPU, as tilegraph's --threads 0 does
-    torch.set_num_threads(args.threads or os.cpu_count())
     gen = torch.Generator().manual_seed(1)
     x = make_inputs(gen)
     weights_bf16 = {k: x[k] for k in ("wq_a", "wq_b", "wkv_a")}
     weights_fp32 = {k: v.float() for k, v in weights_bf16.items()}  # made once, outside timing
-    for variant, w in (("bf16", weights_bf16), ("fp32", weights_fp32)):
-        times = time_variant(x, w, args.reps, args.warmup)
-        print(json.dumps({"peer": "torch", "model": "v32-decode-scope1", "variant": variant,
-                          "threads": torch.get_num_threads(), "torch": torch.__version__,
-                          "reps": args.reps, "median_ms": round(statistics.median(times), 3),
-                          "min_ms": round(min(times), 3), "max_ms": round(max(times), 3)}))
+    # torch picks its own default (one thread on the 2-vCPU VM of docs/performance.md); 'all
+    # cores' here means every logical CPU, as tilegraph's --threads 0 does
+    for intra_op in intra_op_settings(args.threads):
+        torch.set_num_threads(intra_op)
+        for variant, w in (("bf16", weights_bf16), ("fp32", weights_fp32)):
+            times = time_variant(x, w, args.reps, args.warmup)
+            print(json.dumps({"peer": "torch", "model": "v32-decode-scope1", "variant": variant,
+                              "threads": torch.get_num_threads(), "blas_threads": blas_threads(),
+                              "torch": torch.__version__, "reps": args.reps,
+                              "median_ms": round(statistics.median(times), 3),
+                              "min_ms": round(min(times), 3), "max_ms": round(max(times), 3)}))
 
 
 if __name__ == "__main__":

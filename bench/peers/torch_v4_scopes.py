@@ -8,12 +8,13 @@ each int8 weight to fp32 once, before timing, and multiplies in fp32 (OpenBLAS):
 plain-torch route on this CPU. The `bf16` variant keeps the bf16 weights in bf16 and dequantizes
 the int8 ones to bf16 once. The faster variant is the figure the comparison uses.
 
-Prints one JSON object per (scope, variant). Usage:
+Each variant also runs with torch's intra-op pool at all cores and at 1 (OpenBLAS keeps its
+own pool of all cores either way: torch_threads.py says why); the fastest row is the figure.
+Prints one JSON object per (scope, variant, intra-op threads). Usage:
   bench/peers/torch_v4_scopes.py [--preset flash|pro] [--threads N] [--reps R] [--scopes ...]
 """
 import argparse
 import json
-import os
 import math
 import statistics
 import sys
@@ -24,6 +25,8 @@ try:
 except ImportError:
     print("torch_v4_scopes: python3-torch is not installed (apt-get install python3-torch)", file=sys.stderr)
     sys.exit(2)
+
+from torch_threads import blas_threads, intra_op_settings
 
 PRESETS = {
     "flash": dict(D=4096, H=64, Q_LORA=1024, O_LORA=1024, O_GROUPS=8),
@@ -159,9 +162,9 @@ def main():
         ap.error("--threads must be >= 0, --reps >= 1, --warmup >= 0")
     # torch picks its own default (one thread on the 2-vCPU VM of docs/performance.md); 'all
     # cores' here means every logical CPU, as tilegraph's --threads 0 does
-    torch.set_num_threads(args.threads or os.cpu_count())
     p = PRESETS[args.preset]
-    for scope in args.scopes:
+    for scope, intra_op in ((s, n) for s in args.scopes for n in intra_op_settings(args.threads)):
+        torch.set_num_threads(intra_op)
         for variant, dtype in (("bf16", torch.bfloat16), ("fp32", torch.float32)):
             gen = torch.Generator().manual_seed(1)
             if scope == "swa":
@@ -170,7 +173,8 @@ def main():
                 fn, model = QkvProjRope(gen, p, DECODE_T if scope == "qkv-decode" else PREFILL_T, dtype), "v4-qkv-proj-rope"
             times = time_it(fn, args.reps, args.warmup)
             print(json.dumps({"peer": "torch", "model": model, "scope": scope, "preset": args.preset,
-                              "variant": variant, "threads": torch.get_num_threads(), "torch": torch.__version__,
+                              "variant": variant, "threads": torch.get_num_threads(), "blas_threads": blas_threads(),
+                              "torch": torch.__version__,
                               "reps": args.reps, "median_ms": round(statistics.median(times), 3),
                               "min_ms": round(min(times), 3), "max_ms": round(max(times), 3)}))
 

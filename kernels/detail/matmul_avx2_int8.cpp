@@ -4,7 +4,7 @@
 // view each 256-row K chunk of a 16-column tile is interleaved into that layout first, packed
 // weights (PackedWeights) are stored in it. Exact for every int8 input (vpmaddubsw would
 // saturate its int16 pair sums at -128 * -128 * 2); sums wrap modulo 2^32 like the scalar path.
-// Transposed B: matmul_avx2_transposed.cpp (vpmaddwd against each Bt row widened in registers).
+// Transposed B: matmul_avx2_transposed_int8.cpp (a 4 x 2 vpmaddwd tile, Bt widened in registers).
 // Cost: O(M*N*K); B read once per call, A packed once per call (views: once per K chunk).
 #include "kernels/detail/matmul_avx2_common.hpp"
 

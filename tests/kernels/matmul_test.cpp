@@ -183,10 +183,11 @@ class MatmulPath : public ::testing::TestWithParam<CpuPath> {};
 
 // Shapes around every path's unrolls: K odd and not a multiple of 4, 256 or 512 (chunks);
 // N tails of the 16/24/48/64-column tiles; M = 1 and 17 (row-block tails), 65 and 130 (GEMM
-// forms, several row spans).
+// forms, several row spans); M 8 with a long K (V4's o_proj shapes: many K chunks of the
+// transposed kernels, a K tail in the last).
 const Shape3 kEdgeShapes[] = {{1, 1, 1},     {1, 3, 25},     {17, 257, 49},  {17, 513, 23}, {4, 2, 24},
                               {16, 1030, 100}, {8, 515, 16}, {5, 64, 65},   {17, 7, 130},
-                              {65, 40, 30},  {130, 9, 50}};  // several spans of packed A rows
+                              {65, 40, 30},  {130, 9, 50},   {8, 4100, 40}};  // several spans of packed A rows
 
 TEST_P(MatmulPath, AgreesWithScalarBitwiseAndPackedWeightsToo) {
   const CpuPath path = GetParam();
