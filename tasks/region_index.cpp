@@ -16,6 +16,11 @@ RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape) {
     row_strides_[static_cast<std::size_t>(d)] = stride;
     stride *= shape_[static_cast<std::size_t>(d)];
   }
+  stride = 1;
+  for (int d = static_cast<int>(shape_.size()) - 1; d >= 0; --d) {
+    element_strides_[static_cast<std::size_t>(d)] = stride;
+    stride *= shape_[static_cast<std::size_t>(d)];
+  }
   regrid(rows_, cols_);
 }
 
@@ -44,7 +49,7 @@ void RegionIndex::place(std::uint32_t s) {
     for (auto gc = gc0; gc <= gc1; ++gc) cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].add(s);
 }
 
-void RegionIndex::insert(RegionEntry entry) {
+RegionState* RegionIndex::insert(const Box& box, RegionState state) {
   std::uint32_t s;
   if (!free_.empty()) {
     s = free_.back();
@@ -52,22 +57,26 @@ void RegionIndex::insert(RegionEntry entry) {
   } else {
     s = static_cast<std::uint32_t>(filters_.size());
     filters_.emplace_back();
-    entries_.emplace_back();
+    states_.emplace_back();
+    boxes_.emplace_back();
   }
   Filter& slot = filters_[s];
-  slot.rect = rect_of(entry.box);
+  slot.rect = rect_of(box);
   slot.alive = true;
-  entries_[s] = std::move(entry);
-  by_first_.insert(key_of(slot.rect), s);
+  states_[s] = std::move(state);
+  boxes_[s] = box;
+  const Corners c = corners_of(slot.rect);
+  by_first_.insert(c.first, c.last, s);
   ++layout_version_;
   ++alive_;
   place(s);
   maybe_regrid();
+  return &states_[s];
 }
 
 void RegionIndex::erase(std::uint32_t s) {
   Filter& slot = filters_[s];
-  by_first_.erase(key_of(slot.rect));
+  by_first_.erase(corners_of(slot.rect).first);
   ++layout_version_;
   if (slot.oversize) {
     std::erase(oversize_, s);
@@ -78,7 +87,7 @@ void RegionIndex::erase(std::uint32_t s) {
         cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].remove(s);
   }
   slot.alive = false;
-  entries_[s] = RegionEntry{};
+  states_[s] = RegionState{};
   free_.push_back(s);
   --alive_;
 }
