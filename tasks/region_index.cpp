@@ -8,7 +8,7 @@ constexpr std::int64_t kOversizeCells = 64;  // boxes covering more cells go to 
 constexpr std::int64_t kMaxCells = 1 << 20;
 }  // namespace
 
-RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape) {
+RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape), rank_(buffer_shape.size()) {
   cols_ = shape_.back();
   rows_ = numel_of(shape_) / cols_;
   std::int64_t stride = 1;
@@ -35,6 +35,24 @@ RegionIndex::Rect RegionIndex::rect_of(const Box& box) const {
   return Rect{first, last + 1, box.offsets[lead], box.offsets[lead] + box.sizes[lead]};
 }
 
+Box RegionIndex::box_at(std::uint32_t s) const {
+  const std::int64_t* p = boxes_.data() + std::size_t{s} * 2 * rank_;
+  Box box{Dims(rank_), Dims(rank_)};
+  for (std::size_t d = 0; d < rank_; ++d) {
+    box.offsets[d] = p[d];
+    box.sizes[d] = p[rank_ + d];
+  }
+  return box;
+}
+
+void RegionIndex::store_box(std::uint32_t s, const Box& box) {
+  std::int64_t* p = boxes_.data() + std::size_t{s} * 2 * rank_;
+  for (std::size_t d = 0; d < rank_; ++d) {
+    p[d] = box.offsets[d];
+    p[rank_ + d] = box.sizes[d];
+  }
+}
+
 void RegionIndex::place(std::uint32_t s) {
   Filter& slot = filters_[s];
   const Rect& r = slot.rect;
@@ -58,13 +76,13 @@ RegionState* RegionIndex::insert(const Box& box, RegionState state) {
     s = static_cast<std::uint32_t>(filters_.size());
     filters_.emplace_back();
     states_.emplace_back();
-    boxes_.emplace_back();
+    boxes_.resize(boxes_.size() + 2 * rank_);
   }
   Filter& slot = filters_[s];
   slot.rect = rect_of(box);
   slot.alive = true;
   states_[s] = std::move(state);
-  boxes_[s] = box;
+  store_box(s, box);
   const Corners c = corners_of(slot.rect);
   by_first_.insert(c.first, c.last, s);
   ++layout_version_;

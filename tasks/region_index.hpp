@@ -65,7 +65,7 @@ class RegionIndex {
   }
   // The same, for a query the caller knows is no live box (find_exact() said nullptr).
   template <class Fn> void for_each_intersecting_inexact(const Box& query, Fn&& fn) {
-    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(states_[s], boxes_[s], overlap); });
+    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(states_[s], box_at(s), overlap); });
   }
 
   // Calls fn(state, box, overlap, replacement) for every live entry intersecting `query`;
@@ -78,7 +78,7 @@ class RegionIndex {
       if (fn(*exact, query, query, replacement_)) removed_.push_back(static_cast<std::uint32_t>(exact - states_.data()));
     } else {
       visit(query, [&](std::uint32_t s, const Box& overlap) {
-        if (fn(states_[s], boxes_[s], overlap, replacement_)) removed_.push_back(s);
+        if (fn(states_[s], box_at(s), overlap, replacement_)) removed_.push_back(s);
       });
     }
     for (auto s : removed_) erase(s);
@@ -145,6 +145,10 @@ class RegionIndex {
   }
   Corners corners_of(const Rect& r) const { return Corners{r.row0 * cols_ + r.col0, (r.row1 - 1) * cols_ + r.col1 - 1}; }
   Rect rect_of(const Box& box) const;
+  // Boxes are stored at the buffer's rank (offsets, then sizes), not as rank-8 Boxes: a
+  // 1-D range takes 16 bytes, and the array grows and moves as fast as the others.
+  Box box_at(std::uint32_t slot) const;
+  void store_box(std::uint32_t slot, const Box& box);
   void place(std::uint32_t slot);
   void erase(std::uint32_t slot);
   void maybe_regrid();
@@ -158,7 +162,7 @@ class RegionIndex {
       f.stamp = stamp_;
       ++considered_;
       if (q.row1 <= f.rect.row0 || f.rect.row1 <= q.row0 || q.col1 <= f.rect.col0 || f.rect.col1 <= q.col0) return;
-      if (auto overlap = intersect(boxes_[s], query)) fn(s, *overlap);
+      if (auto overlap = intersect(box_at(s), query)) fn(s, *overlap);
     };
     // Callers erase only after the walk, so the lists are stable while we iterate.
     for (auto s : oversize_) consider(s);
@@ -170,6 +174,7 @@ class RegionIndex {
   }
 
   Shape shape_;
+  std::size_t rank_ = 1;
   std::array<std::int64_t, kMaxRank> row_strides_{};      // of the leading dims, in rows
   std::array<std::int64_t, kMaxRank> element_strides_{};  // row-major, in elements
   std::int64_t rows_ = 1, cols_ = 1;
@@ -179,7 +184,7 @@ class RegionIndex {
   template <class T> using Array = std::vector<T, HugePageAllocator<T>>;
   Array<RegionState> states_;  // by slot: the hot part
   Array<Filter> filters_;      // by slot
-  Array<Box> boxes_;           // by slot: read for overlaps and cuts only
+  Array<std::int64_t> boxes_;  // 2 * rank per slot: read for overlaps and cuts only
   SlotByKey by_first_;               // live slot by its first element, checked on its last
   std::vector<std::uint32_t> free_;
   std::size_t alive_ = 0;

@@ -117,11 +117,19 @@ RegionMap::~RegionMap() = default;
 RegionMap::RegionMap(RegionMap&&) noexcept = default;
 RegionMap& RegionMap::operator=(RegionMap&&) noexcept = default;
 
-BufferRegions& RegionMap::regions_of(const Buffer& buffer) {
-  if (by_buffer_.size() <= buffer.id()) by_buffer_.resize(buffer.id() + 1);
-  auto& slot = by_buffer_[buffer.id()];
+namespace {
+// Kept out of line so that the hot lookup in regions_of() stays a few instructions.
+[[gnu::noinline]] BufferRegions& add_regions(std::vector<std::unique_ptr<BufferRegions>>& by_buffer, const Buffer& buffer) {
+  if (by_buffer.size() <= buffer.id()) by_buffer.resize(buffer.id() + 1);
+  auto& slot = by_buffer[buffer.id()];
   if (!slot) slot = std::make_unique<BufferRegions>(buffer);
   return *slot;
+}
+}  // namespace
+
+BufferRegions& RegionMap::regions_of(const Buffer& buffer) {
+  const std::uint32_t id = buffer.id();
+  return id < by_buffer_.size() && by_buffer_[id] ? *by_buffer_[id] : add_regions(by_buffer_, buffer);
 }
 
 void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>& out) {
