@@ -28,7 +28,7 @@ class Replay {
   explicit Replay(const Graph& graph) : graph_(graph) {
     for (const auto& b : graph.buffers()) {
       auto index = std::make_unique<RegionIndex>(b->shape());
-      index->insert(RegionEntry{b->full_box(), false, 0, -1, {}});  // as the scope found it
+      index->insert(RegionEntry{b->full_box(), RegionState{}});  // as the scope found it
       regions_.push_back(std::move(index));
     }
   }
@@ -52,7 +52,7 @@ class Replay {
     std::map<std::uint32_t, std::vector<Box>> never_written;
     for (const auto& b : graph_.buffers()) {
       if (b->role() != Role::Staging && b->role() != Role::Output) continue;
-      regions_[b->id()]->for_each_intersecting(b->full_box(), [&](RegionEntry& e, const Box& overlap) {
+      regions_[b->id()]->for_each_intersecting(b->full_box(), [&](RegionState& e, const Box&, const Box& overlap) {
         if (b->role() == Role::Output && !e.has_writer) never_written[b->id()].push_back(overlap);
         if (b->role() == Role::Staging && e.has_writer && e.readers.empty())
           dead[{e.writer, e.writer_arg}].push_back(overlap);
@@ -70,22 +70,18 @@ class Replay {
     const bool staging = v.buffer().role() == Role::Staging || v.buffer().role() == Role::Output;
     auto& index = *regions_[v.buffer().id()];
     for (const auto& box : v.buffer_boxes()) {
-      index.update_intersecting(box, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
+      index.update_intersecting(box, [&](RegionState& e, const Box& live, const Box& overlap,
+                                         std::vector<RegionEntry>& replacement) {
         if (staging && !e.has_writer) unwritten_reads_[{task.id, arg}].push_back(overlap);
         if (!e.readers.empty()) return false;  // one reader is all the rules need to know
-        if (contains(box, e.box)) {
+        if (contains(box, live)) {
           e.readers.push_back({task.id, arg});
           return false;
         }
-        RegionEntry inside = e;
-        inside.box = overlap;
-        inside.readers.push_back({task.id, arg});
+        RegionEntry inside{overlap, e};
+        inside.state.readers.push_back({task.id, arg});
         replacement.push_back(std::move(inside));
-        for (auto& piece : subtract(e.box, overlap)) {
-          RegionEntry outside = e;
-          outside.box = std::move(piece);
-          replacement.push_back(std::move(outside));
-        }
+        for (auto& piece : subtract(live, overlap)) replacement.push_back(RegionEntry{std::move(piece), e});
         return true;
       });
     }
@@ -95,18 +91,15 @@ class Replay {
     const View& v = task.args[static_cast<std::size_t>(arg)].view;
     auto& index = *regions_[v.buffer().id()];
     for (const auto& box : v.buffer_boxes()) {
-      index.update_intersecting(box, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
+      index.update_intersecting(box, [&](RegionState& e, const Box& live, const Box& overlap,
+                                         std::vector<RegionEntry>& replacement) {
         // Two writes by one task are multi-inout's business, not a lost write.
         if (e.has_writer && e.readers.empty() && e.writer != task.id)
           overwrites_[{e.writer, e.writer_arg, task.id, arg}].push_back(overlap);
-        for (auto& piece : subtract(e.box, overlap)) {
-          RegionEntry outside = e;
-          outside.box = std::move(piece);
-          replacement.push_back(std::move(outside));
-        }
+        for (auto& piece : subtract(live, overlap)) replacement.push_back(RegionEntry{std::move(piece), e});
         return true;
       });
-      index.insert(RegionEntry{box, true, task.id, arg, {}});
+      index.insert(box, RegionState{true, task.id, arg, {}});
     }
   }
 

@@ -8,12 +8,17 @@ constexpr std::int64_t kOversizeCells = 64;  // boxes covering more cells go to 
 constexpr std::int64_t kMaxCells = 1 << 20;
 }  // namespace
 
-RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape) {
+RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape), rank_(buffer_shape.size()) {
   cols_ = shape_.back();
   rows_ = numel_of(shape_) / cols_;
   std::int64_t stride = 1;
   for (int d = static_cast<int>(shape_.size()) - 2; d >= 0; --d) {
     row_strides_[static_cast<std::size_t>(d)] = stride;
+    stride *= shape_[static_cast<std::size_t>(d)];
+  }
+  stride = 1;
+  for (int d = static_cast<int>(shape_.size()) - 1; d >= 0; --d) {
+    element_strides_[static_cast<std::size_t>(d)] = stride;
     stride *= shape_[static_cast<std::size_t>(d)];
   }
   regrid(rows_, cols_);
@@ -30,6 +35,24 @@ RegionIndex::Rect RegionIndex::rect_of(const Box& box) const {
   return Rect{first, last + 1, box.offsets[lead], box.offsets[lead] + box.sizes[lead]};
 }
 
+Box RegionIndex::box_at(std::uint32_t s) const {
+  const std::int64_t* p = boxes_.data() + std::size_t{s} * 2 * rank_;
+  Box box{Dims(rank_), Dims(rank_)};
+  for (std::size_t d = 0; d < rank_; ++d) {
+    box.offsets[d] = p[d];
+    box.sizes[d] = p[rank_ + d];
+  }
+  return box;
+}
+
+void RegionIndex::store_box(std::uint32_t s, const Box& box) {
+  std::int64_t* p = boxes_.data() + std::size_t{s} * 2 * rank_;
+  for (std::size_t d = 0; d < rank_; ++d) {
+    p[d] = box.offsets[d];
+    p[rank_ + d] = box.sizes[d];
+  }
+}
+
 void RegionIndex::place(std::uint32_t s) {
   Filter& slot = filters_[s];
   const Rect& r = slot.rect;
@@ -44,7 +67,7 @@ void RegionIndex::place(std::uint32_t s) {
     for (auto gc = gc0; gc <= gc1; ++gc) cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].add(s);
 }
 
-void RegionIndex::insert(RegionEntry entry) {
+RegionState* RegionIndex::insert(const Box& box, RegionState state) {
   std::uint32_t s;
   if (!free_.empty()) {
     s = free_.back();
@@ -52,22 +75,26 @@ void RegionIndex::insert(RegionEntry entry) {
   } else {
     s = static_cast<std::uint32_t>(filters_.size());
     filters_.emplace_back();
-    entries_.emplace_back();
+    states_.emplace_back();
+    boxes_.resize(boxes_.size() + 2 * rank_);
   }
   Filter& slot = filters_[s];
-  slot.rect = rect_of(entry.box);
+  slot.rect = rect_of(box);
   slot.alive = true;
-  entries_[s] = std::move(entry);
-  by_first_.insert(key_of(slot.rect), s);
+  states_[s] = std::move(state);
+  store_box(s, box);
+  const Corners c = corners_of(slot.rect);
+  by_first_.insert(c.first, c.last, s);
   ++layout_version_;
   ++alive_;
   place(s);
   maybe_regrid();
+  return &states_[s];
 }
 
 void RegionIndex::erase(std::uint32_t s) {
   Filter& slot = filters_[s];
-  by_first_.erase(key_of(slot.rect));
+  by_first_.erase(corners_of(slot.rect).first);
   ++layout_version_;
   if (slot.oversize) {
     std::erase(oversize_, s);
@@ -78,7 +105,7 @@ void RegionIndex::erase(std::uint32_t s) {
         cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].remove(s);
   }
   slot.alive = false;
-  entries_[s] = RegionEntry{};
+  states_[s] = RegionState{};
   free_.push_back(s);
   --alive_;
 }

@@ -1,68 +1,86 @@
 #pragma once
 // RegionIndex: the disjoint live boxes of one buffer, found by the box they intersect.
+// Lookup: O(1) expected when the query is exactly a live box (whole buffer, one tile of a
+// regular tiling, a 1-D range met before: disjointness makes that box the only hit), from
+// one hash line and the region's state; otherwise O(c + k) for c grid cells covered and k
+// hits, independent of the number of live boxes while boxes are of a similar size.
 // Boxes are bucketed on a uniform grid over the buffer collapsed to 2-D (leading dims x
-// last dim); the cell size adapts to the boxes seen, so a query visits the few cells it
-// covers. Lookup: O(1) expected when the query is exactly a live box (whole buffer, one tile
-// of a regular tiling, a 1-D range met before: disjointness makes that box the only hit);
-// otherwise O(c + k) for c cells covered and k hits, independent of the number of live
-// boxes while boxes are of a similar size; boxes spanning many cells sit in a short side
-// list that every query scans (disjointness keeps it short).
+// last dim); the cell size adapts to the boxes seen; boxes spanning many cells sit in a
+// short side list that every inexact query scans (disjointness keeps it short).
+// Storage is split by temperature: the exact path reads the hash table and the state
+// array only; filter rectangles (what an inexact query rejects candidates on) are a dense
+// array of their own, and the full boxes are read only for real overlaps.
 #include <array>
 #include <cstdint>
 #include <vector>
 
 #include "runtime/box.hpp"
+#include "tasks/huge_page_allocator.hpp"
 #include "tasks/reader_list.hpp"
 #include "tasks/slot_by_key.hpp"
 #include "tasks/task.hpp"
 
 namespace tg {
 
-struct RegionEntry {
-  Box box;
+// What inference knows of one live region: its last writer and the readers since.
+struct RegionState {
   bool has_writer = false;
   TaskId writer = 0;
   int writer_arg = -1;
   ReaderList readers;
 };
 
+struct RegionEntry {
+  Box box;
+  RegionState state;
+};
+
 class RegionIndex {
  public:
   explicit RegionIndex(const Shape& buffer_shape);
 
-  void insert(RegionEntry entry);
+  // Returns the new entry's state (valid while layout_version() is unchanged).
+  RegionState* insert(const Box& box, RegionState state);
+  RegionState* insert(RegionEntry entry) { return insert(entry.box, std::move(entry.state)); }
 
-  // The live entry whose box is exactly `box` (disjointness makes it the only one that
-  // intersects it), or nullptr. O(1) expected: the fast path of whole-buffer accesses, of
-  // the tiles of a regular tiling and of 1-D ranges met before.
-  RegionEntry* find_exact(const Box& box) {
-    const Rect r = rect_of(box);
-    const std::uint32_t s = by_first_.find(key_of(r));
-    if (s == SlotByKey::kNone || !(filters_[s].rect == r)) return nullptr;
+  // The state of the live entry whose box is exactly `box` (disjointness makes it the only
+  // one that intersects it), or nullptr.
+  RegionState* find_exact(const Box& box) {
+    const Corners c = corners_of(box);
+    const std::uint32_t s = by_first_.find(c.first, c.last);
+    if (s == SlotByKey::kNone) return nullptr;
     ++considered_;
-    return &entries_[s];
+    return &states_[s];
   }
-  // Bumped by every insert and erase: an entry pointer from find_exact() stays valid
-  // while this is unchanged.
+  // Bumped by every insert and erase: a state pointer stays valid while this is unchanged.
   std::uint64_t layout_version() const { return layout_version_; }
   std::size_t size() const { return alive_; }
   // Live boxes a query looked at so far (the cost the grid keeps independent of size()).
   std::uint64_t candidates_considered() const { return considered_; }
 
-  // Calls fn(entry, overlap) for every live entry intersecting `query`.
+  // Calls fn(state, box, overlap) for every live entry intersecting `query`.
   template <class Fn> void for_each_intersecting(const Box& query, Fn&& fn) {
-    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(entries_[s], overlap); });
+    if (RegionState* exact = find_exact(query)) return fn(*exact, query, query);
+    for_each_intersecting_inexact(query, fn);
+  }
+  // The same, for a query the caller knows is no live box (find_exact() said nullptr).
+  template <class Fn> void for_each_intersecting_inexact(const Box& query, Fn&& fn) {
+    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(states_[s], box_at(s), overlap); });
   }
 
-  // Calls fn(entry, overlap, replacement) for every live entry intersecting `query`; when
-  // fn returns true the entry is removed and `replacement` entries are inserted instead
-  // (after the walk, so they are not visited by it).
+  // Calls fn(state, box, overlap, replacement) for every live entry intersecting `query`;
+  // when fn returns true the entry is removed and `replacement` entries are inserted
+  // instead (after the walk, so they are not visited by it).
   template <class Fn> void update_intersecting(const Box& query, Fn&& fn) {
     replacement_.clear();
     removed_.clear();
-    visit(query, [&](std::uint32_t s, const Box& overlap) {
-      if (fn(entries_[s], overlap, replacement_)) removed_.push_back(s);
-    });
+    if (RegionState* exact = find_exact(query)) {
+      if (fn(*exact, query, query, replacement_)) removed_.push_back(static_cast<std::uint32_t>(exact - states_.data()));
+    } else {
+      visit(query, [&](std::uint32_t s, const Box& overlap) {
+        if (fn(states_[s], box_at(s), overlap, replacement_)) removed_.push_back(s);
+      });
+    }
     for (auto s : removed_) erase(s);
     for (auto& e : replacement_) insert(std::move(e));
   }
@@ -72,8 +90,13 @@ class RegionIndex {
     std::int64_t row0, row1, col0, col1;  // half-open
     friend bool operator==(const Rect&, const Rect&) = default;
   };
-  // What a query filters on, in a dense array apart from the entries: a rejected candidate
-  // costs one line, and the entries' boxes and reader lists are touched only for hits.
+  // A box's first and last element (flat): the first is unique among disjoint boxes, and
+  // the two fix the box's offsets and extents.
+  struct Corners {
+    std::int64_t first, last;
+  };
+  // What a query filters on, in a dense array apart from the states and boxes: a rejected
+  // candidate costs one line, and the boxes are touched only for hits.
   struct Filter {
     Rect rect{};
     std::uint32_t stamp = 0;
@@ -112,21 +135,26 @@ class RegionIndex {
     std::vector<std::uint32_t> overflow_;
   };
 
+  Corners corners_of(const Box& box) const {
+    std::int64_t first = 0, span = 0;
+    for (std::size_t d = 0, n = box.sizes.size(); d < n; ++d) {
+      first += box.offsets[d] * element_strides_[d];
+      span += (box.sizes[d] - 1) * element_strides_[d];
+    }
+    return Corners{first, first + span};
+  }
+  Corners corners_of(const Rect& r) const { return Corners{r.row0 * cols_ + r.col0, (r.row1 - 1) * cols_ + r.col1 - 1}; }
   Rect rect_of(const Box& box) const;
+  // Boxes are stored at the buffer's rank (offsets, then sizes), not as rank-8 Boxes: a
+  // 1-D range takes 16 bytes, and the array grows and moves as fast as the others.
+  Box box_at(std::uint32_t slot) const;
+  void store_box(std::uint32_t slot, const Box& box);
   void place(std::uint32_t slot);
   void erase(std::uint32_t slot);
   void maybe_regrid();
   void regrid(std::int64_t cell_rows, std::int64_t cell_cols);
-  // A live box's key: its first element, unique among disjoint boxes. Equal rects mean
-  // equal boxes (a box's first and last element fix its offsets and extents).
-  std::int64_t key_of(const Rect& r) const { return r.row0 * cols_ + r.col0; }
   template <class Visit> void visit(const Box& query, Visit&& fn) {
     const Rect q = rect_of(query);
-    if (const std::uint32_t s = by_first_.find(key_of(q)); s != SlotByKey::kNone && filters_[s].rect == q) {
-      ++considered_;
-      fn(s, query);  // the live boxes are disjoint: an exact match is the only hit
-      return;
-    }
     ++stamp_;
     auto consider = [&](std::uint32_t s) {
       Filter& f = filters_[s];
@@ -134,7 +162,7 @@ class RegionIndex {
       f.stamp = stamp_;
       ++considered_;
       if (q.row1 <= f.rect.row0 || f.rect.row1 <= q.row0 || q.col1 <= f.rect.col0 || f.rect.col1 <= q.col0) return;
-      if (auto overlap = intersect(entries_[s].box, query)) fn(s, *overlap);
+      if (auto overlap = intersect(box_at(s), query)) fn(s, *overlap);
     };
     // Callers erase only after the walk, so the lists are stable while we iterate.
     for (auto s : oversize_) consider(s);
@@ -146,14 +174,18 @@ class RegionIndex {
   }
 
   Shape shape_;
-  std::array<std::int64_t, kMaxRank> row_strides_{};  // of the leading dims, in rows
+  std::size_t rank_ = 1;
+  std::array<std::int64_t, kMaxRank> row_strides_{};      // of the leading dims, in rows
+  std::array<std::int64_t, kMaxRank> element_strides_{};  // row-major, in elements
   std::int64_t rows_ = 1, cols_ = 1;
   std::int64_t cell_rows_ = 1, cell_cols_ = 1, grid_rows_ = 1, grid_cols_ = 1;
   std::vector<Cell> cells_;
   std::vector<std::uint32_t> oversize_;
-  std::vector<Filter> filters_;       // by slot
-  std::vector<RegionEntry> entries_;  // by slot
-  SlotByKey by_first_;                // live slot by key_of(rect)
+  template <class T> using Array = std::vector<T, HugePageAllocator<T>>;
+  Array<RegionState> states_;  // by slot: the hot part
+  Array<Filter> filters_;      // by slot
+  Array<std::int64_t> boxes_;  // 2 * rank per slot: read for overlaps and cuts only
+  SlotByKey by_first_;               // live slot by its first element, checked on its last
   std::vector<std::uint32_t> free_;
   std::size_t alive_ = 0;
   std::size_t regrid_at_ = 64;

@@ -1,6 +1,8 @@
 #pragma once
 // SlotByKey: a flat open-addressing map from a 64-bit key to a 32-bit slot, for the exact
-// lookups of the region index (a live box by its first element). Linear probing with
+// lookups of the region index (a live box by its first element). Each key carries a 64-bit
+// check (the box's last element) that find() compares too, so an exact lookup answers from
+// the table's line alone, without touching the slot's box. Linear probing with
 // backward-shift erase, so no tombstones pile up under the insert / erase churn of
 // inference. Lookup, insert, erase: O(1) expected at load <= 1/2.
 #include <bit>
@@ -9,27 +11,30 @@
 #include <optional>
 #include <vector>
 
+#include "tasks/huge_page_allocator.hpp"
+
 namespace tg {
 
 class SlotByKey {
  public:
   static constexpr std::uint32_t kNone = std::numeric_limits<std::uint32_t>::max();
 
-  std::uint32_t find(std::int64_t key) const {
+  // The slot of `key` when its check is `check` too, else kNone.
+  std::uint32_t find(std::int64_t key, std::int64_t check) const {
     if (entries_.empty()) return kNone;
     for (std::size_t i = home(key);; i = (i + 1) & mask_) {
       const Entry& e = entries_[i];
       if (e.slot == kNone) return kNone;
-      if (e.key == key) return e.slot;
+      if (e.key == key) return e.check == check ? e.slot : kNone;
     }
   }
 
   // The key must not be present (the index holds disjoint boxes: one first element each).
-  void insert(std::int64_t key, std::uint32_t slot) {
+  void insert(std::int64_t key, std::int64_t check, std::uint32_t slot) {
     if ((size_ + 1) * 2 > entries_.size()) grow();
     std::size_t i = home(key);
     while (entries_[i].slot != kNone) i = (i + 1) & mask_;
-    entries_[i] = Entry{key, slot};
+    entries_[i] = Entry{key, check, slot};
     ++size_;
   }
 
@@ -64,6 +69,7 @@ class SlotByKey {
  private:
   struct Entry {
     std::int64_t key = 0;
+    std::int64_t check = 0;
     std::uint32_t slot = kNone;
   };
   std::size_t home(std::int64_t key) const {
@@ -72,17 +78,17 @@ class SlotByKey {
     return static_cast<std::size_t>((static_cast<std::uint64_t>(key) * 0x9E3779B97F4A7C15ull) >> shift_) & mask_;
   }
   void grow() {
-    std::vector<Entry> old = std::move(entries_);
+    std::vector<Entry, HugePageAllocator<Entry>> old = std::move(entries_);
     const std::size_t capacity = old.empty() ? 16 : old.size() * 2;
     entries_.assign(capacity, Entry{});
     mask_ = capacity - 1;
     shift_ = 64 - std::countr_zero(capacity);
     size_ = 0;
     for (const Entry& e : old)
-      if (e.slot != kNone) insert(e.key, e.slot);
+      if (e.slot != kNone) insert(e.key, e.check, e.slot);
   }
 
-  std::vector<Entry> entries_;
+  std::vector<Entry, HugePageAllocator<Entry>> entries_;
   std::size_t mask_ = 0;
   int shift_ = 64;
   std::size_t size_ = 0;

@@ -26,13 +26,16 @@ TEST(SlotByKey, EraseKeepsEveryOtherKeyFindableUnderChurn) {
       map.erase(key);
       reference.erase(key);
     } else {
-      map.insert(key, static_cast<std::uint32_t>(step));
+      map.insert(key, key + 1, static_cast<std::uint32_t>(step));
       reference[key] = static_cast<std::uint32_t>(step);
     }
     if (step % 97 == 0)
       for (std::int64_t k = 0; k < 512 * 16; k += 16) {
         const auto it = reference.find(k);
-        ASSERT_EQ(map.find(k), it == reference.end() ? SlotByKey::kNone : it->second) << "key " << k << " step " << step;
+        ASSERT_EQ(map.find(k, k + 1), it == reference.end() ? SlotByKey::kNone : it->second) << "key " << k << " step " << step;
+        if (it != reference.end()) {
+          ASSERT_EQ(map.find(k, k), SlotByKey::kNone) << "a wrong check finds nothing";
+        }
       }
   }
   EXPECT_EQ(map.size(), reference.size());
@@ -60,7 +63,7 @@ TEST(RegionIndex, ExactAndStraddlingQueriesFindWhatAScanFinds) {
   const Shape shape{64, 64};
   RegionIndex index(shape);
   std::vector<Box> live{Box{Dims{0, 0}, Dims{64, 64}}};
-  index.insert(RegionEntry{live[0], false, 0, -1, {}});
+  index.insert(live[0], RegionState{});
   std::mt19937 rng(11);
   for (int step = 0; step < 3000; ++step) {
     // Tiles of 8 x 8 most of the time (exact matches once written), sometimes a box
@@ -75,9 +78,9 @@ TEST(RegionIndex, ExactAndStraddlingQueriesFindWhatAScanFinds) {
     std::int64_t expected = 0, found = 0;
     for (const auto& b : live)
       if (intersect(b, q)) ++expected;
-    index.for_each_intersecting(q, [&](RegionEntry& e, const Box& overlap) {
+    index.for_each_intersecting(q, [&](RegionState&, const Box& box, const Box& overlap) {
       ++found;
-      ASSERT_EQ(intersect(e.box, q), overlap);
+      ASSERT_EQ(intersect(box, q), overlap);
     });
     ASSERT_EQ(found, expected) << "step " << step << " query " << box_to_string(q);
     // Write q: the boxes it covers are cut, q joins as one box (as inference does).
@@ -91,11 +94,11 @@ TEST(RegionIndex, ExactAndStraddlingQueriesFindWhatAScanFinds) {
     }
     next.push_back(q);
     live = std::move(next);
-    index.update_intersecting(q, [&](RegionEntry& e, const Box& overlap, std::vector<RegionEntry>& replacement) {
-      for (auto& piece : subtract(e.box, overlap)) replacement.push_back(RegionEntry{piece, false, 0, -1, {}});
+    index.update_intersecting(q, [&](RegionState&, const Box& box, const Box& overlap, std::vector<RegionEntry>& replacement) {
+      for (auto& piece : subtract(box, overlap)) replacement.push_back(RegionEntry{piece, RegionState{}});
       return true;
     });
-    index.insert(RegionEntry{q, true, static_cast<TaskId>(step), 0, {}});
+    index.insert(q, RegionState{true, static_cast<TaskId>(step), 0, {}});
     ASSERT_EQ(index.size(), live.size());
     ASSERT_NE(index.find_exact(q), nullptr);
     EXPECT_EQ(index.find_exact(q)->writer, static_cast<TaskId>(step));
@@ -105,7 +108,7 @@ TEST(RegionIndex, ExactAndStraddlingQueriesFindWhatAScanFinds) {
 TEST(RegionIndex, FindExactIsOnlyAnExactMatch) {
   RegionIndex index(Shape{4, 16, 32});
   const Box tile{Dims{1, 0, 8}, Dims{2, 16, 8}};
-  index.insert(RegionEntry{tile, true, 3, 0, {}});
+  index.insert(tile, RegionState{true, 3, 0, {}});
   ASSERT_NE(index.find_exact(tile), nullptr);
   EXPECT_EQ(index.find_exact(Box{Dims{1, 0, 8}, Dims{1, 16, 8}}), nullptr);  // same first element, smaller
   EXPECT_EQ(index.find_exact(Box{Dims{1, 0, 8}, Dims{2, 16, 4}}), nullptr);
