@@ -90,6 +90,8 @@ void bind_executors(py::module_& m) {
       .def_readwrite("spmd_block_dispatch_ns", &Machine::spmd_block_dispatch_ns)
       .def_readwrite("cold_start_ns", &Machine::cold_start_ns)
       .def_readwrite("switch_ns", &Machine::switch_ns)
+      .def_readwrite("core_pending_slots", &Machine::core_pending_slots)
+      .def_readwrite("queued_switch_ns", &Machine::queued_switch_ns)
       .def_readwrite("l2_bytes", &Machine::l2_bytes)
       .def_readwrite("cube_efficiency", &Machine::cube_efficiency)
       .def_readwrite("vector_efficiency", &Machine::vector_efficiency)

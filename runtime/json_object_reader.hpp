@@ -31,6 +31,8 @@ class ObjectReader {
   const std::string& path() const { return path_; }
 
   bool has(const std::string& key) const { return object_.contains(key); }
+  // For fields that take either a number or an object.
+  bool holds_object(const std::string& key) const { return has(key) && object_.at(key).is_object(); }
 
   // The keys of this object, for maps keyed by name (they are all read).
   std::vector<std::string> keys() {

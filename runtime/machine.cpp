@@ -51,6 +51,8 @@ constexpr std::int64_t kMaxRingSlots = std::int64_t{1} << 24;
 // the simulator checks every duration it derives (a block beyond 2^62 ns is an error).
 constexpr double kMinEfficiency = 0.01;
 constexpr double kMaxSpread = 0.9;  // a draw of mean x (1 +- spread) stays positive
+constexpr double kMaxSkewHigh = 10;  // a skewed draw's largest value, as a multiple of its mean
+constexpr std::int64_t kMaxTileExtent = std::int64_t{1} << 31;
 
 // A per-core rate derived from a chip figure: too small a figure for the cores it is split
 // over would make durations overflow.
@@ -107,8 +109,29 @@ void read_rates_and_latencies(ObjectReader& root, Machine& m, bool host) {
   optional_ns("completion", m.completion_ns);
   optional_ns("cold_start", m.cold_start_ns);
   optional_ns("switch", m.switch_ns);
+  optional_ns("queued_switch", m.queued_switch_ns);
   if (latency.has("spmd_block_dispatch")) m.spmd_block_dispatch_ns = latency.integer("spmd_block_dispatch", "ns", 0, kMaxLatencyNs);
   latency.reject_unknown();
+}
+
+// A kernel's "by_tile": [{"rows", "cols", "efficiency"}, ...], at most one entry per shape.
+std::vector<Machine::TileEfficiency> read_tile_efficiency(ObjectReader& kernel) {
+  std::vector<Machine::TileEfficiency> table;
+  if (!kernel.has("by_tile")) return table;
+  const json& rows = kernel.array("by_tile", "an array of {rows, cols, efficiency}");
+  for (std::size_t i = 0; i < rows.size(); ++i) {
+    auto entry = kernel.element("by_tile", rows[i], i);
+    const Machine::TileEfficiency e{entry.integer("rows", "rows", 1, kMaxTileExtent), entry.integer("cols", "cols", 1, kMaxTileExtent),
+                                    entry.number("efficiency", "fraction of peak", true, kMinEfficiency, 1)};
+    entry.reject_unknown();
+    for (const auto& seen : table)
+      if (seen.rows == e.rows && seen.cols == e.cols)
+        entry.fail(entry.path(), "a second entry for tiles of " + std::to_string(e.rows) + " x " + std::to_string(e.cols) +
+                                     "; give each tile shape once");
+    table.push_back(e);
+  }
+  std::sort(table.begin(), table.end(), [](const auto& a, const auto& b) { return a.rows != b.rows ? a.rows < b.rows : a.cols < b.cols; });
+  return table;
 }
 
 // Optional objects of the chip model: "efficiency" (achieved fraction of peak per core type
@@ -123,18 +146,36 @@ void read_efficiency_and_jitter(ObjectReader& root, Machine& m) {
     if (eff.has("vector")) m.vector_efficiency = fraction(eff, "vector");
     if (eff.has("kernels")) {
       auto kernels = eff.object("kernels");
-      for (const auto& name : kernels.keys()) m.kernel_efficiency.push_back({name, fraction(kernels, name)});
+      for (const auto& name : kernels.keys()) {
+        if (!kernels.holds_object(name)) {
+          m.kernel_efficiency.push_back({name, fraction(kernels, name)});
+          continue;
+        }
+        auto kernel = kernels.object(name);
+        m.kernel_efficiency.push_back({name, fraction(kernel, "efficiency"), read_tile_efficiency(kernel)});
+        kernel.reject_unknown();
+      }
     }
     eff.reject_unknown();
   }
   if (root.has("jitter")) {
     auto jitter = root.object("jitter");
-    auto spread = [&](const char* key, double& field) {
-      if (jitter.has(key)) field = jitter.number(key, "fraction of the mean", false, 0, kMaxSpread);
+    // A number is a symmetric half-width; {"min", "max"} a skewed range (fractions of the mean).
+    auto spread = [&](const char* key, Machine::Spread& field) {
+      if (!jitter.has(key)) return;
+      if (!jitter.holds_object(key)) {
+        field = Machine::Spread::symmetric(jitter.number(key, "fraction of the mean", false, 0, kMaxSpread));
+        return;
+      }
+      auto range = jitter.object(key);
+      field.low = range.number("min", "fraction of the mean", false, 0, 1);
+      field.high = range.number("max", "fraction of the mean", false, 1, kMaxSkewHigh);
+      range.reject_unknown();
     };
     spread("dispatch", m.jitter.dispatch);
     spread("completion", m.jitter.completion);
     spread("head", m.jitter.head);
+    spread("cold_start", m.jitter.cold_start);
     spread("fin_detect", m.jitter.fin_detect);
     spread("kernel", m.jitter.kernel);
     jitter.reject_unknown();
@@ -157,6 +198,8 @@ void read_topology(ObjectReader& root, Machine& m) {
   m.host_lanes = static_cast<int>(topology.integer("host_lanes", "lanes", 1, kMaxThreadsOrLanes));
   if (topology.has("task_ring_slots"))
     m.task_ring_slots = static_cast<int>(topology.integer("task_ring_slots", "slots; 0 = unbounded", 0, kMaxRingSlots));
+  if (topology.has("core_pending_slots"))
+    m.core_pending_slots = static_cast<int>(topology.integer("core_pending_slots", "slots (the model holds at most one)", 0, 1));
   topology.reject_unknown();
 }
 
@@ -279,7 +322,8 @@ void Machine::validate() const {
       {"orchestrator_submit_ns", orchestrator_submit_ns}, {"dispatch_ns", dispatch_ns}, {"pickup_ns", pickup_ns},
       {"fin_detect_ns", fin_detect_ns}, {"kernel_overhead_ns", kernel_overhead_ns},
       {"orchestrator_per_arg_ns", orchestrator_per_arg_ns}, {"completion_ns", completion_ns},
-      {"cold_start_ns", cold_start_ns}, {"switch_ns", switch_ns}, {"spmd_block_dispatch_ns", block_dispatch_ns(false)}};
+      {"cold_start_ns", cold_start_ns}, {"switch_ns", switch_ns}, {"spmd_block_dispatch_ns", block_dispatch_ns(false)},
+      {"queued_switch_ns", queued_switch_ns}};
   for (const auto& [field, value] : latencies)
     if (value < 0 || value > kMaxLatencyNs) fail(field, "must be 0 to 1e12 ns");
   if (cube_m_box_rows < 1) fail("cube_m_box_rows", "must be >= 1");
@@ -289,10 +333,27 @@ void Machine::validate() const {
   };
   check_efficiency("cube_efficiency", cube_efficiency);
   check_efficiency("vector_efficiency", vector_efficiency);
-  for (const auto& k : kernel_efficiency) check_efficiency("kernel_efficiency '" + k.kernel + "'", k.efficiency);
-  for (double spread : {jitter.dispatch, jitter.completion, jitter.head, jitter.fin_detect, jitter.kernel})
-    if (!(spread >= 0 && spread <= kMaxSpread)) fail("jitter", "spreads must be fractions from 0 to 0.9");
+  if (core_pending_slots < 0 || core_pending_slots > 1) fail("core_pending_slots", "must be 0 or 1");
+  for (const auto& k : kernel_efficiency) {
+    check_efficiency("kernel_efficiency '" + k.kernel + "'", k.efficiency);
+    for (const auto& e : k.by_tile) {
+      check_efficiency("kernel_efficiency '" + k.kernel + "' by_tile", e.efficiency);
+      if (e.rows < 1 || e.cols < 1) fail("kernel_efficiency '" + k.kernel + "' by_tile", "tile rows and cols must be >= 1");
+    }
+  }
+  for (const Spread& s : {jitter.dispatch, jitter.completion, jitter.head, jitter.cold_start, jitter.fin_detect, jitter.kernel})
+    if (!(s.low >= 0 && s.low <= 1 && s.high >= 1 && s.high <= kMaxSkewHigh))
+      fail("jitter", "a spread's low end must be 0 to 1 and its high end 1 to 10 times the mean");
   if (aiv_ub_usable_bytes > aiv_ub_bytes) fail("aiv_ub_usable_bytes", "is larger than aiv_ub_bytes");
+}
+
+double Machine::KernelEfficiency::at(std::int64_t rows, std::int64_t cols) const {
+  double found = efficiency;
+  for (const TileEfficiency& e : by_tile) {  // sorted by rows, then cols: the last fit wins
+    if (e.rows > rows) break;
+    if (e.cols <= cols) found = e.efficiency;
+  }
+  return found;
 }
 
 std::string Machine::summary() const {
@@ -310,7 +371,8 @@ std::string Machine::summary() const {
   os << "  chip model: submit " << orchestrator_per_arg_ns << " ns per argument, task ring "
      << (task_ring_slots ? std::to_string(task_ring_slots) + " slots" : std::string("unbounded")) << ", staging ring "
      << (staging_ring_bytes ? format_bytes(staging_ring_bytes) : std::string("unbounded")) << "; completion "
-     << completion_ns << " ns, cold start " << cold_start_ns << " ns, switch " << switch_ns << " ns; L2 "
+     << completion_ns << " ns, cold start " << cold_start_ns << " ns, switch " << switch_ns << " ns, pending slots per core " << core_pending_slots
+     << " (queued switch " << queued_switch_ns << " ns); L2 "
      << (l2_bytes ? format_bytes(l2_bytes) : std::string("none")) << "; efficiency cube " << cube_efficiency
      << ", vector " << vector_efficiency << " (" << kernel_efficiency.size() << " kernels named)\n";
   os << "  buffers: AIV UB " << format_bytes(aiv_ub_bytes) << " (" << format_bytes(aiv_ub_usable_bytes)

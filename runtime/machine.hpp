@@ -59,17 +59,36 @@ struct Machine {
   std::optional<std::int64_t> spmd_block_dispatch_ns;
   std::int64_t cold_start_ns = 0;            // extra head on the first block a core ever runs
   std::int64_t switch_ns = 0;                // extra head when a core's previous block was another task
+  // A busy core can hold this many blocks queued behind its running one (0 or 1; 0 = a core
+  // takes its next block only once its FIN is seen). A queued block starts queued_switch_ns
+  // after the core's previous block ends.
+  int core_pending_slots = 0;
+  std::int64_t queued_switch_ns = 0;
   std::uint64_t l2_bytes = 0;                // chip-wide L2 for data written then read soon; 0 = none
   double cube_efficiency = 1;                // achieved fraction of the cube peak
   double vector_efficiency = 1;              // achieved fraction of the vector peak
+  // A kernel's efficiency for tiles of at least rows x cols (the block's tile of its first
+  // Out/InOut argument): the entry with the most rows <= the tile's, then the most cols.
+  struct TileEfficiency {
+    std::int64_t rows, cols;
+    double efficiency;
+  };
   struct KernelEfficiency {
     std::string kernel;  // a kernel descriptor's name (Task::kernel_name)
-    double efficiency;   // achieved fraction of its core type's peak
+    double efficiency;   // achieved fraction of its core type's peak (tiles below every by_tile entry)
+    std::vector<TileEfficiency> by_tile = {};  // sorted by rows, then cols
+    double at(std::int64_t rows, std::int64_t cols) const;
   };
   std::vector<KernelEfficiency> kernel_efficiency;
-  // Relative spreads (half-width, as a fraction of the mean) that --jitter draws from.
+  // What --jitter draws a latency of mean x from: x * low .. x * high, with the mean kept
+  // (scheduler/sim/jitter.hpp). low = high = 1: no spread.
+  struct Spread {
+    double low = 1, high = 1;
+    static Spread symmetric(double half_width) { return {1 - half_width, 1 + half_width}; }
+    bool none() const { return low == 1 && high == 1; }
+  };
   struct Spreads {
-    double dispatch = 0, completion = 0, head = 0, fin_detect = 0, kernel = 0;
+    Spread dispatch, completion, head, cold_start, fin_detect, kernel;  // cold_start: a core's first head
   } jitter;
 
   // On-chip buffers, bytes, per core.
@@ -92,6 +111,13 @@ struct Machine {
     if (!kernel_efficiency.empty() && !kernel.empty())
       for (const auto& k : kernel_efficiency)  // a handful of named kernels
         if (k.kernel == kernel) return k.efficiency;
+    return type == CoreType::Aic ? cube_efficiency : vector_efficiency;
+  }
+  // The same for a block whose tile is rows x cols (0 x 0 when unknown).
+  double efficiency(std::string_view kernel, CoreType type, std::int64_t rows, std::int64_t cols) const {
+    if (!kernel_efficiency.empty() && !kernel.empty())
+      for (const auto& k : kernel_efficiency)
+        if (k.kernel == kernel) return k.at(rows, cols);
     return type == CoreType::Aic ? cube_efficiency : vector_efficiency;
   }
   // For machines built in code: throws ConfigError naming the first field out of range

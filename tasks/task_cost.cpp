@@ -15,7 +15,7 @@ bool uses_cube(const Task& task) {
 
 }  // namespace
 
-std::int64_t cube_rows_per_block(const Task& task) {
+BlockTileShape block_tile_shape(const Task& task) {
   for (std::size_t i = 0; i < task.args.size(); ++i) {
     const Arg& arg = task.args[i];
     if (!writes(arg.access)) continue;
@@ -23,19 +23,22 @@ std::int64_t cube_rows_per_block(const Task& task) {
     const bool tiled = !task.tiles.empty() && !task.tiles[i].empty();
     if (tiled || task.descriptor || task.block_num <= 1) {
       // The block's own tile (block 0, the one its cost hint describes): its rows are the
-      // second-to-last dim whatever the rank and the grid.
+      // second-to-last dim whatever the rank and the grid, its cols the last.
       const TileBox box = tiled ? block_tile_box(v, task.tiles[i], task.grid, 0) : TileBox{{}, v.sizes()};
-      return box.sizes.size() >= 2 ? box.sizes[box.sizes.size() - 2] : 1;
+      const std::size_t rank = box.sizes.size();
+      return {rank >= 2 ? box.sizes[rank - 2] : 1, rank >= 1 ? box.sizes[rank - 1] : 1};
     }
     // A positional kernel that cuts its blocks by hand: its tiles are unknown, so the rows
     // are guessed as split evenly over the blocks (wrong for 2-D grids; such tasks should
     // declare their tiles, docs/building_a_scope.md).
     const std::int64_t rows = v.rank() >= 2 ? v.size(v.rank() - 2) : 1;
     const std::int64_t blocks = std::max(1, task.block_num);
-    return (rows + blocks - 1) / blocks;
+    return {(rows + blocks - 1) / blocks, v.rank() >= 1 ? v.size(v.rank() - 1) : 1};
   }
-  return 0;
+  return {0, 0};
 }
+
+std::int64_t cube_rows_per_block(const Task& task) { return block_tile_shape(task).rows; }
 
 double cube_padding_factor(const Task& task, const Machine& machine) {
   if (!uses_cube(task) || machine.cube_m_box_rows <= 1) return 1.0;
@@ -54,12 +57,17 @@ BlockWork block_work(const Task& task, const Machine& machine) {
   if (!task.cost) return {0, 0, machine.kernel_overhead_ns};
   const CostHint& hint = *task.cost;
   double flops_per_s, flops = hint.flops;
+  // The tile shape matters only to a kernel with a by_tile table (most machines have none).
+  auto efficiency = [&](CoreType type) {
+    if (machine.kernel_efficiency.empty()) return machine.efficiency(task.kernel_name, type);
+    const BlockTileShape tile = block_tile_shape(task);
+    return machine.efficiency(task.kernel_name, type, tile.rows, tile.cols);
+  };
   if (uses_cube(task)) {
-    flops_per_s = (hint.int8 ? machine.cube_int8_ops_per_s : machine.cube_bf16_flops_per_s) *
-                  machine.efficiency(task.kernel_name, CoreType::Aic);
+    flops_per_s = (hint.int8 ? machine.cube_int8_ops_per_s : machine.cube_bf16_flops_per_s) * efficiency(CoreType::Aic);
     flops *= cube_padding_factor(task, machine);
   } else {
-    flops_per_s = machine.vector_flops_per_s * machine.efficiency(task.kernel_name, CoreType::Aiv);
+    flops_per_s = machine.vector_flops_per_s * efficiency(CoreType::Aiv);
   }
   return {flops / flops_per_s * 1e9, hint.bytes, machine.kernel_overhead_ns};
 }

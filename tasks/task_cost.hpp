@@ -18,6 +18,12 @@ namespace tg {
 // several blocks without tiles falls back to the argument's rows divided over the blocks.
 // 0 when the task has no such argument (then no padding is applied).
 std::int64_t cube_rows_per_block(const Task& task);
+// The same tile's rows and cols (its last dim; 1 for a rank-1 tile), which a machine's
+// per-kernel efficiency table (Machine::KernelEfficiency::by_tile) is looked up by.
+struct BlockTileShape {
+  std::int64_t rows = 0, cols = 0;
+};
+BlockTileShape block_tile_shape(const Task& task);
 
 // Factor >= 1 by which padding M to whole boxes of machine.cube_m_box_rows inflates the
 // cube work of one block (8 decode rows padded to 16 -> 2.0); 1 for non-cube work.

@@ -1,7 +1,8 @@
 // The dispatch pass of a simulated run: after every instant's events, free scheduler
 // threads take the best ready task head among the shapes whose cores can take it
 // (a sync_start head needs all its blocks' cores at once and holds its queue); with
-// early dispatch, leftover cores take stageable tasks. HOST tasks bypass the AICPU.
+// early dispatch, leftover cores take stageable tasks. HOST tasks bypass the AICPU. With
+// pending slots, a single-core block whose type has no idle core is queued on a busy one.
 #include "scheduler/sim/sim_run.hpp"
 
 #include <algorithm>
@@ -23,17 +24,26 @@ void SimRun::dispatch_pass(std::int64_t now) {
     const int thread = free_scheduler_thread(now);
     if (thread < 0) return;
     int best = -1;
+    bool best_pending = false;
     for (int s = kMix; s <= kAiv; ++s) {
       if (!ready_[s].clean_top(all_out)) continue;
       const Task& head = task(ready_[s].top().task);
       const int needed = head.sync_start ? head.block_num : 1;
-      if (cores_.free_units(static_cast<Shape>(s)) < needed) continue;  // a sync_start head holds its queue
-      if (best < 0 || ready_[best].top().goes_after(ready_[s].top())) best = s;
+      bool pending = false;
+      if (cores_.free_units(static_cast<Shape>(s)) < needed) {  // a sync_start head holds its queue
+        // MIX blocks and sync_start launches take idle cores only.
+        pending = queued_.enabled() && s != kMix && !head.sync_start && queued_.free_units(static_cast<Shape>(s)) > 0;
+        if (!pending) continue;
+      }
+      if (best < 0 || ready_[best].top().goes_after(ready_[s].top())) {
+        best = s;
+        best_pending = pending;
+      }
     }
     if (best >= 0) {
       const TaskId t = ready_[best].top().task;
       const int count = task(t).sync_start ? task(t).block_num : 1;
-      launch(t, count, thread, now, /*staged=*/false);
+      launch(t, count, thread, now, best_pending ? Slot::Pending : Slot::Running);
       continue;
     }
     if (!stages_early_) return;
@@ -41,7 +51,7 @@ void SimRun::dispatch_pass(std::int64_t now) {
     for (int s = kMix; s <= kAiv && !staged; ++s) {
       if (ready_[s].clean_top(all_out) || !stageable_[s].clean_top(not_stageable)) continue;
       if (cores_.free_units(static_cast<Shape>(s)) < 1) continue;
-      launch(stageable_[s].top().task, 1, thread, now, /*staged=*/true);
+      launch(stageable_[s].top().task, 1, thread, now, Slot::Staged);
       staged = true;
     }
     if (!staged) return;
@@ -49,7 +59,7 @@ void SimRun::dispatch_pass(std::int64_t now) {
 }
 
 // Dispatches `count` blocks of t from its next block on, on one scheduler thread.
-void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, bool staged) {
+void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, Slot slot_kind) {
   const Task& task = this->task(t);
   const Shape shape = shape_of(task.kind);
   // A task's first block pays the task's dispatch; its later blocks each publish a handle.
@@ -66,7 +76,8 @@ void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, bool stag
   const std::span<const int> history(group_of_task_.data(), group_of_task_.size());
   for (int i = 0; i < count; ++i) {
     const std::int32_t b = next_block_[t]++;
-    const int group = strategy_.choose_group(g_, t, cores_.free_groups(shape), history);
+    const bool pending = slot_kind == Slot::Pending;
+    const int group = strategy_.choose_group(g_, t, pending ? queued_.free_groups(shape) : cores_.free_groups(shape), history);
     if (!group_of_task_.empty()) group_of_task_[t] = group;
     // The head: pickup, plus a cold start on a core's first block or a switch when the
     // core's previous block was another task's (the worst of a MIX task's cores).
@@ -82,8 +93,11 @@ void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, bool stag
     std::size_t sub = 0;
     auto place = [&](int slot) {
       const std::uint16_t lane = layout_.core_lane(group, slot);
-      cores_.reserve(lane);
-      head_of(lane);
+      if (!pending) {
+        cores_.reserve(lane);
+        queued_.opened(lane);
+        head_of(lane);
+      }
       PackedRow& r = row(t, b, sub++);
       r = PackedRow{t, b, lane, static_cast<std::uint8_t>(slot), 0, 0, 0, 0};
     };
@@ -92,16 +106,20 @@ void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, bool stag
       for (int slot = 0; slot < layout_.cores_per_group(); ++slot) {
         if (task.mix_slots & (1u << slot))
           place(slot);
-        else
+        else {
           cores_.reserve(layout_.core_lane(group, slot));
+          queued_.opened(layout_.core_lane(group, slot));
+        }
       }
     } else {
-      place(cores_.free_core(group, shape));
+      place(pending ? queued_.free_core(group, shape) : cores_.free_core(group, shape));
       row(t, b, 0).subslot = 0;
     }
     const std::int64_t extra = cold > 0 ? cold : change;
-    const std::int64_t head = jitter_.draw(m_.pickup_ns + extra, m_.jitter.head);
-    stats_.head_overhead_ns += head;
+    // A core's first head has its own measured (skewed) spread when the machine gives one.
+    const Machine::Spread& spread = cold > 0 && !m_.jitter.cold_start.none() ? m_.jitter.cold_start : m_.jitter.head;
+    const std::int64_t head = jitter_.draw(m_.pickup_ns + extra, spread);
+    if (!pending) stats_.head_overhead_ns += head;
     (cold > 0 ? stats_.cold_start_ns : stats_.switch_ns) += extra;
     const std::int64_t earliest_start = written + head;  // final once the block starts
     tl_.ticks(earliest_start);
@@ -110,8 +128,24 @@ void SimRun::launch(TaskId t, int count, int thread, std::int64_t now, bool stag
       row(t, b, s).dispatch = dispatch_ticks;
       row(t, b, s).start = start_ticks;
     }
-    if (!staged) events_.push(earliest_start, EventKind::Start, t, b);
+    if (pending) {
+      // The pickup overlaps the running block; the switch after its end is the head.
+      const std::uint16_t lane = row(t, b).lane;
+      last_task_on_core_[lane] = t;
+      if (const auto running_end = queued_.queue(lane, t, b)) start_queued(t, b, *running_end);
+    } else if (slot_kind == Slot::Running) {
+      events_.push(earliest_start, EventKind::Start, t, b);
+    }
   }
+}
+
+// A queued block starts the measured switch after the core's previous block ended, or
+// when its own dispatch and pickup are done if that is later.
+void SimRun::start_queued(TaskId t, std::int32_t b, std::int64_t running_end_ns) {
+  const std::int64_t switch_ns = jitter_.draw(m_.queued_switch_ns, m_.jitter.head);
+  stats_.head_overhead_ns += switch_ns;
+  stats_.switch_ns += switch_ns;
+  events_.push(std::max(tl_.ns(row(t, b).start), running_end_ns + switch_ns), EventKind::Start, t, b);
 }
 
 void SimRun::dispatch_host(std::int64_t now) {

@@ -62,6 +62,7 @@ SimRun::SimRun(const Graph& graph, const Machine& machine, const SimOptions& opt
       staging_(graph, with_machine_rings(options, machine)),
       layout_(machine),
       cores_(layout_, machine.host_lanes, meter_),
+      queued_(layout_, machine.core_pending_slots > 0, meter_),
       events_(meter_),
       ready_{ReadyQueue(meter_), ReadyQueue(meter_), ReadyQueue(meter_), ReadyQueue(meter_)},
       stageable_{ReadyQueue(meter_), ReadyQueue(meter_), ReadyQueue(meter_), ReadyQueue(meter_)},
@@ -361,6 +362,17 @@ void SimRun::end_block(TaskId t, std::int32_t b, std::int64_t now) {
     retire_block(t, b, now);
     return;
   }
+  if (queued_.enabled() && row(t, b).lane < link_lane_base_) {
+    auto ended = [&](std::uint16_t lane) {
+      if (const auto next = queued_.ended(lane, now)) start_queued(next->task, next->block, now);
+    };
+    if (task(t).kind == TaskKind::Mix) {  // every core of the group, active or held
+      const int group = layout_.group_of(row(t, b).lane);
+      for (int slot = 0; slot < layout_.cores_per_group(); ++slot) ended(layout_.core_lane(group, slot));
+    } else {
+      ended(row(t, b).lane);
+    }
+  }
   events_.push(now + jitter_.draw(m_.fin_detect_ns, m_.jitter.fin_detect), EventKind::Fin, t, b);
 }
 
@@ -400,14 +412,14 @@ void SimRun::retire_block(TaskId t, std::int32_t b, std::int64_t now) {
   for (std::size_t sub = 0; sub < subslots(t); ++sub) {
     PackedRow& r = row(t, b, sub);
     r.finish = now_ticks;
-    if (r.lane < link_lane_base_)
-      cores_.release(r.lane);
-    else
+    if (r.lane >= link_lane_base_)
       link_busy_[r.lane - link_lane_base_] = 0;
+    else if (task.kind != TaskKind::Mix)
+      free_core_lane(r.lane);
   }
   if (task.kind == TaskKind::Mix) {  // the whole group was taken, active subslots or not
     const int group = layout_.group_of(row(t, b).lane);
-    for (int slot = 0; slot < layout_.cores_per_group(); ++slot) cores_.release(layout_.core_lane(group, slot));
+    for (int slot = 0; slot < layout_.cores_per_group(); ++slot) free_core_lane(layout_.core_lane(group, slot));
   }
   if (--blocks_unfinished_[t] > 0) return;
   ++finished_;
@@ -421,6 +433,12 @@ void SimRun::retire_block(TaskId t, std::int32_t b, std::int64_t now) {
   if (staging_.on_task_finished(t) || retired_prefix_ != before) wake_orchestrator(now);
   for (TaskId s : g_.successors(t))
     if (--preds_left_[s] == 0 && state_[s] == TaskState::Submitted) make_ready(s, now);
+}
+
+// A core lane's block was retired: its running slot frees unless a queued block holds the
+// pending slot (host lanes have none).
+void SimRun::free_core_lane(std::uint16_t lane) {
+  if (queued_.retired(lane)) cores_.release(lane);
 }
 
 double SimRun::written_bytes(TaskId t) const {

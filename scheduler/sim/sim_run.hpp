@@ -10,6 +10,7 @@
 
 #include "runtime/machine.hpp"
 #include "scheduler/sim/core_occupancy.hpp"
+#include "scheduler/sim/core_queue.hpp"
 #include "scheduler/sim/event_queue.hpp"
 #include "scheduler/sim/hbm_share.hpp"
 #include "scheduler/sim/jitter.hpp"
@@ -83,7 +84,11 @@ class SimRun {
   // Dispatch (dispatch.cpp).
   void dispatch_pass(std::int64_t now);
   void dispatch_host(std::int64_t now);
-  void launch(TaskId t, int count, int thread, std::int64_t now, bool staged);
+  enum class Slot : std::uint8_t { Running, Staged, Pending };
+  void launch(TaskId t, int count, int thread, std::int64_t now, Slot slot);
+  // Pending slots: the queued block's start once the core's running block has ended.
+  void start_queued(TaskId t, std::int32_t b, std::int64_t running_end_ns);
+  void free_core_lane(std::uint16_t lane);
   int free_scheduler_thread(std::int64_t now) const;
 
   const Task& task(TaskId t) const { return tasks_[t]; }  // ids were checked by the Graph
@@ -106,6 +111,7 @@ class SimRun {
   StagingTracker staging_;
   LaneLayout layout_;
   CoreOccupancy cores_;
+  CoreQueue queued_;
   EventQueue events_;
   ReadyQueue ready_[kShapes], stageable_[kShapes];
   bool stages_early_;

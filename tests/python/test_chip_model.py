@@ -62,6 +62,15 @@ def test_a_bad_component_value_is_refused_by_validate():
         tg.SimExecutor(machine)
 
 
+def test_the_pending_slot_is_a_machine_field():
+    machine = tg.load_machine("a2a3")
+    assert machine.core_pending_slots == 1
+    assert machine.queued_switch_ns == 810
+    machine.core_pending_slots = 2
+    with pytest.raises(tg.ConfigError):
+        tg.SimExecutor(machine)
+
+
 def test_host_run_has_no_chip_model():
     g = small_scope()
     r = tg.HostExecutor(threads=1).run(g)

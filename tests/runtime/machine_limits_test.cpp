@@ -102,7 +102,8 @@ TEST(MachineLimits, ChipModelComponentsAreOptionalAndRead) {
   EXPECT_EQ(m.block_dispatch_ns(false), 5);
   EXPECT_DOUBLE_EQ(m.efficiency("matmul", CoreType::Aic), 0.7);
   EXPECT_DOUBLE_EQ(m.efficiency("rmsnorm", CoreType::Aiv), 0.5);
-  EXPECT_DOUBLE_EQ(m.jitter.kernel, 0.085);
+  EXPECT_DOUBLE_EQ(m.jitter.kernel.low, 1 - 0.085);
+  EXPECT_DOUBLE_EQ(m.jitter.kernel.high, 1 + 0.085);
   EXPECT_NE(m.summary().find("completion 3950 ns"), std::string::npos) << m.summary();
 }
 

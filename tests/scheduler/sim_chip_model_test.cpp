@@ -282,7 +282,8 @@ TEST(SimChipModel, HugeFiguresAreAnErrorNotAShortMakespan) {
 
 TEST(SimChipModel, JitterIsSeededAndKeepsTheMeansWithoutASeed) {
   auto m = hand_machine(2, 1);
-  m.jitter = {0.2, 0.2, 0.2, 0.2, 0.1};
+  using S = tg::Machine::Spread;
+  m.jitter = {S::symmetric(0.2), S::symmetric(0.2), S::symmetric(0.2), S{}, S::symmetric(0.2), S::symmetric(0.1)};
   m.completion_ns = 300;
   const Graph g = independent_tasks(8, 1000);
   const auto plain = SimExecutor{m}.simulate(g);

@@ -124,6 +124,7 @@ std::vector<std::string> unfitted_components(const Machine& m) {
   if (m.spmd_block_dispatch_ns) on.push_back("spmd_block_dispatch");
   if (m.cold_start_ns != 0) on.push_back("cold_start");
   if (m.switch_ns != 0) on.push_back("switch");
+  if (m.core_pending_slots != 0) on.push_back("core_pending_slots");
   if (m.l2_bytes != 0) on.push_back("l2");
   if (m.cube_efficiency != 1 || m.vector_efficiency != 1 || !m.kernel_efficiency.empty()) on.push_back("efficiency");
   return on;
