@@ -88,7 +88,7 @@ void write_ranks_html(const std::vector<RankTimeline>& ranks, const std::string&
     timeline.makespan_ns = std::max(timeline.makespan_ns, r.timeline.makespan_ns);
   }
   const Graph graph = merged.finalize({.lint = Lint::Off});
-  write_html_swimlane(graph, timeline, path);
+  write_stream_atomically(path, [&](std::ostream& out) { write_html_swimlane(graph, timeline, out); });
 }
 
 }  // namespace tg
