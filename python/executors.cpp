@@ -3,12 +3,36 @@
 // is released while C++ runs; Python kernels take it back block by block.
 #include <pybind11/stl.h>
 
+#include <cmath>
+#include <sstream>
+
 #include "python/bindings.hpp"
+#include "python/entry_limits.hpp"
+#include "runtime/run_limits.hpp"
 #include "scheduler/host_executor.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "scheduler/strategy.hpp"
 
 namespace tg::python {
+
+int checked_threads(int threads, const std::string& what) {
+  const int cap = max_host_threads();
+  if (threads < 0 || threads > cap)
+    throw ConfigError(what + " = " + std::to_string(threads) + " is out of range; expected 0 (all cores) to " +
+                      std::to_string(cap) + " (8 x the " + std::to_string(cap / 8) + " hardware threads)");
+  return threads;
+}
+
+double checked_timeout(double seconds, const std::string& what) {
+  if (!std::isfinite(seconds) || seconds < 0 || seconds > kMaxTimeoutSeconds) {
+    std::ostringstream got;
+    got << seconds;
+    throw ConfigError(what + " = " + got.str() + " is out of range; expected a number of seconds from 0 (no deadline) to " +
+                      std::to_string(static_cast<long long>(kMaxTimeoutSeconds)));
+  }
+  return seconds;
+}
+
 namespace {
 
 RunOptions run_options(const std::string& staging_fill, bool keep_staging, double timeout_seconds) {
@@ -16,7 +40,7 @@ RunOptions run_options(const std::string& staging_fill, bool keep_staging, doubl
   if (staging_fill == "poison") o.staging_fill = StagingFill::Poison;
   else if (staging_fill != "zero") throw ConfigError("staging_fill: '" + staging_fill + "' (zero, poison)");
   o.keep_staging = keep_staging;
-  o.timeout_seconds = timeout_seconds;
+  o.timeout_seconds = checked_timeout(timeout_seconds, "timeout_seconds");
   return o;
 }
 
@@ -167,7 +191,8 @@ void bind_executors(py::module_& m) {
   py::class_<Executor>(m, "Executor", "What runs a Graph: HostExecutor or SimExecutor.");
   py::class_<HostExecutor, Executor>(m, "HostExecutor", "Runs the kernels for real on host threads (oneTBB).")
       .def(py::init([](int threads, bool pin_threads, bool record) {
-             return std::make_unique<HostExecutor>(HostExecutorOptions{threads, pin_threads, record});
+             return std::make_unique<HostExecutor>(
+                 HostExecutorOptions{checked_threads(threads, "HostExecutor(threads)"), pin_threads, record});
            }),
            py::arg("threads") = 0, py::arg("pin_threads") = false, py::arg("record") = true)
       .def_property_readonly("threads", &HostExecutor::threads)
@@ -189,7 +214,7 @@ void bind_executors(py::module_& m) {
              SimOptions o;
              o.jitter_seed = jitter_seed;
              o.strategy = strategy;
-             o.functional_threads = functional_threads;
+             o.functional_threads = checked_threads(functional_threads, "SimExecutor(functional_threads)");
              if (staging == "scope-exit-ring") o.staging = StagingRelease::ScopeExitRing;
              else if (staging != "last-use") throw ConfigError("staging: '" + staging + "' (last-use, scope-exit-ring)");
              o.ring_bytes = ring_bytes;

@@ -166,7 +166,14 @@ void bind_memory(py::module_& m) {
         },
         py::arg("array"), "bf16 bits (uint16) of float32 values, rounded to nearest even.");
   m.def("bf16_to_float32",
-        [](py::array_t<std::uint16_t, py::array::c_style | py::array::forcecast> a) {
+        [](const py::array& bits) {
+          // Only 16-bit integers are bit patterns: a float array cast to uint16 would be read
+          // as bf16 bits of its truncated values, a silent wrong answer.
+          const py::dtype dt = bits.dtype();
+          if (!((dt.kind() == 'u' || dt.kind() == 'i') && dt.itemsize() == 2))
+            throw ShapeError("bf16_to_float32: numpy dtype " + std::string(py::str(py::handle(dt))) +
+                             " is not bf16 bits; pass a uint16 (or int16) array, e.g. tg.float32_to_bf16(values)");
+          auto a = py::array_t<std::uint16_t, py::array::c_style | py::array::forcecast>::ensure(bits);
           py::array_t<float> r(std::vector<py::ssize_t>(a.shape(), a.shape() + a.ndim()));
           const std::uint16_t* src = a.data();
           float* dst = r.mutable_data();

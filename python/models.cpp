@@ -8,6 +8,7 @@
 
 #include "models/common/registry.hpp"
 #include "python/bindings.hpp"
+#include "python/entry_limits.hpp"
 #include "scheduler/sim_executor.hpp"
 
 namespace tg::python {
@@ -114,6 +115,7 @@ void bind_models(py::module_& m) {
       .def("inputs_bound", [](PyModelRun& r) { r.run->inputs_bound(); }, "Call after writing weights yourself.")
       .def("run", [](PyModelRun& r, py::object executor, double timeout_seconds) {
         Executor& e = cast_checked<Executor&>(executor, "run", "a tg.HostExecutor or tg.SimExecutor");
+        timeout_seconds = checked_timeout(timeout_seconds, "ModelRun.run(timeout_seconds)");
         PyRunResult out{r.graph, py::none(), nullptr, false, std::nullopt};
         if (auto* sim = dynamic_cast<SimExecutor*>(&e)) {
           out.machine = sim->machine();

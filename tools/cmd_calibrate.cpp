@@ -131,22 +131,26 @@ int run_calibrate(const CalibrateArgs& a) {
 tg::cli::CommandRegistration calibrate_command{"calibrate", [](CLI::App& app, int& exit_code) {
   auto* cmd = app.add_subcommand("calibrate", "Fit a machine preset to host runs or device captures and write it");
   auto args = std::make_shared<CalibrateArgs>();
-  cmd->add_flag("--host", args->host, "run micro-graphs on the host executor and fit the host preset");
-  cmd->add_option("--capture", args->captures, "a device capture folder to fit to (repeatable)")
-      ->check(tg::cli::non_empty_path("a capture folder"));
+  // Each source's options need that source: given to the other they would be ignored.
+  auto* host = cmd->add_flag("--host", args->host, "run micro-graphs on the host executor and fit the host preset");
+  auto* capture = cmd->add_option("--capture", args->captures, "a device capture folder to fit to (repeatable)")
+                      ->check(tg::cli::non_empty_path("a capture folder"));
   cmd->add_option("--scope", args->scopes, "the JSON scope each capture ran, in the same order (gives the costs)")
-      ->check(tg::cli::non_empty_path("a JSON scope file"));
-  cmd->add_option("--machine", args->machine, "the preset a capture fit starts from")->capture_default_str();
+      ->check(tg::cli::non_empty_path("a JSON scope file"))
+      ->needs(capture);
+  cmd->add_option("--machine", args->machine, "the preset a capture fit starts from")->capture_default_str()->needs(capture);
   cmd->add_option("-o,--output", args->output, "the fitted machine JSON file to write")
       ->required()
       ->check(tg::cli::output_file("a file name for the fitted preset"));
   cmd->add_option("--threads", args->threads, "host executor threads for --host")
       ->check(tg::cli::integer_in(1, static_cast<std::uint64_t>(tg::cli::max_threads())))
+      ->needs(host)
       ->capture_default_str();
   cmd->add_option("--repeats", args->repeats, "measured runs per micro-graph (--host)")
       ->check(tg::cli::integer_in(1, 1000))
+      ->needs(host)
       ->capture_default_str();
-  cmd->add_option("--tasks", args->tasks, "tasks per micro-graph (--host)")->check(tg::cli::integer_in(8, 100000))->capture_default_str();
+  cmd->add_option("--tasks", args->tasks, "tasks per micro-graph (--host)")->check(tg::cli::integer_in(8, 100000))->needs(host)->capture_default_str();
   cmd->callback([&exit_code, args] { exit_code = run_calibrate(*args); });
 }};
 

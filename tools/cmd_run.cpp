@@ -5,6 +5,7 @@
 #include <memory>
 
 #include "models/common/registry.hpp"
+#include "runtime/run_limits.hpp"
 #include "scheduler/strategy.hpp"
 #include "tools/command.hpp"
 #include "tools/run_model.hpp"
@@ -15,8 +16,6 @@ namespace {
 // Decode batches beyond this are not what the model scopes are for; their tensors would
 // take gigabytes before the first task runs (docs/cli.md).
 constexpr std::uint64_t kMaxBatch = 4096;
-// A week: a deadline is for runs that hang, not a scheduler.
-constexpr double kMaxTimeoutSeconds = 7 * 24 * 3600;
 // More ranks than heads would leave ranks without work in every model here.
 constexpr std::uint64_t kMaxTpRanks = 1024;
 
@@ -61,7 +60,7 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
   cmd->add_option("--timeout", request->timeout_seconds,
                   "stop the host run (and, with --machine, the simulated run's kernels) after SECONDS, naming the tasks "
                   "still running (exit 3); 0 = no deadline")
-      ->check(tg::cli::seconds_in(kMaxTimeoutSeconds, "no deadline"));
+      ->check(tg::cli::seconds_in(tg::kMaxTimeoutSeconds, "no deadline"));
   cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
   cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)");
   cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below); implies --allow-hazards, exits 1");

@@ -273,11 +273,12 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
   cmd->add_option("--config", args->config, "a model's config: small or full (model names only)")
       ->check(CLI::IsMember({"small", "full"}));
   cmd->add_option("--mode", args->mode, "a model's mode, as tilegraph run takes it (model names only)");
-  cmd->add_flag("--advise", args->advise,
+  auto* advise = cmd->add_flag("--advise", args->advise,
                 "list the fusion candidates, best first, with the makespan each would gain (simulated; docs/tuning.md)");
   cmd->add_flag("--fuse", args->fuse, "with --advise: apply the candidates with a positive gain, best first, and simulate the fused graph");
   cmd->add_option("--top", args->top, "how many fusion candidates --advise shows")
       ->check(tg::cli::integer_in(1, 1000000, "candidates"))
+      ->needs(advise)
       ->capture_default_str();
   cmd->add_option("--strategy", args->strategy, "dispatch strategy, or all for a side-by-side table")
       ->check(CLI::IsMember(strategies))

@@ -60,6 +60,22 @@ nlohmann::json to_json(const MultiChipResult& r, const MultiChipMachine& m) {
   return j;
 }
 
+void write_rank_traces(const std::vector<const Graph*>& graphs, const MultiChipResult& result,
+                       const MultiChipReportOptions& report) {
+  const bool replicated = graphs.size() == 1;
+  std::vector<RankTimeline> ranks;
+  for (std::size_t r = 0; r < result.ranks.size(); ++r)
+    ranks.push_back(rank_timeline(static_cast<int>(r), *graphs[replicated ? 0 : r], result.ranks[r].timeline));
+  if (!report.perfetto.empty()) {
+    write_ranks_perfetto(ranks, report.perfetto);
+    std::cerr << "wrote " << report.perfetto << " (a process per chip)\n";
+  }
+  if (!report.html.empty()) {
+    write_ranks_html(ranks, report.html);
+    std::cerr << "wrote " << report.html << " (a lane group per chip)\n";
+  }
+}
+
 }  // namespace
 
 MultiChipResult report_multichip(const std::vector<const Graph*>& graphs, const MultiChipMachine& machine,
@@ -73,16 +89,12 @@ MultiChipResult report_multichip(const std::vector<const Graph*>& graphs, const 
     print_text(result, machine,
                replicated ? "graph '" + graphs[0]->name() + "' replicated on each" : "one graph per rank", out);
   if (!report.perfetto.empty() || !report.html.empty()) {
-    std::vector<RankTimeline> ranks;
-    for (std::size_t r = 0; r < result.ranks.size(); ++r)
-      ranks.push_back(rank_timeline(static_cast<int>(r), *graphs[replicated ? 0 : r], result.ranks[r].timeline));
-    if (!report.perfetto.empty()) {
-      write_ranks_perfetto(ranks, report.perfetto);
-      std::cerr << "wrote " << report.perfetto << " (a process per chip)\n";
-    }
-    if (!report.html.empty()) {
-      write_ranks_html(ranks, report.html);
-      std::cerr << "wrote " << report.html << " (a lane group per chip)\n";
+    try {
+      write_rank_traces(graphs, result, report);
+    } catch (...) {
+      // The report above stands; say why the exit code is not 0 (docs/cli.md, "Output files").
+      (report.json ? std::cerr : out) << "an output could not be written; the error follows\n";
+      throw;
     }
   }
   return result;

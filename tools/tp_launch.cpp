@@ -11,6 +11,7 @@
 #include <iostream>
 #include <iterator>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "models/common/registry.hpp"
@@ -103,6 +104,17 @@ int simulate_tp(const ModelRunRequest& request, std::ostream& out) {
   if (!request.dump_dir.empty())
     throw UsageError(ErrorContext{.option = "--dump"},
                      "--dump writes a run's tensors; --tp with --machine only simulates (run --tp under mpirun to dump)");
+  // Options of a host run would be ignored here: no tensor is made, no kernel runs.
+  const std::pair<bool, const char*> host_only[] = {
+      {!request.inputs_dir.empty(), "--inputs"},   {request.seed != 1, "--seed"},
+      {request.threads != 0, "--threads"},         {request.timeout_seconds != 0, "--timeout"},
+      {request.allow_nonfinite, "--allow-nonfinite"}};
+  for (const auto& [given, option] : host_only)
+    if (given)
+      throw UsageError(ErrorContext{.option = option},
+                       fmt::format("{} sets up a host run; --tp with --machine only simulates the ranks' graphs (no "
+                                   "tensors, no kernels): drop {}, or run --tp under mpirun",
+                                   option, option));
   const auto& tp = models::find_tp_model(request.model);
   auto full = models::find_model(request.model).make(options_of(request));
   tp.check(*full, ranks);

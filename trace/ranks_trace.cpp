@@ -1,21 +1,20 @@
 #include "trace/ranks_trace.hpp"
 
-#include <fstream>
 #include <sstream>
 
 #include <nlohmann/json.hpp>
 
-#include "runtime/error.hpp"
+#include "runtime/atomic_file.hpp"
 #include "tasks/scope.hpp"
 #include "trace/html.hpp"
 
 namespace tg {
 namespace {
 
+// Atomic as every other trace file (docs/cli.md, "Output files"): a failed or interrupted
+// write leaves the previous file, never half of one.
 void write_text(const std::string& text, const std::string& path) {
-  std::ofstream out(path, std::ios::binary);
-  out << text;
-  if (!out) throw IoError(ErrorContext{.file = path}, "cannot write the trace file");
+  write_stream_atomically(path, [&](std::ostream& out) { out << text; });
 }
 
 }  // namespace
@@ -89,7 +88,7 @@ void write_ranks_html(const std::vector<RankTimeline>& ranks, const std::string&
     timeline.makespan_ns = std::max(timeline.makespan_ns, r.timeline.makespan_ns);
   }
   const Graph graph = merged.finalize({.lint = Lint::Off});
-  write_html_swimlane(graph, timeline, path);
+  write_stream_atomically(path, [&](std::ostream& out) { write_html_swimlane(graph, timeline, out); });
 }
 
 }  // namespace tg
