@@ -20,7 +20,9 @@
 
 #include "runtime/topology.hpp"
 #include "scheduler/block_completion.hpp"
+#include "scheduler/host_run_state.hpp"
 #include "scheduler/run_deadline.hpp"
+#include "scheduler/staging_lifetimes.hpp"
 #include "scheduler/staging_pool.hpp"
 #include "scheduler/tsan_handoff.hpp"
 
@@ -62,7 +64,9 @@ struct HostExecutor::Impl {
   tbb::task_arena arena;
   std::unique_ptr<PinningObserver> observer;
   std::mutex one_run_at_a_time;
+  HostRunState state;  // reused run after run (one run at a time)
   StagingPool staging;
+  StagingLifetimes lifetimes;  // which staging buffer is held when, per run
   std::mutex current_mutex;
   Run* current = nullptr;  // the run in progress, for cancel()
   // Threads inside arena.enqueue() of a deferred block's retirement: the retirement can end
@@ -90,17 +94,17 @@ int HostExecutor::threads() const { return impl_->arena.max_concurrency(); }
 
 namespace {
 
-// The state of one run; lives on the caller's stack while the arena works.
+// One run; lives on the caller's stack while the arena works. Its per-task counters are the
+// executor's HostRunState, re-armed here.
 struct Run {
   const Graph& graph;
   tbb::task_arena& arena;
   std::atomic<int>& handing_over;  // the executor's (Impl::handing_over)
   bool record;
   std::byte* const* memory;
+  HostRunState& state;
+  StagingLifetimes& lifetimes;
   std::chrono::steady_clock::time_point t0 = std::chrono::steady_clock::now();
-  std::unique_ptr<std::atomic<int>[]> preds_left;
-  std::unique_ptr<std::atomic<int>[]> blocks_left;
-  std::unique_ptr<std::atomic<int>[]> blocks_running;  // per task, to name them when stopped
   std::atomic<bool> cancelled{false};
   std::vector<std::int64_t> ready_ns;
   std::vector<std::size_t> row_base;  // first timeline row of each task
@@ -121,20 +125,13 @@ struct Run {
   std::once_flag first_error;
   std::exception_ptr error;
 
-  Run(const Graph& g, tbb::task_arena& a, std::atomic<int>& h, bool rec, std::byte* const* mem)
-      : graph(g), arena(a), handing_over(h), record(rec), memory(mem) {
-    const std::size_t n = g.num_tasks();
-    preds_left.reset(new std::atomic<int>[n]);
-    blocks_left.reset(new std::atomic<int>[n]);
-    blocks_running.reset(new std::atomic<int>[n]);
-    for (TaskId t = 0; t < n; ++t) {
-      preds_left[t].store(static_cast<int>(g.predecessors(t).size()), std::memory_order_relaxed);
-      blocks_left[t].store(g.task(t).block_num, std::memory_order_relaxed);
-      blocks_running[t].store(0, std::memory_order_relaxed);
-      if (g.predecessors(t).empty()) roots.push_back(t);
-    }
+  Run(const Graph& g, tbb::task_arena& a, std::atomic<int>& h, bool rec, std::byte* const* mem, HostRunState& s,
+      StagingLifetimes& l)
+      : graph(g), arena(a), handing_over(h), record(rec), memory(mem), state(s), lifetimes(l) {
+    state.arm(g);
     // record = false costs nothing per task: no timestamps, no rows.
     if (!record) return;
+    const std::size_t n = g.num_tasks();
     ready_ns.assign(n, 0);
     std::size_t total = 0;
     row_base.resize(n);
@@ -145,26 +142,21 @@ struct Run {
     rows.resize(total);
   }
 
-  std::vector<TaskId> roots;
+  static constexpr TaskId kRoots = static_cast<TaskId>(-1);
 
-  // Whether `s` is ready once one more of its predecessors retired. A task with a single
-  // predecessor (chains, trees, fan-out) needs no atomic: that one retirement releases it.
-  bool ready_after_one_more(TaskId s) {
-    return graph.predecessors(s).size() <= 1 || preds_left[s].fetch_sub(1, std::memory_order_acq_rel) == 1;
-  }
-
-  // Releases the tasks of `tasks` that one more retirement makes ready, in parallel: the
-  // range is halved into spawned tasks down to a grain, and a leaf starts its ready tasks
-  // one after the other (batching: one TBB task per grain, not per released task). With
-  // a 10^5-wide fan-out both workers release, instead of one thread spawning 10^5 tasks.
-  void release_range(std::span<const TaskId> tasks, std::size_t grain) {
+  // Releases the tasks of `tasks` that the retirement of `from` makes ready (all of them
+  // for kRoots), in parallel: the range is halved into spawned tasks down to a grain, and
+  // a leaf starts its ready tasks one after the other (batching: one TBB task per grain,
+  // not per released task). With a 10^5-wide fan-out both workers release, instead of one
+  // thread spawning 10^5 tasks.
+  void release_range(std::span<const TaskId> tasks, std::size_t grain, TaskId from) {
     while (tasks.size() > grain) {
       const std::size_t half = tasks.size() / 2;
-      spawn([this, rest = tasks.subspan(half), grain] { release_range(rest, grain); });
+      spawn([this, rest = tasks.subspan(half), grain, from] { release_range(rest, grain, from); });
       tasks = tasks.first(half);
     }
     for (TaskId s : tasks)
-      if (ready_after_one_more(s)) start(s);
+      if (from == kRoots || state.ready_after(s, from)) start(s);
   }
   std::size_t grain_for(std::size_t count) const {
     // Enough leaves to keep every worker busy several times over; at most 64 per leaf.
@@ -172,10 +164,14 @@ struct Run {
     return std::clamp<std::size_t>(count / leaves, 1, 64);
   }
 
-  // Marks t ready and spawns its blocks 1..n-1; the caller runs block 0.
+  // Marks t ready, takes its staging buffers not held yet and spawns its blocks 1..n-1;
+  // the caller runs block 0.
   void release(TaskId t) {
     if (record) ready_ns[t] = now_ns(t0);
+    if (std::exception_ptr error = lifetimes.acquire(t)) record_failure(error);  // its kernel is skipped
     const int blocks = graph.task(t).block_num;
+    if (blocks <= 1) return;
+    state.blocks_left(t).store(blocks, std::memory_order_relaxed);  // the spawns publish it
     for (int b = 1; b < blocks; ++b) spawn([this, t, b] { work(t, b); });
   }
 
@@ -196,15 +192,17 @@ struct Run {
   // one, which it returns for the caller to run inline; more than kWideFanOut successors
   // are released in parallel by release_range() instead, and none is returned.
   std::optional<TaskId> retire_block(TaskId t) {
-    if (graph.task(t).block_num > 1 && blocks_left[t].fetch_sub(1, std::memory_order_acq_rel) != 1) return std::nullopt;
+    if (graph.task(t).block_num > 1 && state.blocks_left(t).fetch_sub(1, std::memory_order_acq_rel) != 1)
+      return std::nullopt;
+    lifetimes.retire(t);
     const std::span<const TaskId> successors = graph.successors(t);
     if (successors.size() > kWideFanOut) {
-      spawn([this, successors] { release_range(successors, grain_for(successors.size())); });
+      spawn([this, successors, t] { release_range(successors, grain_for(successors.size()), t); });
       return std::nullopt;
     }
     std::optional<TaskId> next;
     for (TaskId s : successors) {
-      if (!ready_after_one_more(s)) continue;
+      if (!state.ready_after(s, t)) continue;
       if (next) spawn([this, n = *next] { start(n); });
       next = s;
     }
@@ -221,7 +219,10 @@ struct Run {
   }
 
   void record_error(const Task& task, int block, const std::string& what) {
-    std::call_once(first_error, [&] { error = std::make_exception_ptr(KernelError(task.label(), block, what)); });
+    record_failure(std::make_exception_ptr(KernelError(task.label(), block, what)));
+  }
+  void record_failure(std::exception_ptr e) {
+    std::call_once(first_error, [&] { error = std::move(e); });
     failed.store(true, std::memory_order_relaxed);
     tell_deferred_blocks();
   }
@@ -272,11 +273,12 @@ struct Run {
     const std::int64_t start_ns = record ? now_ns(t0) : 0;
     BlockInFlight in_flight{this, t, block, start_ns};
     if (!failed.load(std::memory_order_relaxed) && task.kernel) {
-      blocks_running[t].fetch_add(1, std::memory_order_relaxed);
+      std::atomic<int>& running = state.blocks_running(t);
+      running.fetch_add(1, std::memory_order_relaxed);
       struct Done {
         std::atomic<int>& running;
         ~Done() { running.fetch_sub(1, std::memory_order_relaxed); }
-      } done{blocks_running[t]};
+      } done{running};
       struct InFlight {
         BlockInFlight* previous;
         explicit InFlight(BlockInFlight& now) : previous(block_in_flight) { block_in_flight = &now; }
@@ -301,7 +303,7 @@ struct Run {
     std::size_t named = 0, count = 0;
     std::optional<TaskId> first;
     for (TaskId t = 0; t < graph.num_tasks(); ++t) {
-      if (blocks_running[t].load(std::memory_order_relaxed) == 0) continue;
+      if (state.blocks_running(t).load(std::memory_order_relaxed) == 0) continue;
       if (!first) first = t;
       if (++count > 8) continue;
       running += (named++ ? ", " : "") + graph.task(t).label();
@@ -330,7 +332,7 @@ class DeferredBlock final : public BlockCompletion {
   explicit DeferredBlock(BlockInFlight& b)
       : run_(*b.run), task_(b.task), block_(b.block), start_ns_(b.start_ns), lane_(Run::this_lane()),
         retire_(run_.group.defer(handed([run = &run_, t = task_] { run->retire_deferred(t); }))) {
-    run_.blocks_running[task_].fetch_add(1, std::memory_order_relaxed);
+    run_.state.blocks_running(task_).fetch_add(1, std::memory_order_relaxed);
   }
   // Never silent: a completion dropped unsignalled fails its task instead of leaving the
   // successors waiting forever (or the run ending with tasks that never ran).
@@ -363,7 +365,7 @@ class DeferredBlock final : public BlockCompletion {
     }
     if (what) run_.record_error(run_.graph.task(task_), block_, *what);
     run_.record_block(task_, block_, start_ns_, lane_);
-    run_.blocks_running[task_].fetch_sub(1, std::memory_order_relaxed);
+    run_.state.blocks_running(task_).fetch_sub(1, std::memory_order_relaxed);
     // Nothing of the Run is read after the hand-over: the run may end as soon as the
     // retirement is enqueued, even before enqueue() returns. The executor outlives the call:
     // its run() waits for `handing_over` to drop back.
@@ -413,15 +415,33 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
   std::lock_guard lock(impl_->one_run_at_a_time);
   spdlog::debug("host executor: running '{}' ({} tasks, {} edges) on {} threads", graph.name(), graph.num_tasks(),
                 graph.edges().size(), threads());
-  RunMemory run_memory(graph, memory, impl_->staging, options);
-  Run run(graph, impl_->arena, impl_->handing_over, impl_->options.record, run_memory.table());
+  RunMemory run_memory(graph, memory, impl_->staging, options, RunMemory::Staging::AtUse);
+  StagingLifetimes& lifetimes = impl_->lifetimes;
+  std::uint64_t peak_staging_bytes = 0;
+  if (run_memory.staging_provided())
+    for (const auto& b : graph.buffers()) peak_staging_bytes += b->role() == Role::Staging ? b->bytes() : 0;
+  else
+    lifetimes.begin(graph, run_memory.table(), impl_->staging, options.staging_fill);
+  // The pool is settled however the run ends.
+  struct EndLifetimes {
+    StagingLifetimes& lifetimes;
+    std::uint64_t& peak;
+    ~EndLifetimes() {
+      if (lifetimes.active()) peak = lifetimes.end();
+    }
+  };
+  std::optional<EndLifetimes> end_lifetimes{std::in_place, lifetimes, peak_staging_bytes};
+  Run run(graph, impl_->arena, impl_->handing_over, impl_->options.record, run_memory.table(), impl_->state, lifetimes);
   {
     std::lock_guard current(impl_->current_mutex);
     impl_->current = &run;
   }
   RunDeadline deadline(options.timeout_seconds, [&run](const std::string& why) { run.stop(why); });
   impl_->arena.execute([&] {
-    run.spawn([&run] { run.release_range(run.roots, run.grain_for(run.roots.size())); });
+    run.spawn([&run] {
+      const std::vector<TaskId>& roots = run.state.roots();
+      run.release_range(roots, run.grain_for(roots.size()), Run::kRoots);
+    });
     run.group.wait();
   });
   while (impl_->handing_over.load(std::memory_order_acquire) != 0) std::this_thread::yield();
@@ -431,6 +451,7 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
     impl_->current = nullptr;
   }
   run.handoff.observe();
+  end_lifetimes.reset();
   if (run.error) {
     spdlog::debug("host executor: run of '{}' failed", graph.name());
     std::rethrow_exception(run.error);
@@ -445,6 +466,7 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
   }
   spdlog::debug("host executor: '{}' done in {:.1f} us", graph.name(), static_cast<double>(tl.makespan_ns) / 1e3);
   run_memory.fill_result(graph, result);
+  result.peak_staging_bytes = peak_staging_bytes;
   return result;
 }
 

@@ -41,6 +41,10 @@ struct RunOptions {
 class RunResult {
  public:
   Timeline timeline;
+  // The most staging bytes the run held at once (HostExecutor: a buffer is held from its
+  // first user's start to its last user's end; every buffer for the whole run with
+  // keep_staging). 0 when the executor does not measure it.
+  std::uint64_t peak_staging_bytes = 0;
 
   // An Output or InOut tensor after the run: the Bindings' own tensor (shared memory, so it
   // changes when the same Bindings run again). Throws BindingError for another name.

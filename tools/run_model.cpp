@@ -11,6 +11,7 @@
 
 #include "models/common/registry.hpp"
 #include "runtime/atomic_file.hpp"
+#include "runtime/bytes_text.hpp"
 #include "runtime/error.hpp"
 #include "runtime/machine.hpp"
 #include "runtime/multichip_machine.hpp"
@@ -100,14 +101,15 @@ class LateWrites {
   std::exception_ptr failure_;
 };
 
-void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& request, bool& ok, LateWrites& late,
-              std::ostream& out) {
+void simulate(models::ModelRun& run, SimExecutor& sim, const ModelRunRequest& request, std::uint64_t host_peak_staging_bytes,
+              bool& ok, LateWrites& late, std::ostream& out) {
   const auto result = run.run(sim, request.timeout_seconds);  // from the same caches as the host run
   if (request.json) {
     // The model's figures come with a SimResult; a timing-only run gives the same timeline.
     const SimResult timing = sim.simulate(run.graph());
     const auto analysis = analyze_schedule(run.graph(), timing.timeline, &sim.machine(), &timing.model);
-    *request.json << report_json({{"model", request.model}, {"machine", sim.machine().name}, {"machine_origin", sim.machine().origin}},
+    *request.json << report_json({{"model", request.model}, {"machine", sim.machine().name}, {"machine_origin", sim.machine().origin},
+                                  {"host_peak_staging_bytes", std::to_string(host_peak_staging_bytes)}},
                                  {RunReport{sim.options().strategy, analysis, {}, {}}})
                   << "\n";
   }
@@ -194,9 +196,15 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
 
   HostExecutor executor(request.threads);
   const auto t0 = std::chrono::steady_clock::now();
-  const auto timeline = run->run(executor, request.timeout_seconds).timeline;
+  const RunResult host_result = run->run(executor, request.timeout_seconds);
+  const Timeline& timeline = host_result.timeline;
   out << fmt::format("host run: {} threads, {:.2f} ms (first run: includes first touch of the staging buffers)\n",
                      executor.threads(), ms_since(t0));
+  std::uint64_t declared_staging_bytes = 0;
+  for (const auto& b : run->graph().buffers()) declared_staging_bytes += b->role() == Role::Staging ? b->bytes() : 0;
+  out << fmt::format("host staging: peak {} held at once, of {} declared (a buffer is held from its first user's start "
+                     "to its last user's end)\n",
+                     bytes_text(host_result.peak_staging_bytes), bytes_text(declared_staging_bytes));
   print_stage_times(run->graph(), timeline, out);
 
   ok = check_and_print(*run, out) && ok;
@@ -207,7 +215,7 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
     out << "tensors written to " << request.dump_dir << "/{inputs,staging,outputs}/ (and " << models::kDumpManifestFile
         << ")\n";
   });
-  if (sim) simulate(*run, *sim, request, ok, late, out);
+  if (sim) simulate(*run, *sim, request, host_result.peak_staging_bytes, ok, late, out);
   if (multichip) {
     SimOptions options;
     options.strategy = request.strategy;

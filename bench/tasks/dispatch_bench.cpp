@@ -6,6 +6,10 @@
 // is shared, so wall time measures the neighbours); bytes_per_task = heap held by the
 // finalized graph / tasks. `lint` rows finalize with the default lint on; the others with
 // Lint::Off (the targets hold there). docs/performance.md gives the ratios.
+// The `RunOnly` rows build the graph (explicit edges) and the flow graph once and time the
+// runs alone, so they isolate the executor; they add a pure fan-out (one task with n - 1
+// successors) and a pure fan-in (one task with n - 1 predecessors), with the Timeline
+// recorded or not.
 #include <benchmark/benchmark.h>
 #include <tbb/flow_graph.h>
 #include <tbb/task_arena.h>
@@ -13,6 +17,9 @@
 #include <malloc.h>
 
 #include <atomic>
+#include <memory>
+#include <string>
+#include <vector>
 
 #include "bench/tasks/dag_shapes.hpp"
 #include "scheduler/host_executor.hpp"
@@ -103,6 +110,67 @@ void BM_TbbFlowGraphBaseline(benchmark::State& state) {
   report(state, preds.size());
 }
 
+// The shapes of the run-only rows: DagShape's, then the two wide ones.
+enum RunShape { kPureFanOut = static_cast<int>(DagShape::Random) + 1, kPureFanIn };
+
+std::vector<std::vector<std::uint32_t>> make_run_dag(int shape, std::uint32_t n) {
+  if (shape < kPureFanOut) return tg::bench::make_dag(static_cast<DagShape>(shape), n);
+  std::vector<std::vector<std::uint32_t>> preds(n);
+  if (shape == kPureFanOut)
+    for (std::uint32_t i = 1; i < n; ++i) preds[i] = {0};
+  else
+    for (std::uint32_t i = 0; i + 1 < n; ++i) preds[n - 1].push_back(i);
+  return preds;
+}
+
+std::string run_shape_name(int shape) {
+  if (shape == kPureFanOut) return "fan_out";
+  if (shape == kPureFanIn) return "fan_in";
+  return tg::bench::shape_name(static_cast<DagShape>(shape));
+}
+
+template <bool Record> void BM_HostExecutorRunOnly(benchmark::State& state) {
+  const int shape = static_cast<int>(state.range(0));
+  const auto preds = make_run_dag(shape, static_cast<std::uint32_t>(state.range(1)));
+  const tg::Graph g = build_explicit(preds, tg::Lint::Off);
+  tg::HostExecutor executor(tg::HostExecutorOptions{kThreads, false, Record});
+  tg::Bindings memory(g);
+  for (auto _ : state) executor.run(g, memory);
+  state.SetLabel(run_shape_name(shape) + (Record ? "/run_only/record" : "/run_only"));
+  report(state, preds.size());
+}
+
+void BM_TbbFlowGraphRunOnly(benchmark::State& state) {
+  const int shape = static_cast<int>(state.range(0));
+  const auto preds = make_run_dag(shape, static_cast<std::uint32_t>(state.range(1)));
+  tbb::task_arena arena(kThreads);
+  arena.execute([&] {
+    tbb::flow::graph g;
+    using Node = tbb::flow::continue_node<tbb::flow::continue_msg>;
+    std::vector<std::unique_ptr<Node>> nodes;
+    nodes.reserve(preds.size());
+    for (std::size_t i = 0; i < preds.size(); ++i)
+      nodes.push_back(std::make_unique<Node>(g, [](const tbb::flow::continue_msg&) {
+        executed.fetch_add(1, std::memory_order_relaxed);
+      }));
+    for (std::size_t i = 0; i < preds.size(); ++i)
+      for (auto p : preds[i]) tbb::flow::make_edge(*nodes[p], *nodes[i]);
+    for (auto _ : state) {
+      for (std::size_t i = 0; i < preds.size(); ++i)
+        if (preds[i].empty()) nodes[i]->try_put(tbb::flow::continue_msg());
+      g.wait_for_all();
+    }
+  });
+  state.SetLabel(run_shape_name(shape) + "/run_only/tbb_flow_graph");
+  report(state, preds.size());
+}
+
+void run_shapes(benchmark::internal::Benchmark* b) {
+  for (int shape = 0; shape <= kPureFanIn; ++shape)
+    for (int n : {10000, 100000}) b->Args({shape, n});
+  b->Unit(benchmark::kMillisecond)->MeasureProcessCPUTime();
+}
+
 void shapes(benchmark::internal::Benchmark* b) {
   for (int shape = 0; shape <= static_cast<int>(DagShape::Random); ++shape)
     for (int n : {10000, 100000}) b->Args({shape, n});
@@ -114,6 +182,9 @@ BENCHMARK_TEMPLATE(BM_HostExecutor, kExplicit, tg::Lint::Off)->Apply(shapes);
 BENCHMARK_TEMPLATE(BM_HostExecutor, kInferred, tg::Lint::Off)->Apply(shapes);
 BENCHMARK_TEMPLATE(BM_HostExecutor, kExplicit, tg::Lint::On)->Apply(shapes);
 BENCHMARK_TEMPLATE(BM_HostExecutor, kInferred, tg::Lint::On)->Apply(shapes);
+BENCHMARK(BM_TbbFlowGraphRunOnly)->Apply(run_shapes);
+BENCHMARK_TEMPLATE(BM_HostExecutorRunOnly, false)->Apply(run_shapes);
+BENCHMARK_TEMPLATE(BM_HostExecutorRunOnly, true)->Apply(run_shapes);
 
 }  // namespace
 

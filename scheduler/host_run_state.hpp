@@ -1,0 +1,93 @@
+#pragma once
+// HostRunState: the counters of one host run, kept by the executor and re-armed for every
+// run, so that a run of a graph no bigger than the last allocates nothing per task. Arming
+// reads the Graph's CSR only (no Task): O(tasks + edges into wide fan-ins).
+//
+// Release rule per task: `preds_left` counts the predecessors not yet retired. A predecessor
+// that reads 1 there is the last one and needs no atomic write (chains, trees and fan-outs
+// never write the counter); a fan-in wider than kWideFanIn counts down a CountdownTree
+// instead, so its predecessors do not all hit one line.
+#include <algorithm>
+#include <atomic>
+#include <climits>
+#include <cstdint>
+#include <span>
+#include <vector>
+
+#include "scheduler/countdown_tree.hpp"
+#include "scheduler/reusable_array.hpp"
+#include "tasks/graph.hpp"
+
+namespace tg {
+
+class HostRunState {
+ public:
+  static constexpr std::size_t kWideFanIn = 128;
+
+  void arm(const Graph& graph) {
+    graph_ = &graph;
+    const std::size_t n = graph.num_tasks();
+    preds_left_ = preds_left_store_.first(n);
+    blocks_left_ = blocks_left_store_.first(n);
+    blocks_running_ = blocks_running_store_.first(n);
+    roots_.clear();
+    wide_tasks_.clear();
+    wide_trees_.clear();
+    std::size_t wide_nodes = 0;
+    for (TaskId t = 0; t < n; ++t) {
+      const std::span<const TaskId> preds = graph.predecessors(t);
+      int left = static_cast<int>(preds.size());
+      // The tree finds a predecessor's position by binary search, so it needs them sorted.
+      if (preds.size() > kWideFanIn && std::is_sorted(preds.begin(), preds.end())) {
+        left = kWide;
+        wide_tasks_.push_back(t);
+        wide_nodes += CountdownTree::nodes_for(preds.size());
+      }
+      preds_left_[t].store(left, std::memory_order_relaxed);
+      blocks_running_[t].store(0, std::memory_order_relaxed);
+      if (preds.empty()) roots_.push_back(t);
+    }
+    const std::span<CountdownNode> nodes = wide_nodes_store_.first(wide_nodes);
+    std::size_t base = 0;
+    for (TaskId t : wide_tasks_) {
+      const std::size_t count = graph.predecessors(t).size(), used = CountdownTree::nodes_for(count);
+      wide_trees_.emplace_back(nodes.subspan(base, used), count);
+      base += used;
+    }
+  }
+
+  // Whether `task` is ready now that its predecessor `from` retired (each edge once).
+  bool ready_after(TaskId task, TaskId from) {
+    std::atomic<int>& left = preds_left_[task];
+    const int seen = left.load(std::memory_order_acquire);
+    if (seen == 1) return true;  // `from` is the one predecessor not retired yet
+    if (seen == kWide) return arrive_wide(task, from);
+    return left.fetch_sub(1, std::memory_order_acq_rel) == 1;
+  }
+
+  const std::vector<TaskId>& roots() const { return roots_; }
+  // Blocks of a task not yet retired; set when the task is released (SPMD tasks only).
+  std::atomic<int>& blocks_left(TaskId t) { return blocks_left_[t]; }
+  // Blocks of a task whose kernel runs now, to name them when the run stops.
+  std::atomic<int>& blocks_running(TaskId t) { return blocks_running_[t]; }
+
+ private:
+  static constexpr int kWide = INT_MIN;
+
+  bool arrive_wide(TaskId task, TaskId from) {
+    const auto it = std::lower_bound(wide_tasks_.begin(), wide_tasks_.end(), task);
+    const std::span<const TaskId> preds = graph_->predecessors(task);
+    const auto position = static_cast<std::size_t>(std::lower_bound(preds.begin(), preds.end(), from) - preds.begin());
+    return wide_trees_[static_cast<std::size_t>(it - wide_tasks_.begin())].arrive(position);
+  }
+
+  const Graph* graph_ = nullptr;
+  ReusableArray<std::atomic<int>> preds_left_store_, blocks_left_store_, blocks_running_store_;
+  std::span<std::atomic<int>> preds_left_, blocks_left_, blocks_running_;
+  std::vector<TaskId> roots_;
+  std::vector<TaskId> wide_tasks_;  // ascending
+  std::vector<CountdownTree> wide_trees_;
+  ReusableArray<CountdownNode> wide_nodes_store_;
+};
+
+}  // namespace tg
