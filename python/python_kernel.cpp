@@ -17,11 +17,34 @@ namespace {
 // memory. Valid only during the call (the arrays point into memory the run owns).
 struct PyTaskContext {
   const TaskContext* context = nullptr;
+  // Every array handed out during the call: one kept past it would point into memory the
+  // run reuses and frees (a silent wrong answer, or a read of freed memory), so the call's
+  // end checks that none escaped.
+  std::vector<py::object> handed_out;
   const TaskContext& get() const {
     if (!context) throw Error("a kernel's context is valid only while the kernel runs");
     return *context;
   }
 };
+
+py::array hand_out(py::object self, py::array array) {
+  self.cast<PyTaskContext&>().handed_out.push_back(array);
+  return array;
+}
+
+// After a call that returned: an array of ctx.arg / ctx.param still referenced from
+// anywhere but our list (a global, a closure, a view of it) escaped the call.
+void refuse_escaped_arrays(PyTaskContext& ctx, const TaskContext& c) {
+  std::vector<py::object> arrays = std::move(ctx.handed_out);
+  ctx.handed_out.clear();
+  for (const py::object& a : arrays)
+    if (Py_REFCNT(a.ptr()) > 1)
+      throw Error(ErrorContext{.task = c.task().label()},
+                  "block " + std::to_string(c.block_idx()) +
+                      ": an array from ctx.arg / ctx.param is still referenced after the kernel returned; it "
+                      "points into the run's memory, which is reused and freed after the run: keep a copy "
+                      "(numpy.copy(ctx.arg(i))) instead");
+}
 
 // Python exceptions of failed blocks, by (task, block), until the run's binding takes them.
 struct FailureStore {
@@ -55,7 +78,7 @@ std::size_t arg_index(const TaskContext& c, const py::handle& which) {
 py::array arg_array(py::object self, const py::handle& which) {
   const TaskContext& c = self.cast<const PyTaskContext&>().get();
   const std::size_t i = arg_index(c, which);
-  return view_array(c.view(i), self, writes(c.task().args[i].access));
+  return hand_out(self, view_array(c.view(i), self, writes(c.task().args[i].access)));
 }
 
 // A descriptor parameter's tile for this block (TaskContext::param), None when an optional
@@ -69,7 +92,7 @@ py::object param_array(py::object self, const py::handle& which) {
                                                    : c.param(cast_checked<std::size_t>(which, "ctx.param", "a parameter index or name"));
   if (!tile.has_buffer()) return py::none();
   const int p = py::isinstance<py::str>(which) ? t.descriptor->param_index(which.cast<std::string>()) : which.cast<int>();
-  return view_array(tile, self, writes(t.descriptor->params.at(static_cast<std::size_t>(p)).access));
+  return hand_out(self, view_array(tile, self, writes(t.descriptor->params.at(static_cast<std::size_t>(p)).access)));
 }
 
 }  // namespace
@@ -87,13 +110,14 @@ Kernel python_kernel(py::function callable) {
   return [fn](const TaskContext& c) {
     py::gil_scoped_acquire gil;
     // Owned by Python (a traceback may keep it past the call), emptied when the call ends.
-    py::object handle = py::cast(PyTaskContext{&c});
+    py::object handle = py::cast(PyTaskContext{&c, {}});
     auto* ctx = handle.cast<PyTaskContext*>();
     try {
       (*fn)(handle);
       ctx->context = nullptr;
     } catch (py::error_already_set& e) {
       ctx->context = nullptr;
+      ctx->handed_out.clear();
       std::string message = e.what();
       py::object value = e.value();
       if (e.trace()) PyException_SetTraceback(value.ptr(), e.trace().ptr());
@@ -103,6 +127,7 @@ Kernel python_kernel(py::function callable) {
       }
       throw std::runtime_error("Python kernel raised " + message);
     }
+    refuse_escaped_arrays(*ctx, c);
   };
 }
 

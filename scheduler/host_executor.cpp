@@ -18,6 +18,7 @@
 #include <span>
 #include <thread>
 
+#include "runtime/run_limits.hpp"
 #include "runtime/topology.hpp"
 #include "scheduler/block_completion.hpp"
 #include "scheduler/host_run_state.hpp"
@@ -87,7 +88,17 @@ struct HostExecutor::Impl {
 };
 
 HostExecutor::HostExecutor(int threads) : HostExecutor(HostExecutorOptions{threads, false, true}) {}
-HostExecutor::HostExecutor(HostExecutorOptions options) : impl_(std::make_unique<Impl>(options)) {}
+namespace {
+HostExecutorOptions checked(HostExecutorOptions options) {
+  if (options.threads < 0 || options.threads > max_host_threads())
+    throw ConfigError(ErrorContext{.option = "threads"},
+                      "HostExecutor threads " + std::to_string(options.threads) + " is outside 0.." +
+                          std::to_string(max_host_threads()) + " (0 = every hardware thread; at most 8 per hardware thread)");
+  return options;
+}
+}  // namespace
+
+HostExecutor::HostExecutor(HostExecutorOptions options) : impl_(std::make_unique<Impl>(checked(options))) {}
 HostExecutor::~HostExecutor() = default;
 
 int HostExecutor::threads() const { return impl_->arena.max_concurrency(); }

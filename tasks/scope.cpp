@@ -3,6 +3,7 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <cmath>
 #include <limits>
 
 #include "tasks/lint.hpp"
@@ -32,8 +33,10 @@ TaskRef& TaskRef::blocks(int block_num) {
 }
 
 TaskRef& TaskRef::cost(const CostHint& hint) {
-  if (hint.flops < 0 || hint.bytes < 0)
-    throw GraphError(about(*scope_, task()), "cost hint flops and bytes must be >= 0");
+  // `!(x >= 0)` also refuses NaN, which `x < 0` lets through to the simulator.
+  if (!(hint.flops >= 0) || !(hint.bytes >= 0) || !std::isfinite(hint.flops) || !std::isfinite(hint.bytes))
+    throw GraphError(about(*scope_, task()), "cost hint flops " + std::to_string(hint.flops) + " and bytes " +
+                                                 std::to_string(hint.bytes) + " must be finite and >= 0");
   task().cost = hint;
   task().cost_given = true;
   return *this;

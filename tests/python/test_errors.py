@@ -171,3 +171,38 @@ def test_a_kernel_cannot_write_its_inputs_and_its_context_dies_with_the_call():
     assert isinstance(e.value.__cause__, ValueError) and x_np[0] == 0
     with pytest.raises(tg.Error, match="only while the kernel runs"):
         kept[0].arg(0)
+
+
+def test_an_array_kept_past_the_kernel_call_is_an_error_and_a_copy_is_not():
+    # ctx.arg's arrays point into the run's memory, reused and freed after the run: one kept
+    # past the call would read freed memory later, so the call's end refuses it.
+    kept = []
+
+    def scope_with(kernel):
+        s = tg.Scope("keep")
+        x = s.input("x", [2], tg.fp32)
+        y = s.output("y", [2], tg.fp32)
+        s.host("k", [tg.In(x), tg.Out(y)], kernel=kernel)
+        return s.finalize()
+
+    def keeps_the_array(ctx):
+        ctx.arg(1)[...] = ctx.arg(0) + 1
+        kept.append(ctx.arg(1))
+
+    def keeps_a_view(ctx):
+        ctx.arg(1)[...] = 1
+        kept.append(ctx.arg(1)[:1])
+
+    def keeps_a_copy(ctx):
+        ctx.arg(1)[...] = ctx.arg(0) + 2
+        kept.append(np.copy(ctx.arg(1)))
+
+    x = {"x": np.zeros(2, np.float32)}
+    for kernel in (keeps_the_array, keeps_a_view):
+        with pytest.raises(tg.KernelError, match="still referenced after the kernel returned") as e:
+            tg.HostExecutor(1).run(scope_with(kernel), x)
+        assert e.value.task == "k#0" and "numpy.copy" in str(e.value)
+    kept.clear()  # the escaped arrays are not to be read
+    r = tg.HostExecutor(1).run(scope_with(keeps_a_copy), x)
+    assert (kept[0] == 2).all() and (r.output("y") == 2).all()
+

@@ -6,12 +6,26 @@
 #include <stdexcept>
 #include <thread>
 
+#include "runtime/run_limits.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
 
 namespace {
 
 using namespace tg;
+
+TEST(HostExecutor, ThreadCountsOutsideTheCapAreConfigErrorsNamingTheOption) {
+  for (int threads : {-1, -5, tg::max_host_threads() + 1, 1000000}) {
+    try {
+      tg::HostExecutor executor(threads);
+      FAIL() << "threads " << threads << " was accepted";
+    } catch (const tg::ConfigError& e) {
+      EXPECT_EQ(e.context().option, "threads");
+      EXPECT_NE(std::string(e.what()).find(std::to_string(threads)), std::string::npos) << e.what();
+    }
+  }
+  EXPECT_NO_THROW(tg::HostExecutor(tg::max_host_threads()));
+}
 
 TEST(HostExecutor, SpmdBlocksAllRunAndTimelineHasOneRowPerBlock) {
   Scope s{"spmd"};

@@ -2,6 +2,8 @@
 // and a submit that fails after its task was built leaves no task behind.
 #include <gtest/gtest.h>
 
+#include <cmath>
+#include <limits>
 #include <string>
 
 #include "tasks/scope.hpp"
@@ -37,6 +39,25 @@ TEST(TaskRepresentation, FailedSubmitAtAVectorGrowthLeavesNoTask) {
   const TaskId next = s.vector("next", {Out(x)});
   EXPECT_EQ(next, 1024u);
   EXPECT_EQ(s.task(next).name, "next");
+}
+
+TEST(TaskRepresentation, CostHintsMustBeFiniteAndNonNegative) {
+  const double nan = std::numeric_limits<double>::quiet_NaN();
+  const double inf = std::numeric_limits<double>::infinity();
+  for (const CostHint& bad : {CostHint{.flops = nan}, CostHint{.bytes = nan}, CostHint{.flops = -1},
+                              CostHint{.bytes = inf}, CostHint{.flops = -inf}}) {
+    Scope s{"cost"};
+    auto t = s.vector("t", {});
+    try {
+      t.cost(bad);
+      FAIL() << "cost hint flops " << bad.flops << " bytes " << bad.bytes << " was accepted";
+    } catch (const GraphError& e) {
+      EXPECT_NE(std::string(e.what()).find("must be finite and >= 0"), std::string::npos) << e.what();
+      EXPECT_EQ(e.context().task, "t#0");
+    }
+  }
+  Scope s{"cost"};
+  EXPECT_NO_THROW(s.vector("t", {}).cost(CostHint{.flops = 1e9, .bytes = 0}));
 }
 
 }  // namespace
