@@ -435,6 +435,11 @@ RunResult HostExecutor::run(const Graph& graph, Bindings* memory, const RunOptio
     lifetimes.begin(graph, run_memory.table(), impl_->staging, options.staging_fill);
   // The pool is settled however the run ends.
   struct EndLifetimes {
+    // A constructor, not aggregate init: clang 14 (the fuzz build) lacks C++20's
+    // parenthesized aggregate initialization that std::in_place needs.
+    EndLifetimes(StagingLifetimes& l, std::uint64_t& p) : lifetimes(l), peak(p) {}
+    EndLifetimes(const EndLifetimes&) = delete;
+    EndLifetimes& operator=(const EndLifetimes&) = delete;
     StagingLifetimes& lifetimes;
     std::uint64_t& peak;
     ~EndLifetimes() {
