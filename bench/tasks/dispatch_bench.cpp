@@ -85,6 +85,28 @@ template <Edges E, tg::Lint L> void BM_HostExecutor(benchmark::State& state) {
   report(state, preds.size());
 }
 
+// The hand-wired oneTBB flow graph of both baseline rows: one continue_node per task, an
+// edge per predecessor; the roots are started by start_flow_roots.
+using FlowNode = tbb::flow::continue_node<tbb::flow::continue_msg>;
+using FlowNodes = std::vector<std::unique_ptr<FlowNode>>;
+
+FlowNodes wire_flow_graph(tbb::flow::graph& g, const std::vector<std::vector<std::uint32_t>>& preds) {
+  FlowNodes nodes;
+  nodes.reserve(preds.size());
+  for (std::size_t i = 0; i < preds.size(); ++i)
+    nodes.push_back(std::make_unique<FlowNode>(g, [](const tbb::flow::continue_msg&) {
+      executed.fetch_add(1, std::memory_order_relaxed);
+    }));
+  for (std::size_t i = 0; i < preds.size(); ++i)
+    for (auto p : preds[i]) tbb::flow::make_edge(*nodes[p], *nodes[i]);
+  return nodes;
+}
+
+void start_flow_roots(const FlowNodes& nodes, const std::vector<std::vector<std::uint32_t>>& preds) {
+  for (std::size_t i = 0; i < preds.size(); ++i)
+    if (preds[i].empty()) nodes[i]->try_put(tbb::flow::continue_msg());
+}
+
 void BM_TbbFlowGraphBaseline(benchmark::State& state) {
   const auto shape = static_cast<DagShape>(state.range(0));
   const auto preds = tg::bench::make_dag(shape, static_cast<std::uint32_t>(state.range(1)));
@@ -92,17 +114,8 @@ void BM_TbbFlowGraphBaseline(benchmark::State& state) {
   for (auto _ : state) {
     arena.execute([&] {
       tbb::flow::graph g;
-      using Node = tbb::flow::continue_node<tbb::flow::continue_msg>;
-      std::vector<std::unique_ptr<Node>> nodes;
-      nodes.reserve(preds.size());
-      for (std::size_t i = 0; i < preds.size(); ++i)
-        nodes.push_back(std::make_unique<Node>(g, [](const tbb::flow::continue_msg&) {
-          executed.fetch_add(1, std::memory_order_relaxed);
-        }));
-      for (std::size_t i = 0; i < preds.size(); ++i)
-        for (auto p : preds[i]) tbb::flow::make_edge(*nodes[p], *nodes[i]);
-      for (std::size_t i = 0; i < preds.size(); ++i)
-        if (preds[i].empty()) nodes[i]->try_put(tbb::flow::continue_msg());
+      const FlowNodes nodes = wire_flow_graph(g, preds);
+      start_flow_roots(nodes, preds);
       g.wait_for_all();
     });
   }
@@ -146,18 +159,9 @@ void BM_TbbFlowGraphRunOnly(benchmark::State& state) {
   tbb::task_arena arena(kThreads);
   arena.execute([&] {
     tbb::flow::graph g;
-    using Node = tbb::flow::continue_node<tbb::flow::continue_msg>;
-    std::vector<std::unique_ptr<Node>> nodes;
-    nodes.reserve(preds.size());
-    for (std::size_t i = 0; i < preds.size(); ++i)
-      nodes.push_back(std::make_unique<Node>(g, [](const tbb::flow::continue_msg&) {
-        executed.fetch_add(1, std::memory_order_relaxed);
-      }));
-    for (std::size_t i = 0; i < preds.size(); ++i)
-      for (auto p : preds[i]) tbb::flow::make_edge(*nodes[p], *nodes[i]);
+    const FlowNodes nodes = wire_flow_graph(g, preds);
     for (auto _ : state) {
-      for (std::size_t i = 0; i < preds.size(); ++i)
-        if (preds[i].empty()) nodes[i]->try_put(tbb::flow::continue_msg());
+      start_flow_roots(nodes, preds);
       g.wait_for_all();
     }
   });
