@@ -10,6 +10,7 @@
 #include "runtime/machine.hpp"
 #include "runtime/text_file.hpp"
 #include "scheduler/sim/jitter.hpp"
+#include "machine_json_error.hpp"
 
 namespace {
 
@@ -83,14 +84,6 @@ std::string a2a3_with_jitter(const std::string& jitter) {
   return text.replace(from, to + 1 - from, "\"jitter\": " + jitter);
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_machine_json(text, "m.json");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(SimJitter, SkewedRangesAreReadAndChecked) {
   const Machine m = parse_machine_json(a2a3_with_jitter(R"({"head": 0.2, "fin_detect": {"min": 0.5, "max": 2}})"), "m.json");
@@ -98,12 +91,12 @@ TEST(SimJitter, SkewedRangesAreReadAndChecked) {
   EXPECT_DOUBLE_EQ(m.jitter.fin_detect.low, 0.5);
   EXPECT_DOUBLE_EQ(m.jitter.fin_detect.high, 2);
   EXPECT_TRUE(m.jitter.kernel.none());
-  EXPECT_NE(error_of(a2a3_with_jitter(R"({"fin_detect": {"min": 1.5, "max": 2}})")).find("m.json: /jitter/fin_detect/min: must be"),
+  EXPECT_NE(tg::testing::machine_json_error(a2a3_with_jitter(R"({"fin_detect": {"min": 1.5, "max": 2}})")).find("m.json: /jitter/fin_detect/min: must be"),
             std::string::npos);
-  EXPECT_NE(error_of(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5, "max": 0.9}})")).find("/jitter/fin_detect/max"), std::string::npos);
-  EXPECT_NE(error_of(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5, "max": 11}})")).find("/jitter/fin_detect/max"), std::string::npos);
-  EXPECT_NE(error_of(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5}})")).find("/jitter/fin_detect/max: missing"), std::string::npos);
-  EXPECT_NE(error_of(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5, "max": 2, "mean": 1}})")).find("/jitter/fin_detect/mean: unknown field"),
+  EXPECT_NE(tg::testing::machine_json_error(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5, "max": 0.9}})")).find("/jitter/fin_detect/max"), std::string::npos);
+  EXPECT_NE(tg::testing::machine_json_error(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5, "max": 11}})")).find("/jitter/fin_detect/max"), std::string::npos);
+  EXPECT_NE(tg::testing::machine_json_error(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5}})")).find("/jitter/fin_detect/max: missing"), std::string::npos);
+  EXPECT_NE(tg::testing::machine_json_error(a2a3_with_jitter(R"({"fin_detect": {"min": 0.5, "max": 2, "mean": 1}})")).find("/jitter/fin_detect/mean: unknown field"),
             std::string::npos);
   Machine bad = m;
   bad.jitter.head = Machine::Spread{1.2, 1.5};

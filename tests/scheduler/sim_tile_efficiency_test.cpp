@@ -10,6 +10,7 @@
 #include "runtime/machine.hpp"
 #include "runtime/text_file.hpp"
 #include "scheduler/sim_executor.hpp"
+#include "machine_json_error.hpp"
 #include "sim_test_machine.hpp"
 #include "tasks/scope.hpp"
 #include "tasks/task_cost.hpp"
@@ -25,14 +26,6 @@ std::string a2a3_with_efficiency(const std::string& efficiency) {
   return text.replace(from, to + 1 - from, "\"efficiency\": " + efficiency);
 }
 
-std::string error_of(const std::string& text) {
-  try {
-    parse_machine_json(text, "m.json");
-  } catch (const ConfigError& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 constexpr const char* kTable = R"({"cube": 0.6, "vector": 0.5, "kernels": {"matmul": {"efficiency": 0.3, "by_tile": [
     {"rows": 64, "cols": 128, "efficiency": 0.8}, {"rows": 16, "cols": 64, "efficiency": 0.5},
@@ -55,7 +48,7 @@ TEST(SimTileEfficiency, TheTableIsReadAndTheLargestFittingShapeWins) {
 
 TEST(SimTileEfficiency, BadTablesNameTheField) {
   auto with = [](const std::string& matmul) {
-    return error_of(a2a3_with_efficiency(R"({"kernels": {"matmul": )" + matmul + "}}"));
+    return tg::testing::machine_json_error(a2a3_with_efficiency(R"({"kernels": {"matmul": )" + matmul + "}}"));
   };
   EXPECT_NE(with(R"({"by_tile": []})").find("m.json: /efficiency/kernels/matmul/efficiency: missing"), std::string::npos);
   EXPECT_NE(with(R"({"efficiency": 0.5, "by_tile": {}})").find("/efficiency/kernels/matmul/by_tile: must be an array"),
