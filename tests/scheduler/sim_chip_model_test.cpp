@@ -8,6 +8,7 @@
 #include "runtime/error.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "sim_test_machine.hpp"
+#include "timeline_row.hpp"
 #include "tasks/scope.hpp"
 #include "tasks/task_cost.hpp"
 
@@ -16,13 +17,8 @@ namespace {
 using namespace tg;
 using tg::testing::hand_machine;
 using tg::testing::ns_of_compute;
+using tg::testing::row_of;
 
-TimelineRow row_of(const Timeline& tl, TaskId t, int block = 0) {
-  for (const auto& r : tl.rows())
-    if (r.task == t && r.block == block && r.subslot == 0) return r;
-  ADD_FAILURE() << "no row for task " << t << " block " << block;
-  return {};
-}
 
 // n independent vector tasks, each with an In and an Out argument of its own row.
 Graph independent_tasks(int n, double ns_each, double bytes_each = 0) {

@@ -12,6 +12,7 @@
 #include "runtime/machine.hpp"
 #include "scheduler/sim_executor.hpp"
 #include "sim_test_machine.hpp"
+#include "timeline_row.hpp"
 #include "tasks/scope.hpp"
 
 namespace {
@@ -19,13 +20,8 @@ namespace {
 using namespace tg;
 using tg::testing::hand_machine;
 using tg::testing::ns_of_compute;
+using tg::testing::row_of;
 
-TimelineRow row_of(const Timeline& tl, TaskId t) {
-  for (const auto& r : tl.rows())
-    if (r.task == t && r.subslot == 0) return r;
-  ADD_FAILURE() << "no row for task " << t;
-  return {};
-}
 
 // Each core lane's rows in start order.
 std::map<std::uint16_t, std::vector<TimelineRow>> rows_by_lane(const Timeline& tl) {
