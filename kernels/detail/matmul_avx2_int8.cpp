@@ -53,20 +53,31 @@ void pair_b_int8(const std::int8_t* b, std::int64_t ldb, std::int64_t kc, int nb
 }
 
 void pack_a_int8(const std::int8_t* a, std::int64_t lda, std::int64_t m, std::int64_t kc, std::int32_t* a_pack) {
-  const std::int64_t pairs = (kc + 1) / 2;
+  const std::int64_t pairs = (kc + 1) / 2, full_pairs = kc / 2;
   for (std::int64_t m0 = 0; m0 < m; m0 += kInt8Rows) {
     std::int32_t* block = a_pack + (m0 / kInt8Rows) * pairs * kInt8Rows;
     const std::int64_t mr = min_of(kInt8Rows, m - m0);
-    for (std::int64_t p = 0; p < pairs; ++p)
-      for (std::int64_t r = 0; r < kInt8Rows; ++r) {
-        std::uint32_t v = 0;
-        if (r < mr) {
-          const std::int8_t* row = a + (m0 + r) * lda;
-          v = static_cast<std::uint16_t>(static_cast<std::int16_t>(row[2 * p]));
-          if (2 * p + 1 < kc) v |= static_cast<std::uint32_t>(static_cast<std::uint16_t>(row[2 * p + 1])) << 16;
-        }
-        block[p * kInt8Rows + r] = static_cast<std::int32_t>(v);
+    for (std::int64_t r = 0; r < kInt8Rows; ++r) {
+      std::int32_t* out = block + r;
+      if (r >= mr) {  // rows past M: zero pairs
+        for (std::int64_t p = 0; p < pairs; ++p) out[p * kInt8Rows] = 0;
+        continue;
       }
+      const std::int8_t* row = a + (m0 + r) * lda;
+      std::int64_t p = 0;
+      // 8 pairs at a time: 16 bytes widened to 8 dwords of int16 pairs, scattered to stride 6.
+      for (; p + 8 <= full_pairs; p += 8) {
+        alignas(32) std::int32_t w[8];
+        _mm256_store_si256(reinterpret_cast<__m256i*>(w),
+                           _mm256_cvtepi8_epi16(_mm_loadu_si128(reinterpret_cast<const __m128i*>(row + 2 * p))));
+        unroll<8>([&](auto j) { out[(p + j) * kInt8Rows] = w[j]; });
+      }
+      for (; p < pairs; ++p) {
+        std::uint32_t v = static_cast<std::uint16_t>(static_cast<std::int16_t>(row[2 * p]));
+        if (2 * p + 1 < kc) v |= static_cast<std::uint32_t>(static_cast<std::uint16_t>(row[2 * p + 1])) << 16;
+        out[p * kInt8Rows] = static_cast<std::int32_t>(v);
+      }
+    }
   }
 }
 

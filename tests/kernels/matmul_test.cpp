@@ -187,7 +187,8 @@ class MatmulPath : public ::testing::TestWithParam<CpuPath> {};
 // transposed kernels, a K tail in the last).
 const Shape3 kEdgeShapes[] = {{1, 1, 1},     {1, 3, 25},     {17, 257, 49},  {17, 513, 23}, {4, 2, 24},
                               {16, 1030, 100}, {8, 515, 16}, {5, 64, 65},   {17, 7, 130},
-                              {65, 40, 30},  {130, 9, 50},   {8, 4100, 40}};  // several spans of packed A rows
+                              {65, 40, 30},  {130, 9, 50},   {8, 4100, 40},
+                              {8, 8203, 34}};  // several spans of packed A rows; int8 transposed: 5 K chunks, a K tail, a Bt group tail
 
 TEST_P(MatmulPath, AgreesWithScalarBitwiseAndPackedWeightsToo) {
   const CpuPath path = GetParam();
@@ -253,6 +254,41 @@ TEST_P(MatmulPath, TransposedAgreesWithScalarBitwise) {
         matmul(a, bt, o.c, {BLayout::transposed, accumulate});
         EXPECT_TRUE(bytes_of(o.c) == bytes_of(ref)) << name_of(path) << " differs bitwise from scalar";
       }
+}
+
+// int8 at the extremes (every product -128 * -128 or -128 * 127): where vpmaddubsw's int16 pair
+// sums would saturate, every form (view, packed, transposed) stays exact, equal to the scalar
+// path and to the closed form; K long enough for every K chunk and the vector A packing.
+TEST_P(MatmulPath, Int8ExtremesStayExactOnEveryForm) {
+  const CpuPath path = GetParam();
+  if (!cpu_path_supported(path)) GTEST_SKIP() << "this CPU cannot run the " << name_of(path) << " path";
+  for (const Shape3& s : {Shape3{17, 1031, 40}, Shape3{8, 8203, 17}, Shape3{1, 64, 16}}) {
+    SCOPED_TRACE("m=" + std::to_string(s.m) + " k=" + std::to_string(s.k) + " n=" + std::to_string(s.n));
+    auto a = make_buffer("a", tg::INT8, {s.m, s.k});
+    auto b = make_buffer("b", tg::INT8, {s.k, s.n});
+    auto bt = make_buffer("bt", tg::INT8, {s.n, s.k});
+    auto c = make_buffer("c", tg::INT32, {s.m, s.n});
+    const View av(*a), bv(*b), btv(*bt), cv(*c);
+    for (std::int64_t i = 0; i < s.m; ++i)
+      for (std::int64_t k = 0; k < s.k; ++k) av.at<std::int8_t>({i, k}) = -128;
+    for (std::int64_t k = 0; k < s.k; ++k)
+      for (std::int64_t j = 0; j < s.n; ++j) {
+        const std::int8_t v = j % 2 ? 127 : -128;  // even columns -128 * -128, odd -128 * 127
+        bv.at<std::int8_t>({k, j}) = v;
+        btv.at<std::int8_t>({j, k}) = v;
+      }
+    ScopedCpuPath scoped(path);
+    const PackedWeights packed(bv);
+    for (int form = 0; form < 3; ++form) {
+      SCOPED_TRACE(form == 0 ? "view" : form == 1 ? "packed" : "transposed");
+      if (form == 0) matmul(av, bv, cv);
+      else if (form == 1) matmul(av, packed, cv);
+      else matmul(av, btv, cv, {BLayout::transposed});
+      for (std::int64_t i = 0; i < s.m; ++i)
+        for (std::int64_t j = 0; j < s.n; ++j)
+          ASSERT_EQ(cv.at<std::int32_t>({i, j}), (j % 2 ? -128 * 127 : 128 * 128) * static_cast<std::int32_t>(s.k));
+    }
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Paths, MatmulPath, ::testing::Values(CpuPath::scalar, CpuPath::avx2, CpuPath::avx512),
