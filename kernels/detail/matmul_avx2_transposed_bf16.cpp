@@ -151,8 +151,8 @@ constexpr HalfTile kHalfTiles[kTileRows][kTileBt] = {
     {half_tile<4, 1>, half_tile<4, 2>, half_tile<4, 3>},
 };
 
-// Both halves of every row block of A against nb (<= 3) Bt rows over `runs` runs from run0;
-// a_split: [row block][run][4 rows][32 floats], `runs_total` runs per block.
+// Both halves of the row blocks of A rows [i_lo, i_hi) against nb (<= 3) Bt rows over `runs`
+// runs from run0; a_split: [row block][run][4 rows][32 floats], `runs_total` runs per block.
 void bt_tile_chunk(const float* a_split, std::int64_t runs_total, std::int64_t run0, std::int64_t m, std::int64_t i_lo,
                    std::int64_t i_hi, const std::uint16_t* b, std::int64_t ldb, int nb, std::int64_t runs, float* state) {
   for (std::int64_t i0 = i_lo; i0 < i_hi; i0 += kTileRows) {
