@@ -48,8 +48,9 @@ inline float reduce_lanes(__m256 lo, __m256 hi) {
   return _mm_cvtss_f32(l1);
 }
 
-// Splits the runs of a bf16 row (zero-padded past k) into fp32 lanes, `runs` of them.
-void split_row(const std::uint16_t* row, std::int64_t k, std::int64_t runs, float* out) {
+// Splits the runs of a bf16 row (zero-padded past k) into fp32 lanes, `runs` of them, run r
+// at out + r * out_stride floats (a_split's layout: one row's runs are a block's runs apart).
+void split_row(const std::uint16_t* row, std::int64_t k, std::int64_t runs, float* out, std::int64_t out_stride) {
   for (std::int64_t r = 0; r < runs; ++r) {
     const std::int64_t k0 = r * kRun;
     alignas(32) std::uint16_t padded[kRun];
@@ -60,7 +61,7 @@ void split_row(const std::uint16_t* row, std::int64_t k, std::int64_t runs, floa
       src = padded;
     }
     const __m256i d0 = load8(src), d1 = load8(src + 16);
-    float* o = out + r * kSplitRun;
+    float* o = out + r * out_stride;
     _mm256_store_ps(o, odd_of(d0));
     _mm256_store_ps(o + 8, even_of(d0));
     _mm256_store_ps(o + 16, odd_of(d1));
@@ -182,15 +183,10 @@ void matmul_bf16_transposed_avx2(const MatmulArgs& g) {
   constexpr std::int64_t kGroupRows = kGroupTiles * kTileBt;
   float* a_split = scratch<float>(0, blocks * runs * kBlockRun + kGroupRows * g.m * kLanes);
   float* state = a_split + blocks * runs * kBlockRun;  // lanes of every (Bt row, A row) of a group
-  alignas(32) float split[kSplitRun * 64];
+  // Split in place (was: into a stack buffer, then a 128-byte memcpy per run and row).
   for (std::int64_t i = 0; i < g.m; ++i)
-    for (std::int64_t r0 = 0; r0 < runs; r0 += 64) {  // split a row 64 runs at a time, then scatter
-      const std::int64_t nr = min_of(64, runs - r0);
-      split_row(a + i * g.lda + r0 * kRun, g.k - r0 * kRun, nr, split);
-      for (std::int64_t r = 0; r < nr; ++r)
-        std::memcpy(a_split + (((i / kTileRows) * runs + r0 + r) * kTileRows + i % kTileRows) * kSplitRun,
-                    split + r * kSplitRun, kSplitRun * sizeof(float));
-    }
+    split_row(a + i * g.lda, g.k, runs, a_split + (i / kTileRows) * runs * kBlockRun + (i % kTileRows) * kSplitRun,
+              kBlockRun);
   alignas(32) std::uint16_t tail[kTileBt * kRun];  // the partial last run of a tile's rows, zero-padded
   for (std::int64_t j0 = 0; j0 < g.n; j0 += kGroupRows) {
     const std::int64_t nj = min_of(kGroupRows, g.n - j0);
