@@ -43,6 +43,7 @@ struct Stages {
   const Config& cfg;
   const SwaTensors& t;
   const SwaStaging& st;
+  std::shared_ptr<WeightPacks> packs;  // host tiling: o_proj_a / o_proj_b on weights packed once (null: views)
 
   // The tiles of the tiling the config asks for (the host's: fewer, larger blocks).
   std::int64_t attn_heads() const {
@@ -86,9 +87,15 @@ void swa_attention(const Stages& s) {
 }
 
 // Step 7a: o_r[t, g, :] = o_group[t, g] @ wo_a[g]ᵀ, per (group, O_LORA tile).
+// With packs, each block's wo_a tile is packed as the transposed order's lane segments
+// (lane_matmul.hpp): the same sums, B streamed sequentially.
 void o_proj_a(const Stages& s) {
-  const auto nt = s.o_lora_tile();
-  s.scope.cube("o_proj_a", o_proj_a_kernel(),
+  const auto nt = s.o_lora_tile(), G = s.cfg.dims.o_groups, OL = s.cfg.dims.o_lora, K = s.t.wo_a.size(2);
+  const bool packed = s.packs && K % 32 == 0;
+  if (packed)
+    for (std::int64_t g = 0; g < G; ++g)
+      for (std::int64_t n0 = 0; n0 < OL; n0 += nt) s.packs->add_lane_segments(s.t.wo_a.slice({g, n0, 0}, {1, nt, K}).reshape({nt, K}));
+  s.scope.cube("o_proj_a", packed ? o_proj_a_packed_kernel(s.packs) : o_proj_a_kernel(),
                {.o = In(s.st.o).tiled(tile::dims({{}, {0, s.cfg.dims.heads_per_group()}, {}})),
                 .wo_a = In(s.t.wo_a).tiled(tile::dims({{0, 1}, {1, nt}, {}})),
                 .o_r = Out(s.st.o_r).tiled(tile::dims({{}, {0, 1}, {1, nt}}))});
@@ -106,22 +113,28 @@ void o_r_quant(const Stages& s) {
 
 // Step 7c: out[t, d] = (Σ_g fp32(o_r_i8[t, g] · wo_b[d, g]) · o_r_scale_dq[t, g]) · wo_b_scale[d],
 // groups summed in order, per D tile.
+// With packs, each (D tile, group) of wo_b is packed as its transpose (exact int32 sums).
 void o_proj_b(const Stages& s) {
-  const auto dt = s.out_d_tile();
-  s.scope.mix("o_proj_b", o_proj_b_kernel(),
+  const auto dt = s.out_d_tile(), G = s.cfg.dims.o_groups, OL = s.cfg.dims.o_lora;
+  if (s.packs)
+    for (std::int64_t d0 = 0; d0 < s.cfg.dims.hidden; d0 += dt)
+      for (std::int64_t g = 0; g < G; ++g) s.packs->add_transposed(s.t.wo_b.rows(d0, dt).cols(g * OL, OL));
+  s.scope.mix("o_proj_b", s.packs ? o_proj_b_packed_kernel(s.packs) : o_proj_b_kernel(),
               {.o_r_i8 = In(s.st.o_r_i8), .o_r_scale_dq = In(s.st.o_r_scale_dq), .wo_b = In(s.t.wo_b).tiled(rows(dt)),
                .wo_b_scale = In(s.t.wo_b_scale).tiled(cols(dt)), .attn_out = Out(s.t.attn_out).tiled(cols(dt))});
 }
 
 }  // namespace
 
-SwaStaging build_swa_attention(Scope& s, const Config& cfg, const SwaTensors& t, SwaBug) {
-  const SwaStaging st = build_swa_attention_heads(s, cfg, t);
-  o_proj_b(Stages{s, cfg, t, st});
+SwaStaging build_swa_attention(Scope& s, const Config& cfg, const SwaTensors& t, SwaBug, std::shared_ptr<WeightPacks> packs) {
+  if (!cfg.host_tiling()) packs = nullptr;
+  const SwaStaging st = build_swa_attention_heads(s, cfg, t, packs);
+  o_proj_b(Stages{s, cfg, t, st, packs});
   return st;
 }
 
-SwaStaging build_swa_attention_heads(Scope& s, const Config& cfg, const SwaTensors& t) {
+SwaStaging build_swa_attention_heads(Scope& s, const Config& cfg, const SwaTensors& t, std::shared_ptr<WeightPacks> packs) {
+  if (!cfg.host_tiling()) packs = nullptr;
   cfg.validate();
   const auto T = cfg.tokens(), H = cfg.dims.heads, HD = cfg.dims.head_dim, W = cfg.dims.window;
   const auto G = cfg.dims.o_groups, OL = cfg.dims.o_lora;
@@ -131,7 +144,7 @@ SwaStaging build_swa_attention_heads(Scope& s, const Config& cfg, const SwaTenso
   st.o_r = s.staging("o_r", {T, G, OL}, FP32);
   st.o_r_i8 = s.staging("o_r_i8", {T, G, OL}, INT8);
   st.o_r_scale_dq = s.staging("o_r_scale_dq", {T, G}, FP32);
-  const Stages stages{s, cfg, t, st};
+  const Stages stages{s, cfg, t, st, std::move(packs)};
   swa_gather_kv(stages);
   swa_attention(stages);
   o_proj_a(stages);
