@@ -205,7 +205,8 @@ void BM_V4OProj(benchmark::State& state) {
   weights.put(proj_b ? tg::Tensor("w", dtype, {D, G * OL}) : tg::Tensor("w", dtype, {G * OL, K}));
   const tg::Tensor& w = weights.tensor("w");
   auto* bytes = reinterpret_cast<std::uint8_t*>(w.data());
-  for (std::size_t i = 0; i < w.bytes(); ++i) bytes[i] = proj_b ? static_cast<std::uint8_t>(i * 37 % 23) : (i % 2 ? 0x3c : static_cast<std::uint8_t>(i * 13));
+  const std::size_t weight_bytes = w.bytes();
+  for (std::size_t i = 0; i < weight_bytes; ++i) bytes[i] = proj_b ? static_cast<std::uint8_t>(i * 37 % 23) : (i % 2 ? 0x3c : static_cast<std::uint8_t>(i * 13));
   tg::Tensor a("a", dtype, {T, proj_b ? G * OL : K}), c("c", proj_b ? tg::INT32 : tg::FP32, {T, proj_b ? dt : nt});
   // The blocks' weight tiles (Bt views) in the scope's order.
   std::vector<tg::View> tiles;

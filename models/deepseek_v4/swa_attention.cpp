@@ -101,7 +101,8 @@ void swa_attention(const Stages& s) {
 
 // Step 7a: o_r[t, g, :] = o_group[t, g] @ wo_a[g]ᵀ, per (group, O_LORA tile).
 // With packs, each block's wo_a tile is packed as the transposed order's lane segments
-// (lane_matmul.hpp): the same sums, B streamed sequentially.
+// (lane_matmul.hpp): the same sums, B streamed sequentially (K a multiple of 32, as at every
+// preset's dims; otherwise the view kernel).
 void o_proj_a(const Stages& s) {
   const auto nt = s.o_lora_tile(), G = s.cfg.dims.o_groups, OL = s.cfg.dims.o_lora, K = s.t.wo_a.size(2);
   const bool packed = s.packs && K % 32 == 0;
