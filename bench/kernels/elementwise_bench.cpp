@@ -124,6 +124,38 @@ std::vector<Case> cases() {
     out.push_back({"cast_fp32_to_bf16_round/256x24576", 256.0 * 24576 * 6,
                    [=] { kernels::cast(x, y, kernels::Rounding::round); }});
   }
+  // The rows the list had no large tile for: interleaved RoPE (V4), the online merge
+  // and the final divide of the attention, the scale of o_proj_b's output.
+  {
+    // Out of place: rotating the same row again and again by random (not unit) cos / sin
+    // pairs shrinks it into subnormals, which is not what a model's rows look like.
+    const View x = keep(random_buffer("q_pe", DType::BF16, {16384, 64}, 40));
+    const View c = keep(random_buffer("rope_cos", DType::FP32, {16384, 32}, 41));
+    const View s = keep(random_buffer("rope_sin", DType::FP32, {16384, 32}, 42));
+    const View y = keep(random_buffer("q", DType::BF16, {16384, 64}, 55));
+    out.push_back({"rope_interleaved_bf16/16384x64", 16384.0 * 64 * (2 + 2) + 16384.0 * 32 * 8,
+                   [=] { kernels::rope(x, c, s, y, {kernels::RopeLayout::interleaved}); }});
+  }
+  {  // o [4096, 512] fp32 merged with a block's o_i: o read and written, o_i read (the m / l rows are small)
+    const View m = keep(random_buffer("m", DType::FP32, {4096, 1}, 43)), l = keep(random_buffer("l", DType::FP32, {4096, 1}, 44));
+    const View o = keep(random_buffer("o", DType::FP32, {4096, 512}, 45));
+    const View mi = keep(random_buffer("m_i", DType::FP32, {4096, 1}, 46)), li = keep(random_buffer("l_i", DType::FP32, {4096, 1}, 47));
+    const View oi = keep(random_buffer("o_i", DType::FP32, {4096, 512}, 48));
+    out.push_back({"online_softmax_merge/4096x512", 4096.0 * 512 * 12 + 4096.0 * 16,
+                   [=] { kernels::online_softmax_merge(m, l, o, mi, li, oi); }});
+  }
+  {
+    const View x = keep(random_buffer("o", DType::FP32, {4096, 512}, 49));
+    const View d = keep(random_buffer("denominator", DType::FP32, {4096, 1}, 50));
+    const View y = keep(random_buffer("o_out", DType::BF16, {4096, 512}, 51));
+    out.push_back({"divide_rows_to_bf16/4096x512", 4096.0 * 512 * 6 + 4096.0 * 4, [=] { kernels::divide_rows(x, d, y); }});
+  }
+  {  // o_proj_b's last step at T 64: fp32 sums times the channel scale, rounded to bf16
+    const View x = keep(random_buffer("out", DType::FP32, {64, 32768}, 52));
+    const View cs = keep(random_buffer("wo_b_scale", DType::FP32, {32768}, 53));
+    const View y = keep(random_buffer("attn_out", DType::BF16, {64, 32768}, 54));
+    out.push_back({"scale_cols_to_bf16/64x32768", 64.0 * 32768 * 6 + 32768 * 4, [=] { kernels::scale(x, View{}, cs, y); }});
+  }
   return out;
 }
 

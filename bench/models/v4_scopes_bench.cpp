@@ -12,6 +12,10 @@
 //     weight byte read once. Counters: scope_ms (wall), cpu_ms (process CPU per scope, all
 //     threads), bound_ms, roofline_fraction = bound / scope_ms, cpu_roofline_fraction =
 //     bound / (cpu_ms / threads) (the figure on a shared host), pack_ms, tasks.
+//   BM_V4OProj/stage:<0 o_proj_a | 1 o_proj_b>/packed:<0|1>: one whole SWA output projection
+//     stage at flash dims on one thread (every block in turn, so the weights stream from DRAM
+//     as in the scope), on the weight views (the reference kernels) or packed once
+//     (models/common/lane_matmul.hpp, WeightPacks::add_transposed); process CPU time.
 //   BM_V4Sim/<scope>/<strategy>: the same graph simulated on a2a3 (timing only); the
 //     counter sim_us is the modelled makespan (deterministic, not a wall-clock time).
 #include <benchmark/benchmark.h>
@@ -27,6 +31,9 @@
 #include "cpu_clock.hpp"
 #include "kernels/cpu_path.hpp"
 #include "kernels/matmul.hpp"
+#include "kernels/packed_weights.hpp"
+#include "models/common/lane_matmul.hpp"
+#include "models/common/weight_packs.hpp"
 #include "models/deepseek_v4/qkv_run.hpp"
 #include "models/deepseek_v4/swa_run.hpp"
 #include "runtime/machine.hpp"
@@ -186,6 +193,56 @@ void BM_HostInt8Matmul(benchmark::State& state) {
   state.counters["GOP/s"] = benchmark::Counter(2.0 * M * K * N * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
 }
 BENCHMARK(BM_HostInt8Matmul)->Unit(benchmark::kMicrosecond)->UseRealTime();
+
+void BM_V4OProj(benchmark::State& state) {
+  const bool proj_b = state.range(0) != 0, packed = state.range(1) != 0;
+  const auto cfg = make_config("flash", Mode::Decode);
+  const std::int64_t T = cfg.tokens(), G = cfg.dims.o_groups, OL = cfg.dims.o_lora, D = cfg.dims.hidden;
+  const std::int64_t K = cfg.dims.heads_per_group() * cfg.dims.head_dim, nt = cfg.host.o_lora_tile, dt = cfg.host.out_d_tile;
+  const tg::DType dtype = proj_b ? tg::INT8 : tg::BF16;
+  // wo_a as [G·OL, K] (group g's rows g·OL ..), wo_b [D, G·OL]; small random-looking values.
+  tg::models::TensorMap weights;
+  weights.put(proj_b ? tg::Tensor("w", dtype, {D, G * OL}) : tg::Tensor("w", dtype, {G * OL, K}));
+  const tg::Tensor& w = weights.tensor("w");
+  auto* bytes = reinterpret_cast<std::uint8_t*>(w.data());
+  const std::size_t weight_bytes = w.bytes();
+  for (std::size_t i = 0; i < weight_bytes; ++i) bytes[i] = proj_b ? static_cast<std::uint8_t>(i * 37 % 23) : (i % 2 ? 0x3c : static_cast<std::uint8_t>(i * 13));
+  tg::Tensor a("a", dtype, {T, proj_b ? G * OL : K}), c("c", proj_b ? tg::INT32 : tg::FP32, {T, proj_b ? dt : nt});
+  // The blocks' weight tiles (Bt views) in the scope's order.
+  std::vector<tg::View> tiles;
+  if (proj_b)
+    for (std::int64_t d0 = 0; d0 < D; d0 += dt)
+      for (std::int64_t g = 0; g < G; ++g) tiles.push_back(w.view().rows(d0, dt).cols(g * OL, OL));
+  else
+    for (std::int64_t r0 = 0; r0 < G * OL; r0 += nt) tiles.push_back(w.view().rows(r0, nt));
+  tg::models::WeightPacks packs;
+  std::vector<std::size_t> slots;
+  if (packed) {
+    for (const auto& t : tiles) slots.push_back(proj_b ? packs.add_transposed(t) : packs.add_lane_segments(t));
+    state.counters["pack_ms"] = packs.pack(weights);
+  }
+  const tg::View a_view = a.view(), c_view = c.view();
+  for (auto _ : state)
+    for (std::size_t i = 0; i < tiles.size(); ++i) {
+      const tg::View ai = proj_b ? a_view.cols(static_cast<std::int64_t>(i % G) * OL, OL) : a_view;
+      if (!packed)
+        tg::kernels::matmul(ai, tiles[i], c_view, {.b_layout = tg::kernels::BLayout::transposed});
+      else if (proj_b)
+        tg::kernels::matmul(ai, packs.get(slots[i], tiles[i]), c_view);
+      else
+        tg::models::matmul_lane_segments(ai, packs, slots[i], tiles[i], c_view);
+    }
+  state.SetLabel(std::string(proj_b ? "o_proj_b" : "o_proj_a") + (packed ? "/packed" : "/view"));
+  state.counters["weight_GB/s"] = benchmark::Counter(static_cast<double>(w.bytes()) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+  state.counters["Gop/s"] =
+      benchmark::Counter(2.0 * static_cast<double>(T) * static_cast<double>(w.numel()) * 1e-9, benchmark::Counter::kIsIterationInvariantRate);
+}
+BENCHMARK(BM_V4OProj)
+    ->ArgNames({"stage", "packed"})
+    ->ArgsProduct({{0, 1}, {0, 1}})
+    ->MeasureProcessCPUTime()
+    ->Unit(benchmark::kMillisecond)
+    ->MinTime(0.5);
 
 void BM_V4Sim(benchmark::State& state) {
   const auto scope = static_cast<int>(state.range(0));

@@ -10,7 +10,11 @@
 // (another Bindings) fails with an Error saying to pack again, never reads stale weights.
 // Overwriting a weight in place after pack() is not detected: call pack() again.
 // Not thread-safe against runs: pack() before running, never during.
-// Cost: pack() O(K * N) per weight, once; get() O(1).
+// A slot may also hold a transposed weight tile Bt [N, K] (an `x @ Bt^T` projection): packed
+// as its transpose B [K, N] (int8: exact sums in any order, so the row-major kernel gives the
+// bits of the transposed one), or as the 16 lane segments of matmul.hpp's transposed bf16
+// order (lane l: the k-pairs 16j + l; lane_matmul.hpp sums them in that order and tree).
+// Cost: pack() O(K * N) per weight, once; get() O(1); find() O(slots).
 #include <cstdint>
 #include <string>
 #include <vector>
@@ -28,6 +32,13 @@ class WeightPacks {
   // Registers every `tile`-column tile of `weight` (rank 2, its columns a multiple of `tile`):
   // the whole weight, or a row range of it (`wkv.rows(k0, k_len)`: that range only).
   void add_column_tiles(const View& weight, std::int64_t tile);
+  // Registers `bt_tile` (a rank-2 view [N, K] of a weight, any row and column range) as the
+  // [K, N] matrix Bt^T: one slot. Returns it.
+  std::size_t add_transposed(const View& bt_tile);
+  // Registers `bt_tile` [N, K] (K a multiple of 32) as the 16 lane segments of the transposed
+  // bf16 order: slots s .. s + 15, segment l the [K / 16, N] matrix of Bt's k-pairs 16j + l
+  // (j = 0, 1, ...). Returns s.
+  std::size_t add_lane_segments(const View& bt_tile);
   std::size_t size() const { return slots_.size(); }
   bool packed() const { return packed_; }
 
@@ -42,6 +53,9 @@ class WeightPacks {
   // The same, the slot found from the tile's buffer and columns (a task's bound b tile);
   // Error when no slot holds those columns. Cost: O(slots).
   const kernels::PackedWeights& get(const View& bound_tile) const;
+  // The first slot registered for the tile's buffer and box (a transposed or lane-segment
+  // slot: the view given to add_transposed / add_lane_segments); Error when there is none.
+  std::size_t find(const View& bound_tile) const;
 
  private:
   struct Slot {
@@ -50,6 +64,8 @@ class WeightPacks {
     std::int64_t row_begin = 0, rows = -1;  // rows -1: all of them
     const std::byte* source = nullptr;  // the bound tile's first element at pack()
     std::vector<kernels::PackedWeights> pack;  // 0 or 1 (PackedWeights has no empty state)
+    bool transposed = false;  // the box is Bt [N, K] (rows: buffer rows, of the buffer as 2-D): pack its transpose
+    int lane = -1;            // with transposed, 0..15: that lane segment only
   };
   std::vector<Slot> slots_;
   bool packed_ = false;

@@ -5,6 +5,8 @@
 
 #include "kernels/descriptors/matmul.hpp"
 #include "kernels/kernels.hpp"
+#include "kernels/packed_weights.hpp"
+#include "models/common/lane_matmul.hpp"
 #include "models/common/tiled_tasks.hpp"
 #include "models/deepseek_v4/scratch.hpp"
 #include "models/deepseek_v4/swa_golden.hpp"
@@ -106,28 +108,51 @@ TypedKernel<AttentionParams> swa_attention_kernel(int64_t attn_k_tile, int64_t r
           }};
 }
 
-TypedKernel<GroupProjParams> o_proj_a_kernel() {
+namespace {
+
+View wo_a_rows(const View& wo_a) { return wo_a.reshape({wo_a.size(1), wo_a.size(2)}); }
+
+// o_proj_a's kernel with `project(o, wo_a rows, o_r)` as its matmul.
+template <class Project>
+TypedKernel<GroupProjParams> o_proj_a_with(Project project) {
   using V = GroupProjParams<BlockView>;
-  auto wo_a_rows = [](const View& wo_a) { return wo_a.reshape({wo_a.size(1), wo_a.size(2)}); };
   return {"o_proj_a", TaskKind::Cube, {{"o", {BF16}}, {"wo_a", {BF16}}, {"o_r", {FP32}}},
-          [wo_a_rows](const V& v, const TaskContext&) {
-            matmul(matrix_of(v.o.view()), wo_a_rows(v.wo_a.view()), matrix_of(v.o_r.view()), {.b_layout = kernels::BLayout::transposed});
+          [project](const V& v, const TaskContext&) {
+            project(matrix_of(v.o.view()), wo_a_rows(v.wo_a.view()), matrix_of(v.o_r.view()));
           },
-          [wo_a_rows](const V& v) {
+          [](const V& v) {
             return kernels::descriptors::matmul_cost(matrix_of(v.o.view()), wo_a_rows(v.wo_a.view()), matrix_of(v.o_r.view()), false);
           }};
 }
 
-TypedKernel<OutProjParams> o_proj_b_kernel() {
+}  // namespace
+
+TypedKernel<GroupProjParams> o_proj_a_kernel() {
+  return o_proj_a_with([](const View& o, const View& bt, const View& o_r) {
+    matmul(o, bt, o_r, {.b_layout = kernels::BLayout::transposed});
+  });
+}
+
+TypedKernel<GroupProjParams> o_proj_a_packed_kernel(std::shared_ptr<const WeightPacks> packs) {
+  return o_proj_a_with([packs = std::move(packs)](const View& o, const View& bt, const View& o_r) {
+    matmul_lane_segments(o, *packs, packs->find(bt), bt, o_r);
+  });
+}
+
+namespace {
+
+// o_proj_b's kernel with `group_matmul(a, wo_b group tile, partial)` as its per-group int8 matmul.
+template <class GroupMatmul>
+TypedKernel<OutProjParams> o_proj_b_with(GroupMatmul group_matmul) {
   using V = OutProjParams<BlockView>;
   return {"o_proj_b", TaskKind::Mix,
           {{"o_r_i8", {INT8}}, {"o_r_scale_dq", {FP32}}, {"wo_b", {INT8}}, {"wo_b_scale", {FP32}}, {"attn_out", {BF16}}},
-          [](const V& v, const TaskContext&) {
+          [group_matmul](const V& v, const TaskContext&) {
             const int64_t T = v.o_r_i8.size(0), G = v.o_r_i8.size(1), OL = v.o_r_i8.size(2), dt = v.wo_b.size(0);
             const View a = v.o_r_i8.view().reshape({T, G * OL});
             Scratch partial("partial_g", INT32, {T, dt}), out("out", FP32, {T, dt});
             for (int64_t g = 0; g < G; ++g) {
-              matmul(a.cols(g * OL, OL), v.wo_b.view().cols(g * OL, OL), partial.view(), {.b_layout = kernels::BLayout::transposed});
+              group_matmul(a.cols(g * OL, OL), v.wo_b.view().cols(g * OL, OL), partial.view());
               kernels::dequantize_int32(partial.view(), v.o_r_scale_dq.view().cols(g, 1), View{}, out.view(), g > 0);
             }
             kernels::scale(out.view(), View{}, v.wo_b_scale.view(), v.attn_out.view());
@@ -143,6 +168,20 @@ TypedKernel<OutProjParams> o_proj_b_kernel() {
             hint.working_set_bytes += 2 * static_cast<std::uint64_t>(elements(v.attn_out.view())) * 4;
             return hint;
           }};
+}
+
+}  // namespace
+
+TypedKernel<OutProjParams> o_proj_b_kernel() {
+  return o_proj_b_with([](const View& a, const View& bt, const View& partial) {
+    matmul(a, bt, partial, {.b_layout = kernels::BLayout::transposed});
+  });
+}
+
+TypedKernel<OutProjParams> o_proj_b_packed_kernel(std::shared_ptr<const WeightPacks> packs) {
+  return o_proj_b_with([packs = std::move(packs)](const View& a, const View& bt, const View& partial) {
+    kernels::matmul(a, packs->get(packs->find(bt), bt), partial);
+  });
 }
 
 }  // namespace tg::models::deepseek_v4

@@ -5,7 +5,9 @@
 // one block's tiles (the stages in swa_attention.cpp say how a block cuts each argument), a
 // cost of those tiles.
 #include <cstdint>
+#include <memory>
 
+#include "models/common/weight_packs.hpp"
 #include "tasks/typed_kernel.hpp"
 
 namespace tg::models::deepseek_v4 {
@@ -52,5 +54,12 @@ TypedKernel<AttentionParams> swa_attention_kernel(std::int64_t attn_k_tile, std:
 TypedKernel<GroupProjParams> o_proj_a_kernel();
 // Step 7c: attn_out[:, D tile] = (Σ_g dequant(o_r_i8[:, g] @ wo_b[D tile, g]ᵀ)) · wo_b_scale, groups in order.
 TypedKernel<OutProjParams> o_proj_b_kernel();
+
+// The host tiling's forms of 7a and 7c on weights packed once when bound (`packs`, which the
+// stage registered: o_proj_a's wo_a tile as lane segments, o_proj_b's wo_b tile per group as
+// its transpose). Same bits as the kernels above: o_proj_a keeps the transposed bf16 order
+// (models/common/lane_matmul.hpp), o_proj_b's int32 sums are exact in any order.
+TypedKernel<GroupProjParams> o_proj_a_packed_kernel(std::shared_ptr<const WeightPacks> packs);
+TypedKernel<OutProjParams> o_proj_b_packed_kernel(std::shared_ptr<const WeightPacks> packs);
 
 }  // namespace tg::models::deepseek_v4

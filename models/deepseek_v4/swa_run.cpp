@@ -16,9 +16,9 @@ namespace tg::models::deepseek_v4 {
 
 namespace {
 
-Graph build_graph(const Config& cfg, SwaBug bug, Lint lint) {
+Graph build_graph(const Config& cfg, SwaBug bug, Lint lint, std::shared_ptr<WeightPacks> packs) {
   Scope scope{"v4_swa_attention"};
-  build_swa_attention(scope, cfg, SwaTensors::declare(scope, cfg), bug);
+  build_swa_attention(scope, cfg, SwaTensors::declare(scope, cfg), bug, std::move(packs));
   return scope.finalize({.lint = lint});
 }
 
@@ -51,7 +51,15 @@ std::vector<float> widen(std::span<const std::int8_t> codes) { return {codes.beg
 
 }  // namespace
 
-SwaAttentionRun::SwaAttentionRun(const Config& cfg, SwaBug bug, Lint lint) : ModelRun(build_graph(cfg, bug, lint)), cfg_(cfg) {}
+SwaAttentionRun::SwaAttentionRun(const Config& cfg, SwaBug bug, Lint lint)
+    : SwaAttentionRun(cfg, bug, lint, std::make_shared<WeightPacks>()) {}
+
+SwaAttentionRun::SwaAttentionRun(const Config& cfg, SwaBug bug, Lint lint, std::shared_ptr<WeightPacks> packs)
+    : ModelRun(build_graph(cfg, bug, lint, packs)), cfg_(cfg), packs_(std::move(packs)) {}
+
+void SwaAttentionRun::inputs_bound() {
+  if (packs_->size() > 0) packs_->pack(tensors());
+}
 
 Config SwaAttentionRun::config_of(const ModelOptions& options, std::int64_t window, std::int64_t cache_blocks) {
   if (options.config != "small" && options.config != "full")
@@ -73,7 +81,8 @@ Config SwaAttentionRun::config_of(const ModelOptions& options, std::int64_t wind
 }
 
 Graph SwaAttentionRun::graph_of(const ModelOptions& options) {
-  return build_graph(config_of(options), parse_swa_bug(options.plant_bug), options.lint);
+  // The graph a run builds: packs registered as the run registers them (their contents unused).
+  return build_graph(config_of(options), parse_swa_bug(options.plant_bug), options.lint, std::make_shared<WeightPacks>());
 }
 
 std::unique_ptr<SwaAttentionRun> SwaAttentionRun::make(const ModelOptions& options, std::int64_t window,
@@ -87,7 +96,10 @@ std::string SwaAttentionRun::summary() const {
                      graph().num_tasks(), graph().edges().size());
 }
 
-void SwaAttentionRun::generate_inputs(std::uint64_t seed) { fill_swa_inputs(tensors(), cfg_, seed); }
+void SwaAttentionRun::generate_inputs(std::uint64_t seed) {
+  fill_swa_inputs(tensors(), cfg_, seed);
+  inputs_bound();
+}
 
 std::vector<InputRange> SwaAttentionRun::input_ranges() const {
   const auto W = cfg_.dims.window;

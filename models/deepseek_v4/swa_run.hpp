@@ -28,7 +28,10 @@ class SwaAttentionRun : public ModelRun {
 
   const Config& config() const { return cfg_; }
   std::string summary() const override;
-  void generate_inputs(std::uint64_t seed) override;
+  void generate_inputs(std::uint64_t seed) override;  // then inputs_bound()
+  // Host tiling: packs o_proj_a's and o_proj_b's weight tiles (WeightPacks) from the bound weights.
+  void inputs_bound() override;
+  double packing_ms() const override { return packs_->pack_ms(); }
   // swa_lens in [0, WIN]; ConfigError naming the entry.
   std::vector<InputRange> input_ranges() const override;
   // swa_indices in [-1, BLOCKS·128) in every valid slot (j < swa_lens[t]); ConfigError naming
@@ -40,7 +43,9 @@ class SwaAttentionRun : public ModelRun {
   PrecisionReport check() const override;
 
  private:
+  SwaAttentionRun(const Config& cfg, SwaBug bug, Lint lint, std::shared_ptr<WeightPacks> packs);
   Config cfg_;
+  std::shared_ptr<WeightPacks> packs_;  // empty for the reference tiling
 };
 
 }  // namespace tg::models::deepseek_v4

@@ -5,7 +5,9 @@
 
 #include <gtest/gtest.h>
 
+#include <bit>
 #include <cmath>
+#include <cstdint>
 
 #include "kernel_test_support.hpp"
 #include "runtime/error.hpp"
@@ -102,6 +104,36 @@ TEST(Rope, InterleavedReadsFirstHalfAndInverseUndoesForward) {
         ASSERT_NEAR(View(*back_buf).at<float>({r, D - R + 2 * j}), re, 1e-5);
         ASSERT_NEAR(View(*back_buf).at<float>({r, D - R + 2 * j + 1}), ro, 1e-5);
       }
+  }
+}
+
+TEST(Rope, InterleavedBothDirectionsMatchSpecLoopsBitExactly) {
+  // R 64 (whole 4-pair vector steps) and R 14 (a tail of 3 pairs), fp32 out, so no rounding hides a difference.
+  for (const std::int64_t R : {64, 14}) {
+    const std::int64_t rows = 6;
+    auto x_buf = make_buffer("o", tg::FP32, {rows, R});
+    auto cos_buf = make_buffer("freqs_cos", tg::BF16, {rows, R});
+    auto sin_buf = make_buffer("freqs_sin", tg::BF16, {rows, R});
+    fill_uniform(View(*x_buf), -3, 3, 13);
+    fill_table(View(*cos_buf), View(*sin_buf), false);
+    const View x = View(*x_buf);
+    for (CpuPath path : all_paths()) {
+      ScopedCpuPath scoped(path);
+      for (RopeDirection dir : {RopeDirection::forward, RopeDirection::inverse}) {
+        SCOPED_TRACE(std::string(name_of(path)) + (dir == RopeDirection::forward ? " forward R " : " inverse R ") + std::to_string(R));
+        auto y_buf = make_buffer("y", tg::FP32, {rows, R});
+        rope(x, View(*cos_buf), View(*sin_buf), View(*y_buf), {RopeLayout::interleaved, dir});
+        for (std::int64_t r = 0; r < rows; ++r)
+          for (std::int64_t j = 0; j < R / 2; ++j) {
+            const float e = x.at<float>({r, 2 * j}), o = x.at<float>({r, 2 * j + 1});
+            const float c = static_cast<float>(get(View(*cos_buf), r, j)), s = static_cast<float>(get(View(*sin_buf), r, j));
+            const float ye = dir == RopeDirection::forward ? e * c - o * s : e * c + o * s;
+            const float yo = dir == RopeDirection::forward ? e * s + o * c : o * c - e * s;
+            ASSERT_EQ(std::bit_cast<std::uint32_t>(View(*y_buf).at<float>({r, 2 * j})), std::bit_cast<std::uint32_t>(ye)) << r << "," << j;
+            ASSERT_EQ(std::bit_cast<std::uint32_t>(View(*y_buf).at<float>({r, 2 * j + 1})), std::bit_cast<std::uint32_t>(yo)) << r << "," << j;
+          }
+      }
+    }
   }
 }
 

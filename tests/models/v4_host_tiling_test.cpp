@@ -7,6 +7,7 @@
 
 #include <cstdio>
 #include <cstring>
+#include <set>
 #include <string>
 
 #include "kernels/cpu_path.hpp"
@@ -173,6 +174,31 @@ TEST(V4HostTilingTest, ModesAreParsedAndTheReferenceStaysTheDefault) {
   cfg.tiling = Tiling::host;
   cfg.host.qproj_heads = 3;  // 16 heads
   EXPECT_THROW(cfg.validate(), tg::ConfigError);
+}
+
+TEST(V4HostTilingTest, SwaOProjAOfAGroupWaitsOnlyForItsHeadsAttention) {
+  // Full flash dims, graph only: 64 heads in attention tiles of 16, 8 groups of 8 heads. Each
+  // host o_proj_a task (a group x O_LORA tile) waits for the T attention tasks of the head
+  // tile holding its group, not for every attention block, so it can stream wo_a while the
+  // other heads' attention runs; the reference keeps one SPMD task per stage.
+  ModelOptions options;
+  options.mode = "host";
+  const tg::Graph host = SwaAttentionRun::graph_of(options);
+  const auto cfg = SwaAttentionRun::config_of(options);
+  int projections = 0;
+  for (tg::TaskId t = 0; t < host.num_tasks(); ++t) {
+    if (host.task(t).name != "o_proj_a") continue;
+    ++projections;
+    std::set<tg::TaskId> attention;
+    for (const tg::TaskId p : host.predecessors(t)) {
+      EXPECT_EQ(host.task(p).name, "swa_attention") << "o_proj_a task " << t;
+      attention.insert(p);
+    }
+    EXPECT_EQ(attention.size(), static_cast<std::size_t>(cfg.tokens())) << "o_proj_a task " << t;
+  }
+  EXPECT_EQ(projections, cfg.dims.o_groups * (cfg.dims.o_lora / cfg.host.o_lora_tile));
+  options.mode = "decode";
+  EXPECT_EQ(SwaAttentionRun::graph_of(options).num_tasks(), 5u);
 }
 
 }  // namespace
