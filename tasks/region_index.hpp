@@ -46,12 +46,11 @@ class RegionIndex {
   // The state of the live entry whose box is exactly `box` (disjointness makes it the only
   // one that intersects it), or nullptr.
   RegionState* find_exact(const Box& box) {
-    const Corners c = corners_of(box);
-    const std::uint32_t s = by_first_.find(c.first, c.last);
-    if (s == SlotByKey::kNone) return nullptr;
-    ++considered_;
-    return &states_[s];
+    const std::uint32_t s = find_exact_slot(box);
+    return s == SlotByKey::kNone ? nullptr : &hot_[s].state;
   }
+  // Starts the reads find_exact(box) will make (for a task's later arguments).
+  void prefetch_exact(const Box& box) const { by_first_.prefetch(corners_of(box).first); }
   // Bumped by every insert and erase: a state pointer stays valid while this is unchanged.
   std::uint64_t layout_version() const { return layout_version_; }
   std::size_t size() const { return alive_; }
@@ -65,7 +64,7 @@ class RegionIndex {
   }
   // The same, for a query the caller knows is no live box (find_exact() said nullptr).
   template <class Fn> void for_each_intersecting_inexact(const Box& query, Fn&& fn) {
-    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(states_[s], box_at(s), overlap); });
+    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(hot_[s].state, box_at(s), overlap); });
   }
 
   // Calls fn(state, box, overlap, replacement) for every live entry intersecting `query`;
@@ -74,11 +73,11 @@ class RegionIndex {
   template <class Fn> void update_intersecting(const Box& query, Fn&& fn) {
     replacement_.clear();
     removed_.clear();
-    if (RegionState* exact = find_exact(query)) {
-      if (fn(*exact, query, query, replacement_)) removed_.push_back(static_cast<std::uint32_t>(exact - states_.data()));
+    if (const std::uint32_t exact = find_exact_slot(query); exact != SlotByKey::kNone) {
+      if (fn(hot_[exact].state, query, query, replacement_)) removed_.push_back(exact);
     } else {
       visit(query, [&](std::uint32_t s, const Box& overlap) {
-        if (fn(states_[s], box_at(s), overlap, replacement_)) removed_.push_back(s);
+        if (fn(hot_[s].state, box_at(s), overlap, replacement_)) removed_.push_back(s);
       });
     }
     for (auto s : removed_) erase(s);
@@ -135,6 +134,19 @@ class RegionIndex {
     std::vector<std::uint32_t> overflow_;
   };
 
+  // What the exact path reads of a slot: its state and, to confirm a hash hit, the box's
+  // last element. One aligned line (the state alone was 56 bytes: most straddled two).
+  struct alignas(64) HotSlot {
+    RegionState state;
+    std::int64_t last = 0;
+  };
+  std::uint32_t find_exact_slot(const Box& box) {
+    const Corners c = corners_of(box);
+    const std::uint32_t s = by_first_.find(c.first, c.last);
+    if (s == SlotByKey::kNone || hot_[s].last != c.last) return SlotByKey::kNone;
+    ++considered_;
+    return s;
+  }
   Corners corners_of(const Box& box) const {
     std::int64_t first = 0, span = 0;
     for (std::size_t d = 0, n = box.sizes.size(); d < n; ++d) {
@@ -145,6 +157,12 @@ class RegionIndex {
   }
   Corners corners_of(const Rect& r) const { return Corners{r.row0 * cols_ + r.col0, (r.row1 - 1) * cols_ + r.col1 - 1}; }
   Rect rect_of(const Box& box) const;
+  struct CellRange {
+    std::int64_t row0, row1, col0, col1;  // inclusive
+  };
+  CellRange cells_of(const Rect& r) const {
+    return CellRange{r.row0 >> row_shift_, (r.row1 - 1) >> row_shift_, r.col0 >> col_shift_, (r.col1 - 1) >> col_shift_};
+  }
   // Boxes are stored at the buffer's rank (offsets, then sizes), not as rank-8 Boxes: a
   // 1-D range takes 16 bytes, and the array grows and moves as fast as the others.
   Box box_at(std::uint32_t slot) const;
@@ -152,7 +170,7 @@ class RegionIndex {
   void place(std::uint32_t slot);
   void erase(std::uint32_t slot);
   void maybe_regrid();
-  void regrid(std::int64_t cell_rows, std::int64_t cell_cols);
+  void regrid(int row_shift, int col_shift);
   template <class Visit> void visit(const Box& query, Visit&& fn) {
     const Rect q = rect_of(query);
     ++stamp_;
@@ -166,10 +184,9 @@ class RegionIndex {
     };
     // Callers erase only after the walk, so the lists are stable while we iterate.
     for (auto s : oversize_) consider(s);
-    const std::int64_t gr0 = q.row0 / cell_rows_, gr1 = (q.row1 - 1) / cell_rows_;
-    const std::int64_t gc0 = q.col0 / cell_cols_, gc1 = (q.col1 - 1) / cell_cols_;
-    for (auto gr = gr0; gr <= gr1; ++gr)
-      for (auto gc = gc0; gc <= gc1; ++gc)
+    const CellRange g = cells_of(q);
+    for (auto gr = g.row0; gr <= g.row1; ++gr)
+      for (auto gc = g.col0; gc <= g.col1; ++gc)
         cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].for_each(consider);
   }
 
@@ -178,11 +195,14 @@ class RegionIndex {
   std::array<std::int64_t, kMaxRank> row_strides_{};      // of the leading dims, in rows
   std::array<std::int64_t, kMaxRank> element_strides_{};  // row-major, in elements
   std::int64_t rows_ = 1, cols_ = 1;
-  std::int64_t cell_rows_ = 1, cell_cols_ = 1, grid_rows_ = 1, grid_cols_ = 1;
+  // Cells are 2^row_shift_ rows by 2^col_shift_ columns: a box's cells come from shifts,
+  // not from the four 64-bit divisions every query and insert paid.
+  int row_shift_ = 0, col_shift_ = 0;
+  std::int64_t grid_rows_ = 1, grid_cols_ = 1;
   std::vector<Cell> cells_;
   std::vector<std::uint32_t> oversize_;
   template <class T> using Array = std::vector<T, HugePageAllocator<T>>;
-  Array<RegionState> states_;  // by slot: the hot part
+  Array<HotSlot> hot_;         // by slot: the hot part
   Array<Filter> filters_;      // by slot
   Array<std::int64_t> boxes_;  // 2 * rank per slot: read for overlaps and cuts only
   SlotByKey by_first_;               // live slot by its first element, checked on its last
