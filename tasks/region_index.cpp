@@ -72,23 +72,23 @@ void RegionIndex::place(std::uint32_t s) {
 }
 
 RegionState* RegionIndex::insert(const Box& box, RegionState state) {
+  const Rect rect = rect_of(box);
+  const Corners c = corners_of(rect);
   std::uint32_t s;
   if (!free_.empty()) {
     s = free_.back();
     free_.pop_back();
+    filters_[s] = Filter{rect, filters_[s].stamp, true, false};
+    hot_[s] = HotSlot{std::move(state), c.last};
+    store_box(s, box);
   } else {
+    // A new slot is built in place: no default construction to overwrite.
     s = static_cast<std::uint32_t>(filters_.size());
-    filters_.emplace_back();
-    hot_.emplace_back();
-    boxes_.resize(boxes_.size() + 2 * rank_);
+    filters_.push_back(Filter{rect, 0, true, false});
+    hot_.push_back(HotSlot{std::move(state), c.last});
+    for (std::size_t d = 0; d < rank_; ++d) boxes_.push_back(box.offsets[d]);
+    for (std::size_t d = 0; d < rank_; ++d) boxes_.push_back(box.sizes[d]);
   }
-  Filter& slot = filters_[s];
-  slot.rect = rect_of(box);
-  slot.alive = true;
-  const Corners c = corners_of(slot.rect);
-  hot_[s].state = std::move(state);
-  hot_[s].last = c.last;
-  store_box(s, box);
   by_first_.insert(c.first, c.last, s);
   ++layout_version_;
   ++alive_;
