@@ -22,23 +22,7 @@ RegionIndex::RegionIndex(const Shape& buffer_shape) : shape_(buffer_shape), rank
     row_strides_[static_cast<std::size_t>(d)] = stride;
     stride *= shape_[static_cast<std::size_t>(d)];
   }
-  stride = 1;
-  for (int d = static_cast<int>(shape_.size()) - 1; d >= 0; --d) {
-    element_strides_[static_cast<std::size_t>(d)] = stride;
-    stride *= shape_[static_cast<std::size_t>(d)];
-  }
   regrid(shift_covering(rows_), shift_covering(cols_));
-}
-
-RegionIndex::Rect RegionIndex::rect_of(const Box& box) const {
-  // Bounding rows of the leading dims: first and last row index the box touches.
-  std::int64_t first = 0, last = 0;
-  const int lead = box.rank() - 1;
-  for (int d = 0; d < lead; ++d) {
-    first += box.offsets[d] * row_strides_[d];
-    last += (box.offsets[d] + box.sizes[d] - 1) * row_strides_[d];
-  }
-  return Rect{first, last + 1, box.offsets[lead], box.offsets[lead] + box.sizes[lead]};
 }
 
 Box RegionIndex::box_at(std::uint32_t s) const {
@@ -71,8 +55,7 @@ void RegionIndex::place(std::uint32_t s) {
     for (auto gc = g.col0; gc <= g.col1; ++gc) cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].add(s);
 }
 
-RegionState* RegionIndex::insert(const Box& box, RegionState state) {
-  const Rect rect = rect_of(box);
+RegionState* RegionIndex::insert(const Box& box, const Rect& rect, RegionState state) {
   const Corners c = corners_of(rect);
   std::uint32_t s;
   if (!free_.empty()) {

@@ -37,20 +37,40 @@ struct RegionEntry {
 
 class RegionIndex {
  public:
+  // A box collapsed to the index's 2-D frame (leading dims x last dim), half-open; a box's
+  // first and last element follow from it. A caller that asks several questions about one
+  // box (inference: edges, then the read, then the write) computes it once.
+  struct Rect {
+    std::int64_t row0, row1, col0, col1;
+    friend bool operator==(const Rect&, const Rect&) = default;
+  };
+
   explicit RegionIndex(const Shape& buffer_shape);
 
+  Rect rect_of(const Box& box) const {
+    std::int64_t first = 0, last = 0;
+    const std::size_t lead = box.sizes.size() - 1;
+    for (std::size_t d = 0; d < lead; ++d) {
+      first += box.offsets[d] * row_strides_[d];
+      last += (box.offsets[d] + box.sizes[d] - 1) * row_strides_[d];
+    }
+    return Rect{first, last + 1, box.offsets[lead], box.offsets[lead] + box.sizes[lead]};
+  }
+
   // Returns the new entry's state (valid while layout_version() is unchanged).
-  RegionState* insert(const Box& box, RegionState state);
+  RegionState* insert(const Box& box, RegionState state) { return insert(box, rect_of(box), std::move(state)); }
+  RegionState* insert(const Box& box, const Rect& rect, RegionState state);
   RegionState* insert(RegionEntry entry) { return insert(entry.box, std::move(entry.state)); }
 
   // The state of the live entry whose box is exactly `box` (disjointness makes it the only
   // one that intersects it), or nullptr.
-  RegionState* find_exact(const Box& box) {
-    const std::uint32_t s = find_exact_slot(box);
+  RegionState* find_exact(const Box& box) { return find_exact(rect_of(box)); }
+  RegionState* find_exact(const Rect& rect) {
+    const std::uint32_t s = find_exact_slot(rect);
     return s == SlotByKey::kNone ? nullptr : &hot_[s].state;
   }
-  // Starts the reads find_exact(box) will make (for a task's later arguments).
-  void prefetch_exact(const Box& box) const { by_first_.prefetch(corners_of(box).first); }
+  // Starts the read find_exact(rect) will begin with (for a task's later arguments).
+  void prefetch_exact(const Rect& rect) const { by_first_.prefetch(corners_of(rect).first); }
   // Bumped by every insert and erase: a state pointer stays valid while this is unchanged.
   std::uint64_t layout_version() const { return layout_version_; }
   std::size_t size() const { return alive_; }
@@ -64,7 +84,10 @@ class RegionIndex {
   }
   // The same, for a query the caller knows is no live box (find_exact() said nullptr).
   template <class Fn> void for_each_intersecting_inexact(const Box& query, Fn&& fn) {
-    visit(query, [&](std::uint32_t s, const Box& overlap) { fn(hot_[s].state, box_at(s), overlap); });
+    for_each_intersecting_inexact(query, rect_of(query), fn);
+  }
+  template <class Fn> void for_each_intersecting_inexact(const Box& query, const Rect& rect, Fn&& fn) {
+    visit(query, rect, [&](std::uint32_t s, const Box& overlap) { fn(hot_[s].state, box_at(s), overlap); });
   }
 
   // Calls fn(state, box, overlap, replacement) for every live entry intersecting `query`;
@@ -73,10 +96,11 @@ class RegionIndex {
   template <class Fn> void update_intersecting(const Box& query, Fn&& fn) {
     replacement_.clear();
     removed_.clear();
-    if (const std::uint32_t exact = find_exact_slot(query); exact != SlotByKey::kNone) {
+    const Rect rect = rect_of(query);
+    if (const std::uint32_t exact = find_exact_slot(rect); exact != SlotByKey::kNone) {
       if (fn(hot_[exact].state, query, query, replacement_)) removed_.push_back(exact);
     } else {
-      visit(query, [&](std::uint32_t s, const Box& overlap) {
+      visit(query, rect, [&](std::uint32_t s, const Box& overlap) {
         if (fn(hot_[s].state, box_at(s), overlap, replacement_)) removed_.push_back(s);
       });
     }
@@ -85,10 +109,6 @@ class RegionIndex {
   }
 
  private:
-  struct Rect {
-    std::int64_t row0, row1, col0, col1;  // half-open
-    friend bool operator==(const Rect&, const Rect&) = default;
-  };
   // A box's first and last element (flat): the first is unique among disjoint boxes, and
   // the two fix the box's offsets and extents.
   struct Corners {
@@ -140,23 +160,14 @@ class RegionIndex {
     RegionState state;
     std::int64_t last = 0;
   };
-  std::uint32_t find_exact_slot(const Box& box) {
-    const Corners c = corners_of(box);
+  std::uint32_t find_exact_slot(const Rect& rect) {
+    const Corners c = corners_of(rect);
     const std::uint32_t s = by_first_.find(c.first, c.last);
     if (s == SlotByKey::kNone || hot_[s].last != c.last) return SlotByKey::kNone;
     ++considered_;
     return s;
   }
-  Corners corners_of(const Box& box) const {
-    std::int64_t first = 0, span = 0;
-    for (std::size_t d = 0, n = box.sizes.size(); d < n; ++d) {
-      first += box.offsets[d] * element_strides_[d];
-      span += (box.sizes[d] - 1) * element_strides_[d];
-    }
-    return Corners{first, first + span};
-  }
   Corners corners_of(const Rect& r) const { return Corners{r.row0 * cols_ + r.col0, (r.row1 - 1) * cols_ + r.col1 - 1}; }
-  Rect rect_of(const Box& box) const;
   struct CellRange {
     std::int64_t row0, row1, col0, col1;  // inclusive
   };
@@ -171,8 +182,7 @@ class RegionIndex {
   void erase(std::uint32_t slot);
   void maybe_regrid();
   void regrid(int row_shift, int col_shift);
-  template <class Visit> void visit(const Box& query, Visit&& fn) {
-    const Rect q = rect_of(query);
+  template <class Visit> void visit(const Box& query, const Rect& q, Visit&& fn) {
     ++stamp_;
     auto consider = [&](std::uint32_t s) {
       Filter& f = filters_[s];
@@ -193,7 +203,6 @@ class RegionIndex {
   Shape shape_;
   std::size_t rank_ = 1;
   std::array<std::int64_t, kMaxRank> row_strides_{};      // of the leading dims, in rows
-  std::array<std::int64_t, kMaxRank> element_strides_{};  // row-major, in elements
   std::int64_t rows_ = 1, cols_ = 1;
   // Cells are 2^row_shift_ rows by 2^col_shift_ columns: a box's cells come from shifts,
   // not from the four 64-bit divisions every query and insert paid.
