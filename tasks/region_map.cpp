@@ -149,9 +149,23 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
     std::uint64_t layout;
     bool current() const { return regions && regions->index().layout_version() == layout; }
   };
+  const std::size_t n = args.size();
+  // One argument that is exactly a live region: one lookup, its edges, its update (an
+  // InOut's read is cleared by its write). The phases below would find the same.
+  if (n == 1 && args[0].infer) {
+    if (const Box* box = args[0].view.box()) {
+      BufferRegions& regions = regions_of(args[0].view.buffer());
+      RegionIndex& index = regions.index();
+      if (RegionState* exact = index.find_exact(index.rect_of(*box))) {
+        BufferRegions::edges_from(*exact, task, 0, args[0].access, args[0].view.buffer().id(), out);
+        if (writes(args[0].access)) BufferRegions::rewrite(*exact, task, 0);
+        else exact->readers.push_back({task, 0});
+        return;
+      }
+    }
+  }
   constexpr std::size_t kKnownArgs = 8;
   Known known[kKnownArgs];  // the first m entries are set by the first loop
-  const std::size_t n = args.size();
   const std::size_t m = n < kKnownArgs ? n : kKnownArgs;
   auto for_boxes = [](const Arg& arg, auto&& fn) {
     if (const Box* box = arg.view.box()) {
