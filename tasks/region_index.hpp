@@ -2,11 +2,14 @@
 // RegionIndex: the disjoint live boxes of one buffer, found by the box they intersect.
 // Lookup: O(1) expected when the query is exactly a live box (whole buffer, one tile of a
 // regular tiling, a 1-D range met before: disjointness makes that box the only hit), from
-// one hash line and the region's state; otherwise O(c + k) for c grid cells covered and k
-// hits, independent of the number of live boxes while boxes are of a similar size.
+// one 16-byte hash entry and the region's 64-byte hot line; otherwise O(c + k) for c grid
+// cells covered and k hits, independent of the number of live boxes while boxes are of a
+// similar size. Insert: O(1) amortized; a regrid (at each doubling, only when the typical
+// box changed) re-places every live box.
 // Boxes are bucketed on a uniform grid over the buffer collapsed to 2-D (leading dims x
-// last dim); the cell size adapts to the boxes seen; boxes spanning many cells sit in a
-// short side list that every inexact query scans (disjointness keeps it short).
+// last dim); the cells are powers of two sized from a sample of the live boxes; boxes
+// spanning many cells sit in a short side list that every inexact query scans
+// (disjointness keeps it short).
 // Storage is split by temperature: the exact path reads the hash table and the state
 // array only; filter rectangles (what an inexact query rejects candidates on) are a dense
 // array of their own, and the full boxes are read only for real overlaps.
