@@ -145,6 +145,7 @@ class RegionIndex {
         return;
       }
     }
+    bool empty() const { return count_ == 0; }
     template <class Fn> void for_each(Fn&& fn) const {
       for (std::uint32_t i = 0; i < count_; ++i) fn(at(i));
     }
@@ -186,6 +187,20 @@ class RegionIndex {
   void maybe_regrid();
   void regrid(int row_shift, int col_shift);
   template <class Visit> void visit(const Box& query, const Rect& q, Visit&& fn) {
+    const CellRange g = cells_of(q);
+    if (g.row0 == g.row1 && g.col0 == g.col1 && oversize_.empty()) {
+      // A query inside one cell (a fresh tile or 1-D range, the common inexact case) sees
+      // each candidate once: no stamps, and an empty cell answers at once.
+      const Cell& cell = cells_[static_cast<std::size_t>(g.row0 * grid_cols_ + g.col0)];
+      if (cell.empty()) return;
+      cell.for_each([&](std::uint32_t s) {
+        const Rect& r = filters_[s].rect;
+        ++considered_;
+        if (q.row1 <= r.row0 || r.row1 <= q.row0 || q.col1 <= r.col0 || r.col1 <= q.col0) return;
+        if (auto overlap = intersect(box_at(s), query)) fn(s, *overlap);
+      });
+      return;
+    }
     ++stamp_;
     auto consider = [&](std::uint32_t s) {
       Filter& f = filters_[s];
@@ -197,7 +212,6 @@ class RegionIndex {
     };
     // Callers erase only after the walk, so the lists are stable while we iterate.
     for (auto s : oversize_) consider(s);
-    const CellRange g = cells_of(q);
     for (auto gr = g.row0; gr <= g.row1; ++gr)
       for (auto gc = g.col0; gc <= g.col1; ++gc)
         cells_[static_cast<std::size_t>(gr * grid_cols_ + gc)].for_each(consider);

@@ -36,7 +36,8 @@ class BufferRegions {
 
   // The dependences on the live regions a query that is no live box intersects. False when
   // there are none (a region never touched before).
-  bool collect_inexact(TaskId task, int arg, Access access, const Box& query, const RegionIndex::Rect& rect,
+  // Out of line: the exact path around its callers stays small.
+  [[gnu::noinline]] bool collect_inexact(TaskId task, int arg, Access access, const Box& query, const RegionIndex::Rect& rect,
                        std::uint32_t buffer, std::vector<Edge>& out) {
     bool touched = false;
     index_.for_each_intersecting_inexact(query, rect, [&](const RegionState& e, const Box&, const Box&) {
