@@ -164,6 +164,7 @@ class RegionIndex {
     RegionState state;
     std::int64_t last = 0;
   };
+  static_assert(sizeof(HotSlot) == 64, "a slot's hot part is one cache line");
   std::uint32_t find_exact_slot(const Rect& rect) {
     const Corners c = corners_of(rect);
     const std::uint32_t s = by_first_.find(c.first, c.last);

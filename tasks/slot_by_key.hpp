@@ -35,10 +35,6 @@ class SlotByKey {
   void prefetch(std::int64_t key) const {
     if (!entries_.empty()) __builtin_prefetch(&entries_[home(key)]);
   }
-  // Room for `n` keys at load <= 1/2 without a rehash.
-  void reserve(std::size_t n) {
-    if (n * 2 > entries_.size()) grow(std::bit_ceil(n * 2));
-  }
 
   // The key must not be present (the index holds disjoint boxes: one first element each).
   void insert(std::int64_t key, std::int64_t check, std::uint32_t slot) {
