@@ -22,7 +22,11 @@ template <class T> class HugePageAllocator {
 
   T* allocate(std::size_t n) {
     const std::size_t bytes = n * sizeof(T);
-    if (!huge(bytes)) return static_cast<T*>(::operator new(bytes));
+    if (!huge(bytes)) {
+      // Over-aligned elements (the index's 64-byte slot lines) need the aligned operator new.
+      if constexpr (kOverAligned) return static_cast<T*>(::operator new(bytes, std::align_val_t{alignof(T)}));
+      else return static_cast<T*>(::operator new(bytes));
+    }
     const std::size_t rounded = (bytes + kHugePage - 1) / kHugePage * kHugePage;
     void* p = std::aligned_alloc(kHugePage, rounded);
     if (!p) throw std::bad_alloc();
@@ -33,12 +37,14 @@ template <class T> class HugePageAllocator {
   }
   void deallocate(T* p, std::size_t n) noexcept {
     if (huge(n * sizeof(T))) std::free(p);
+    else if constexpr (kOverAligned) ::operator delete(p, std::align_val_t{alignof(T)});
     else ::operator delete(p);
   }
   template <class U> friend bool operator==(const HugePageAllocator&, const HugePageAllocator<U>&) { return true; }
 
  private:
-  static constexpr std::size_t kHugePage = std::size_t{2} << 20;
+  static constexpr std::size_t kHugePage = std::size_t{2} << 20;  // also the huge arrays' alignment
+  static constexpr bool kOverAligned = alignof(T) > __STDCPP_DEFAULT_NEW_ALIGNMENT__;
   static bool huge(std::size_t bytes) { return bytes >= kHugePage; }
 };
 

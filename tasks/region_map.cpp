@@ -36,26 +36,28 @@ class BufferRegions {
 
   // The dependences on the live regions a query that is no live box intersects. False when
   // there are none (a region never touched before).
-  bool collect_inexact(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer,
-                       std::vector<Edge>& out) {
+  // Out of line: the exact path around its callers stays small.
+  [[gnu::noinline]] bool collect_inexact(TaskId task, int arg, Access access, const Box& query, const RegionIndex::Rect& rect,
+                       std::uint32_t buffer, std::vector<Edge>& out) {
     bool touched = false;
-    index_.for_each_intersecting_inexact(query, [&](const RegionState& e, const Box&, const Box&) {
+    index_.for_each_intersecting_inexact(query, rect, [&](const RegionState& e, const Box&, const Box&) {
       touched = true;
       edges_from(e, task, arg, access, buffer, out);
     });
     return touched;
   }
   void collect(TaskId task, int arg, Access access, const Box& query, std::uint32_t buffer, std::vector<Edge>& out) {
-    if (const RegionState* exact = index_.find_exact(query)) return edges_from(*exact, task, arg, access, buffer, out);
-    collect_inexact(task, arg, access, query, buffer, out);
+    const RegionIndex::Rect rect = index_.rect_of(query);
+    if (const RegionState* exact = index_.find_exact(rect)) return edges_from(*exact, task, arg, access, buffer, out);
+    collect_inexact(task, arg, access, query, rect, buffer, out);
   }
 
   // A region no live entry intersects joins as it is: read, or written.
-  RegionState* insert_fresh(TaskId task, int arg, const Box& box, bool written) {
+  RegionState* insert_fresh(TaskId task, int arg, const Box& box, const RegionIndex::Rect& rect, bool written) {
     RegionState fresh;
     if (written) rewrite(fresh, task, arg);
     else fresh.readers.push_back({task, arg});
-    return index_.insert(box, std::move(fresh));
+    return index_.insert(box, rect, std::move(fresh));
   }
 
   void record_read(TaskId task, int arg, const Box& query) {
@@ -141,15 +143,31 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
   // its state stays valid for the later phases while the index's layout is unchanged.
   // Likewise a box that nothing live intersects (a fresh region) is inserted directly.
   struct Known {
-    BufferRegions* regions;
-    RegionState* exact;  // the live region the argument is exactly, or null
-    bool fresh;          // no live region intersects the argument
+    BufferRegions* regions;  // set for an argument that is one box and inferred
+    RegionIndex::Rect rect;  // the box in the index's frame: computed once per argument
+    RegionState* exact;      // the live region the argument is exactly, or null
+    bool fresh;              // no live region intersects the argument
     std::uint64_t layout;
     bool current() const { return regions && regions->index().layout_version() == layout; }
   };
-  constexpr std::size_t kKnownArgs = 8;
-  Known known[kKnownArgs];  // set for every argument below kKnownArgs by the first loop
   const std::size_t n = args.size();
+  // One argument that is exactly a live region: one lookup, its edges, its update (an
+  // InOut's read is cleared by its write). The phases below would find the same.
+  if (n == 1 && args[0].infer) {
+    if (const Box* box = args[0].view.box()) {
+      BufferRegions& regions = regions_of(args[0].view.buffer());
+      RegionIndex& index = regions.index();
+      if (RegionState* exact = index.find_exact(index.rect_of(*box))) {
+        BufferRegions::edges_from(*exact, task, 0, args[0].access, args[0].view.buffer().id(), out);
+        if (writes(args[0].access)) BufferRegions::rewrite(*exact, task, 0);
+        else exact->readers.push_back({task, 0});
+        return;
+      }
+    }
+  }
+  constexpr std::size_t kKnownArgs = 8;
+  Known known[kKnownArgs];  // the first m entries are set by the first loop
+  const std::size_t m = n < kKnownArgs ? n : kKnownArgs;
   auto for_boxes = [](const Arg& arg, auto&& fn) {
     if (const Box* box = arg.view.box()) {
       fn(*box);
@@ -157,29 +175,41 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
       for (const auto& b : arg.view.buffer_boxes()) fn(b);
     }
   };
+  // Each box argument's rectangle, and the start of its hash line before the first lookup:
+  // at 64k live regions each is a cache miss, and a task's misses then overlap.
+  for (std::size_t i = 0; i < m; ++i) {
+    const Arg& a = args[i];
+    Known& k = known[i];
+    k.regions = nullptr;
+    const Box* box = a.view.box();
+    if (!a.infer || !box) continue;
+    k.regions = &regions_of(a.view.buffer());
+    k.rect = k.regions->index().rect_of(*box);
+    if (m > 1) k.regions->index().prefetch_exact(k.rect);
+  }
   for (std::size_t i = 0; i < n; ++i) {
     const Arg& a = args[i];
-    if (i < kKnownArgs) known[i] = Known{nullptr, nullptr, false, 0};
     if (!a.infer) continue;
-    auto& regions = regions_of(a.view.buffer());
     const auto buffer_id = a.view.buffer().id();
     const int arg = static_cast<int>(i);
-    const Box* box = a.view.box();
-    if (box && i < kKnownArgs) {
-      RegionIndex& index = regions.index();
+    if (i < m && known[i].regions) {
       Known& k = known[i];
-      k = Known{&regions, index.find_exact(*box), false, index.layout_version()};
+      RegionIndex& index = k.regions->index();
+      k.exact = index.find_exact(k.rect);
+      k.fresh = false;
+      k.layout = index.layout_version();
       if (k.exact) BufferRegions::edges_from(*k.exact, task, arg, a.access, buffer_id, out);
-      else k.fresh = !regions.collect_inexact(task, arg, a.access, *box, buffer_id, out);
+      else k.fresh = !k.regions->collect_inexact(task, arg, a.access, *a.view.box(), k.rect, buffer_id, out);
       continue;
     }
+    auto& regions = regions_of(a.view.buffer());
     for_boxes(a, [&](const Box& b) { regions.collect(task, arg, a.access, b, buffer_id, out); });
   }
   for (std::size_t i = 0; i < n; ++i) {
     const Arg& a = args[i];
     if (!a.infer || !reads(a.access)) continue;
     const int arg = static_cast<int>(i);
-    if (i < kKnownArgs && known[i].current()) {
+    if (i < m && known[i].current()) {
       Known& k = known[i];
       if (k.exact) {
         k.exact->readers.push_back({task, arg});
@@ -187,7 +217,7 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
       }
       if (k.fresh) {
         // Read first: an InOut then finds its own region exactly for the write.
-        k.exact = k.regions->insert_fresh(task, arg, *a.view.box(), false);
+        k.exact = k.regions->insert_fresh(task, arg, *a.view.box(), k.rect, false);
         k.fresh = false;
         k.layout = k.regions->index().layout_version();
         continue;
@@ -200,14 +230,14 @@ void RegionMap::access(TaskId task, std::span<const Arg> args, std::vector<Edge>
     const Arg& a = args[i];
     if (!a.infer || !writes(a.access)) continue;
     const int arg = static_cast<int>(i);
-    if (i < kKnownArgs && known[i].current()) {
+    if (i < m && known[i].current()) {
       Known& k = known[i];
       if (k.exact) {
         BufferRegions::rewrite(*k.exact, task, arg);
         continue;
       }
       if (k.fresh) {
-        k.regions->insert_fresh(task, arg, *a.view.box(), true);
+        k.regions->insert_fresh(task, arg, *a.view.box(), k.rect, true);
         continue;
       }
     }

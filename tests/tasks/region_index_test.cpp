@@ -5,9 +5,11 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdint>
 #include <map>
 #include <random>
 
+#include "tasks/huge_page_allocator.hpp"
 #include "tasks/reader_list.hpp"
 #include "tasks/slot_by_key.hpp"
 
@@ -53,6 +55,18 @@ TEST(ReaderList, KeepsOrderPastTheInlineReaders) {
   EXPECT_TRUE(list.empty());
   list.push_back({9, 0});
   EXPECT_EQ(list[0].task, 9u);
+}
+
+// The index's slot lines are 64-byte aligned structs in small and huge arrays alike: a
+// misaligned line would straddle two cache lines (and is undefined behaviour).
+TEST(HugePageAllocator, KeepsOverAlignedElementsAligned) {
+  struct alignas(64) Line {
+    std::int64_t values[8];
+  };
+  for (std::size_t n : {std::size_t{1}, std::size_t{3}, std::size_t{100}, std::size_t{40000}}) {
+    std::vector<Line, HugePageAllocator<Line>> lines(n);
+    EXPECT_EQ(reinterpret_cast<std::uintptr_t>(lines.data()) % 64, 0u) << n << " lines";
+  }
 }
 
 Box box2(std::int64_t r, std::int64_t c, std::int64_t h, std::int64_t w) { return Box{Dims{r, c}, Dims{h, w}}; }

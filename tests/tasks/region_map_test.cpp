@@ -1,9 +1,9 @@
 // The region map against a brute-force inference that knows nothing of boxes: per element
 // of every buffer, the last writer and the readers since. Random 10^4-task scopes over
 // each of the region index's fast paths (tiles of a regular tiling, whole buffers, 1-D
-// ranges met again), general slices, and all of them mixed with reshaped views and a
-// rank-3 buffer must give exactly the same edges, provenance (kind, buffer, both argument
-// indices) included.
+// ranges met again), general slices, all of them mixed with reshaped views and a rank-3
+// buffer, and scopes with thousands of live regions (regrids, reserved slots) must give
+// exactly the same edges, provenance (kind, buffer, both argument indices) included.
 #include "tasks/region_map.hpp"
 
 #include <gtest/gtest.h>
@@ -88,15 +88,16 @@ class BruteForce {
   std::vector<std::vector<Element>> state_;
 };
 
-enum class Views { Tiles, WholeBuffers, Ranges1D, Slices, Mixed };
+enum class Views { Tiles, WholeBuffers, Ranges1D, Slices, Mixed, ManyTiles };
 
 struct Buffers {
   std::vector<std::unique_ptr<Buffer>> owned;
   std::vector<View> whole;
   Buffers(Views views) {
-    const std::vector<Shape> shapes = views == Views::Ranges1D ? std::vector<Shape>{{256}, {256}}
-                                      : views == Views::Mixed  ? std::vector<Shape>{{16, 32}, {256}, {2, 8, 8}}
-                                                               : std::vector<Shape>{{16, 32}, {16, 32}, {16, 32}};
+    const std::vector<Shape> shapes = views == Views::Ranges1D    ? std::vector<Shape>{{256}, {256}}
+                                      : views == Views::Mixed     ? std::vector<Shape>{{16, 32}, {256}, {2, 8, 8}}
+                                      : views == Views::ManyTiles ? std::vector<Shape>{{64, 512}, {4096}}
+                                                                  : std::vector<Shape>{{16, 32}, {16, 32}, {16, 32}};
     for (std::size_t b = 0; b < shapes.size(); ++b) {
       owned.push_back(std::make_unique<Buffer>("b" + std::to_string(b), INT32, shapes[b], Role::InOut,
                                                static_cast<std::uint32_t>(b)));
@@ -107,6 +108,17 @@ struct Buffers {
 
 View random_view(const View& v, Views views, std::mt19937& rng) {
   auto pick = [&](std::int64_t n) { return static_cast<std::int64_t>(rng() % static_cast<std::uint32_t>(n)); };
+  if (views == Views::ManyTiles) {
+    // Thousands of live regions, so the index regrids as the typical box changes size
+    // (its cells are sized from a sample of the live boxes): tiles of three tilings,
+    // cells of a 1-D buffer, and now and then a straddling slice.
+    if (v.rank() == 1) return pick(16) ? v.slice({pick(4096)}, {1}) : v.slice({64 * pick(63)}, {1 + pick(128)});
+    switch (pick(8)) {
+      case 0: return v.slice({pick(60), pick(500)}, {1 + pick(4), 1 + pick(12)});
+      case 1: case 2: return v.slice({8 * pick(8), 16 * pick(32)}, {8, 16});
+      default: return v.slice({2 * pick(32), 4 * pick(128)}, {2, 4});
+    }
+  }
   if (views == Views::Mixed) views = static_cast<Views>(pick(5));
   if (v.rank() == 1) {
     // Ranges from a few fixed cuts meet again exactly, and sometimes straddle.
@@ -168,6 +180,9 @@ void expect_same_edges_as_brute_force(Views views, std::uint32_t seed, int tasks
   if (tasks >= 1000) {  // the scopes do have dependences
     EXPECT_GT(expected.size(), static_cast<std::size_t>(tasks) / 2);
   }
+  if (views == Views::ManyTiles) {
+    EXPECT_GT(map.live_regions(), 2000u) << "the scope must hold enough regions to regrid";
+  }
 }
 
 TEST(RegionMap, TiledScopesMatchBruteForce) { expect_same_edges_as_brute_force(Views::Tiles, 1, 10000); }
@@ -176,6 +191,10 @@ TEST(RegionMap, OneDimensionalRangeScopesMatchBruteForce) { expect_same_edges_as
 TEST(RegionMap, SliceScopesMatchBruteForce) { expect_same_edges_as_brute_force(Views::Slices, 4, 10000); }
 TEST(RegionMap, MixedScopesMatchBruteForce) {
   for (std::uint32_t seed = 5; seed < 8; ++seed) expect_same_edges_as_brute_force(Views::Mixed, seed, 10000);
+}
+
+TEST(RegionMap, ManyTileScopesMatchBruteForce) {
+  for (std::uint32_t seed = 8; seed < 10; ++seed) expect_same_edges_as_brute_force(Views::ManyTiles, seed, 10000);
 }
 
 // Many small scopes: the first accesses of each buffer (fresh regions, the first regrids).
