@@ -1,7 +1,12 @@
 #pragma once
 // HostRunState: the counters of one host run, kept by the executor and re-armed for every
 // run, so that a run of a graph no bigger than the last allocates nothing per task. Arming
-// reads the Graph's CSR only (no Task): O(tasks + edges into wide fan-ins).
+// reads the Graph's CSR and each Task's block_num: O(tasks + edges into wide fan-ins).
+//
+// A task's counters share one 16-byte record (preds_left, blocks_left, running, and a copy
+// of its block_num), so releasing and running it touches one cache line of run state, and
+// of its Task only the kernel's line. Arming reads each Task's block_num in one pass, which
+// streams, where the run's reads are each a cache miss paid after the last.
 //
 // Release rule per task: `preds_left` counts the predecessors not yet retired. A predecessor
 // that reads 1 there is the last one and needs no atomic write (chains, trees and fan-outs
@@ -27,9 +32,7 @@ class HostRunState {
   void arm(const Graph& graph) {
     graph_ = &graph;
     const std::size_t n = graph.num_tasks();
-    preds_left_ = preds_left_store_.first(n);
-    blocks_left_ = blocks_left_store_.first(n);
-    blocks_running_ = blocks_running_store_.first(n);
+    counters_ = counters_store_.first(n);
     roots_.clear();
     wide_tasks_.clear();
     wide_trees_.clear();
@@ -43,8 +46,9 @@ class HostRunState {
         wide_tasks_.push_back(t);
         wide_nodes += CountdownTree::nodes_for(preds.size());
       }
-      preds_left_[t].store(left, std::memory_order_relaxed);
-      blocks_running_[t].store(0, std::memory_order_relaxed);
+      counters_[t].preds_left.store(left, std::memory_order_relaxed);
+      counters_[t].running.store(0, std::memory_order_relaxed);
+      counters_[t].blocks = graph.tasks()[t].block_num;
       if (preds.empty()) roots_.push_back(t);
     }
     const std::span<CountdownNode> nodes = wide_nodes_store_.first(wide_nodes);
@@ -58,21 +62,33 @@ class HostRunState {
 
   // Whether `task` is ready now that its predecessor `from` retired (each edge once).
   bool ready_after(TaskId task, TaskId from) {
-    std::atomic<int>& left = preds_left_[task];
+    std::atomic<int>& left = counters_[task].preds_left;
     const int seen = left.load(std::memory_order_acquire);
     if (seen == 1) return true;  // `from` is the one predecessor not retired yet
     if (seen == kWide) return arrive_wide(task, from);
     return left.fetch_sub(1, std::memory_order_acq_rel) == 1;
   }
 
+  // Asks the cache for t's counters before they are needed (a hint, never an access).
+  void prefetch(TaskId t) const { __builtin_prefetch(&counters_[t], 1); }
+
   const std::vector<TaskId>& roots() const { return roots_; }
+  int blocks(TaskId t) const { return counters_[t].blocks; }
   // Blocks of a task not yet retired; set when the task is released (SPMD tasks only).
-  std::atomic<int>& blocks_left(TaskId t) { return blocks_left_[t]; }
-  // Blocks of a task whose kernel runs now, to name them when the run stops.
-  std::atomic<int>& blocks_running(TaskId t) { return blocks_running_[t]; }
+  std::atomic<int>& blocks_left(TaskId t) { return counters_[t].blocks_left; }
+  // Blocks of a task whose kernel runs now, to name them when the run stops. A task of one
+  // block sets and clears it with plain stores; only SPMD blocks count it atomically.
+  std::atomic<int>& blocks_running(TaskId t) { return counters_[t].running; }
 
  private:
   static constexpr int kWide = INT_MIN;
+
+  struct alignas(16) Counters {
+    std::atomic<int> preds_left{0};
+    std::atomic<int> blocks_left{0};
+    std::atomic<int> running{0};
+    int blocks = 1;  // Task::block_num
+  };
 
   bool arrive_wide(TaskId task, TaskId from) {
     const auto it = std::lower_bound(wide_tasks_.begin(), wide_tasks_.end(), task);
@@ -82,8 +98,8 @@ class HostRunState {
   }
 
   const Graph* graph_ = nullptr;
-  ReusableArray<std::atomic<int>> preds_left_store_, blocks_left_store_, blocks_running_store_;
-  std::span<std::atomic<int>> preds_left_, blocks_left_, blocks_running_;
+  ReusableArray<Counters> counters_store_;
+  std::span<Counters> counters_;
   std::vector<TaskId> roots_;
   std::vector<TaskId> wide_tasks_;  // ascending
   std::vector<CountdownTree> wide_trees_;
