@@ -191,9 +191,10 @@ struct Run {
   // (a loop, not recursion: a chain of 10^5 tasks must not grow the stack).
   void work(TaskId t, int block) {
     while (true) {
-      prefetch_successors(t);
+      const std::span<const TaskId> successors = graph.successors(t);
+      prefetch(successors);
       if (!run_block(t, block)) return;  // deferred: its completion retires it
-      const std::optional<TaskId> next = retire_block(t);
+      const std::optional<TaskId> next = retire_block(t, successors);
       if (!next) return;
       release(*next);
       t = *next;
@@ -204,11 +205,11 @@ struct Run {
   // One block of t retired. When it was the last, spawns t's newly ready successors but
   // one, which it returns for the caller to run inline; more than kWideFanOut successors
   // are released in parallel by release_range() instead, and none is returned.
-  std::optional<TaskId> retire_block(TaskId t) {
+  std::optional<TaskId> retire_block(TaskId t) { return retire_block(t, graph.successors(t)); }
+  std::optional<TaskId> retire_block(TaskId t, std::span<const TaskId> successors) {
     if (state.blocks(t) > 1 && state.blocks_left(t).fetch_sub(1, std::memory_order_acq_rel) != 1)
       return std::nullopt;
     lifetimes.retire(t);
-    const std::span<const TaskId> successors = graph.successors(t);
     if (successors.size() > kWideFanOut) {
       spawn([this, successors, t] { release_range(successors, grain_for(successors.size()), t); });
       return std::nullopt;
@@ -226,8 +227,7 @@ struct Run {
   // While t runs, the first successors' Task and counters are fetched into the cache: an
   // empty task is otherwise a chain of cache misses (a Task is 360 bytes, 10^5 of them do
   // not fit in the cache), each paid after the last one, in release() and retire_block().
-  void prefetch_successors(TaskId t) const {
-    const std::span<const TaskId> successors = graph.successors(t);
+  void prefetch(std::span<const TaskId> successors) const {
     for (std::size_t i = 0; i < std::min<std::size_t>(successors.size(), kPrefetched); ++i) {
       const auto* kernel = reinterpret_cast<const char*>(&tasks[successors[i]].kernel);
       __builtin_prefetch(kernel);

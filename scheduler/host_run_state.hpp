@@ -54,8 +54,10 @@ class HostRunState {
     const std::span<CountdownNode> nodes = wide_nodes_store_.first(wide_nodes);
     std::size_t base = 0;
     for (TaskId t : wide_tasks_) {
-      const std::size_t count = graph.predecessors(t).size(), used = CountdownTree::nodes_for(count);
-      wide_trees_.emplace_back(nodes.subspan(base, used), count);
+      const std::span<const TaskId> preds = graph.predecessors(t);
+      const std::size_t count = preds.size(), used = CountdownTree::nodes_for(count);
+      const bool contiguous = preds.back() - preds.front() + 1 == count;  // sorted, no duplicates
+      wide_trees_.push_back(WideFanIn{CountdownTree(nodes.subspan(base, used), count), preds.front(), contiguous});
       base += used;
     }
   }
@@ -90,19 +92,29 @@ class HostRunState {
     int blocks = 1;  // Task::block_num
   };
 
+  // A predecessor's position among the task's: its distance from the first when they are
+  // consecutive ids (a parallel loop's join), else a binary search, O(log preds).
   bool arrive_wide(TaskId task, TaskId from) {
     const auto it = std::lower_bound(wide_tasks_.begin(), wide_tasks_.end(), task);
+    WideFanIn& wide = wide_trees_[static_cast<std::size_t>(it - wide_tasks_.begin())];
+    if (wide.contiguous) return wide.tree.arrive(from - wide.first);
     const std::span<const TaskId> preds = graph_->predecessors(task);
     const auto position = static_cast<std::size_t>(std::lower_bound(preds.begin(), preds.end(), from) - preds.begin());
-    return wide_trees_[static_cast<std::size_t>(it - wide_tasks_.begin())].arrive(position);
+    return wide.tree.arrive(position);
   }
+
+  struct WideFanIn {
+    CountdownTree tree;
+    TaskId first;     // the lowest predecessor
+    bool contiguous;  // the predecessors are first, first + 1, ...
+  };
 
   const Graph* graph_ = nullptr;
   ReusableArray<Counters> counters_store_;
   std::span<Counters> counters_;
   std::vector<TaskId> roots_;
   std::vector<TaskId> wide_tasks_;  // ascending
-  std::vector<CountdownTree> wide_trees_;
+  std::vector<WideFanIn> wide_trees_;  // per wide_tasks_ entry
   ReusableArray<CountdownNode> wide_nodes_store_;
 };
 
