@@ -185,3 +185,37 @@ TEST(BlockCompletion, DeferringTwiceInOneBlockIsAnError) {
 }
 
 }  // namespace
+
+namespace {
+
+// A block whose completion is deferred still runs after its kernel returned: a stop names
+// its task (the executor marks a one-block task running with plain stores, and the
+// deferral adds and takes its own count, so the kernel's return must not clear it).
+TEST(BlockCompletion, ADeferredBlockIsNamedAsRunningWhenTheRunIsCancelled) {
+  std::atomic<bool> deferred{false};
+  Scope s{"deferred_running"};
+  auto x = s.output("x", {1}, INT32);
+  s.host("waits", {Out(x)}, [&](const TaskContext&) {
+    std::shared_ptr<BlockCompletion> done = defer_block_completion();
+    done->on_run_stopped([done] { done->fail("given up"); });
+    deferred = true;
+  });
+  auto g = s.finalize();
+  HostExecutor ex(2);
+  Bindings memory(g);
+  std::thread canceller([&] {
+    while (!deferred) std::this_thread::yield();
+    ex.cancel();
+  });
+  try {
+    ex.run(g, memory);
+    canceller.join();
+    FAIL() << "expected RunStoppedError";
+  } catch (const RunStoppedError& e) {
+    canceller.join();
+    const std::string what = e.what();
+    EXPECT_NE(what.find("still running: waits#0"), std::string::npos) << what;
+  }
+}
+
+}  // namespace
