@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cancelled_run.hpp"
 #include "scheduler/host_executor.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
@@ -203,19 +204,8 @@ TEST(BlockCompletion, ADeferredBlockIsNamedAsRunningWhenTheRunIsCancelled) {
   auto g = s.finalize();
   HostExecutor ex(2);
   Bindings memory(g);
-  std::thread canceller([&] {
-    while (!deferred) std::this_thread::yield();
-    ex.cancel();
-  });
-  try {
-    ex.run(g, memory);
-    canceller.join();
-    FAIL() << "expected RunStoppedError";
-  } catch (const RunStoppedError& e) {
-    canceller.join();
-    const std::string what = e.what();
-    EXPECT_NE(what.find("still running: waits#0"), std::string::npos) << what;
-  }
+  const std::string what = test::cancelled_run_error(ex, g, memory, [&] { return deferred.load(); });
+  EXPECT_NE(what.find("still running: waits#0"), std::string::npos) << what;
 }
 
 }  // namespace

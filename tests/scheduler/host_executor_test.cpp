@@ -6,6 +6,7 @@
 #include <stdexcept>
 #include <thread>
 
+#include "cancelled_run.hpp"
 #include "runtime/run_limits.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
@@ -197,21 +198,10 @@ TEST(HostExecutor, CancelStopsTheRunInProgress) {
   HostExecutor ex(2);
   ex.cancel();  // no run in progress: nothing happens
   Bindings memory(g);
-  std::thread canceller([&] {
-    while (spinning.load() == 0) std::this_thread::yield();
-    ex.cancel();
-  });
-  try {
-    ex.run(g, memory);
-    canceller.join();
-    FAIL() << "expected RunStoppedError";
-  } catch (const RunStoppedError& e) {
-    canceller.join();
-    const std::string what = e.what();
-    EXPECT_NE(what.find("cancel() was called"), std::string::npos) << what;
-    EXPECT_NE(what.find("spin#0"), std::string::npos) << what;
-    EXPECT_EQ(what.find("after#"), std::string::npos) << what;
-  }
+  const std::string what = test::cancelled_run_error(ex, g, memory, [&] { return spinning.load() != 0; });
+  EXPECT_NE(what.find("cancel() was called"), std::string::npos) << what;
+  EXPECT_NE(what.find("spin#0"), std::string::npos) << what;
+  EXPECT_EQ(what.find("after#"), std::string::npos) << what;
 }
 
 }  // namespace
