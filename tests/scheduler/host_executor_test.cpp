@@ -25,7 +25,7 @@ TEST(HostExecutor, ThreadCountsOutsideTheCapAreConfigErrorsNamingTheOption) {
       EXPECT_NE(std::string(e.what()).find(std::to_string(threads)), std::string::npos) << e.what();
     }
   }
-  EXPECT_NO_THROW(tg::HostExecutor(tg::max_host_threads()));
+  EXPECT_NO_THROW(tg::HostExecutor{tg::max_host_threads()});  // braces: clang reads (x) as a declaration
 }
 
 TEST(HostExecutor, SpmdBlocksAllRunAndTimelineHasOneRowPerBlock) {
