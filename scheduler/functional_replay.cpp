@@ -1,7 +1,7 @@
 #include "scheduler/functional_replay.hpp"
 
-#include <tbb/parallel_for.h>
 #include <tbb/task_arena.h>
+#include <tbb/task_group.h>
 
 #include <algorithm>
 #include <atomic>
@@ -97,6 +97,19 @@ void run_block(const Task& task, int block, std::byte* const* memory, ReplayStop
   }
 }
 
+// Runs run_one(i) for i in [begin, end) on the calling thread's arena: the range is halved
+// into task_group tasks down to one index. Not tbb::parallel_for: its tree nodes are built
+// on one thread and counted down on another inside uninstrumented libtbb, which TSan
+// reports in TBB's own code (fold_tree); here every hand-over is a handed() callable.
+template <class F> void run_range(tbb::task_group& group, std::size_t begin, std::size_t end, const F& run_one) {
+  while (end - begin > 1) {
+    const std::size_t middle = begin + (end - begin) / 2;
+    group.run(handed([&group, middle, end, &run_one] { run_range(group, middle, end, run_one); }));
+    end = middle;
+  }
+  if (begin < end) run_one(begin);
+}
+
 }  // namespace
 
 void replay_kernels(const Graph& graph, const Timeline& timeline, std::byte* const* memory, int threads,
@@ -124,7 +137,11 @@ void replay_kernels(const Graph& graph, const Timeline& timeline, std::byte* con
   });
   auto flush = [&] {
     handoff.publish();
-    arena.execute([&] { tbb::parallel_for(std::size_t{0}, blocks.size(), run_one); });
+    arena.execute([&] {
+      tbb::task_group group;
+      // A block's exception cancels the group's other tasks and is rethrown by wait().
+      group.run_and_wait([&] { run_range(group, 0, blocks.size(), run_one); });
+    });
     handoff.observe();
     blocks.clear();
     ++batch;

@@ -109,6 +109,7 @@ namespace {
 // executor's HostRunState, re-armed here.
 struct Run {
   const Graph& graph;
+  const Task* const tasks;  // graph.tasks(), unchecked: every id here comes from the graph
   tbb::task_arena& arena;
   std::atomic<int>& handing_over;  // the executor's (Impl::handing_over)
   bool record;
@@ -138,7 +139,7 @@ struct Run {
 
   Run(const Graph& g, tbb::task_arena& a, std::atomic<int>& h, bool rec, std::byte* const* mem, HostRunState& s,
       StagingLifetimes& l)
-      : graph(g), arena(a), handing_over(h), record(rec), memory(mem), state(s), lifetimes(l) {
+      : graph(g), tasks(g.tasks().data()), arena(a), handing_over(h), record(rec), memory(mem), state(s), lifetimes(l) {
     state.arm(g);
     // record = false costs nothing per task: no timestamps, no rows.
     if (!record) return;
@@ -180,7 +181,7 @@ struct Run {
   void release(TaskId t) {
     if (record) ready_ns[t] = now_ns(t0);
     if (std::exception_ptr error = lifetimes.acquire(t)) record_failure(error);  // its kernel is skipped
-    const int blocks = graph.task(t).block_num;
+    const int blocks = state.blocks(t);
     if (blocks <= 1) return;
     state.blocks_left(t).store(blocks, std::memory_order_relaxed);  // the spawns publish it
     for (int b = 1; b < blocks; ++b) spawn([this, t, b] { work(t, b); });
@@ -190,8 +191,10 @@ struct Run {
   // (a loop, not recursion: a chain of 10^5 tasks must not grow the stack).
   void work(TaskId t, int block) {
     while (true) {
+      const std::span<const TaskId> successors = graph.successors(t);
+      prefetch(successors);
       if (!run_block(t, block)) return;  // deferred: its completion retires it
-      const std::optional<TaskId> next = retire_block(t);
+      const std::optional<TaskId> next = retire_block(t, successors);
       if (!next) return;
       release(*next);
       t = *next;
@@ -202,11 +205,11 @@ struct Run {
   // One block of t retired. When it was the last, spawns t's newly ready successors but
   // one, which it returns for the caller to run inline; more than kWideFanOut successors
   // are released in parallel by release_range() instead, and none is returned.
-  std::optional<TaskId> retire_block(TaskId t) {
-    if (graph.task(t).block_num > 1 && state.blocks_left(t).fetch_sub(1, std::memory_order_acq_rel) != 1)
+  std::optional<TaskId> retire_block(TaskId t) { return retire_block(t, graph.successors(t)); }
+  std::optional<TaskId> retire_block(TaskId t, std::span<const TaskId> successors) {
+    if (state.blocks(t) > 1 && state.blocks_left(t).fetch_sub(1, std::memory_order_acq_rel) != 1)
       return std::nullopt;
     lifetimes.retire(t);
-    const std::span<const TaskId> successors = graph.successors(t);
     if (successors.size() > kWideFanOut) {
       spawn([this, successors, t] { release_range(successors, grain_for(successors.size()), t); });
       return std::nullopt;
@@ -220,6 +223,19 @@ struct Run {
     return next;
   }
   static constexpr std::size_t kWideFanOut = 64;
+
+  // While t runs, the first successors' Task and counters are fetched into the cache: an
+  // empty task is otherwise a chain of cache misses (a Task is 360 bytes, 10^5 of them do
+  // not fit in the cache), each paid after the last one, in release() and retire_block().
+  void prefetch(std::span<const TaskId> successors) const {
+    for (std::size_t i = 0; i < std::min<std::size_t>(successors.size(), kPrefetched); ++i) {
+      const auto* kernel = reinterpret_cast<const char*>(&tasks[successors[i]].kernel);
+      __builtin_prefetch(kernel);
+      __builtin_prefetch(kernel + sizeof(Kernel) - 1);  // it may straddle two lines
+      state.prefetch(successors[i]);
+    }
+  }
+  static constexpr std::size_t kPrefetched = 2;
 
   // A deferred block was signalled: it retires on a worker thread, as if its kernel had
   // just returned there.
@@ -262,7 +278,11 @@ struct Run {
     return static_cast<std::uint16_t>(idx < 0 ? 0 : idx);
   }
 
-  void record_block(TaskId t, int block, std::int64_t start_ns, std::uint16_t lane = this_lane()) {
+  // The lane is only looked up when the row is recorded (a TBB call per block otherwise).
+  void record_block(TaskId t, int block, std::int64_t start_ns) {
+    if (record) record_block(t, block, start_ns, this_lane());
+  }
+  void record_block(TaskId t, int block, std::int64_t start_ns, std::uint16_t lane) {
     if (!record) return;
     TimelineRow& r = rows[row_base[t] + static_cast<std::size_t>(block)];
     r.task = t;
@@ -280,16 +300,25 @@ struct Run {
 
   // False when the kernel deferred the block's completion (it has not retired yet).
   bool run_block(TaskId t, int block) {
-    const Task& task = graph.task(t);
+    const Task& task = tasks[t];
     const std::int64_t start_ns = record ? now_ns(t0) : 0;
     BlockInFlight in_flight{this, t, block, start_ns};
     if (!failed.load(std::memory_order_relaxed) && task.kernel) {
+      // A task of one block is the only writer of its counter but for a deferred
+      // completion, which adds and takes its own 1: plain stores then, atomics for SPMD.
       std::atomic<int>& running = state.blocks_running(t);
-      running.fetch_add(1, std::memory_order_relaxed);
+      const bool spmd = state.blocks(t) > 1;
+      if (spmd) running.fetch_add(1, std::memory_order_relaxed);
+      else running.store(1, std::memory_order_relaxed);
       struct Done {
         std::atomic<int>& running;
-        ~Done() { running.fetch_sub(1, std::memory_order_relaxed); }
-      } done{running};
+        bool atomically;
+        const bool& deferred;
+        ~Done() {
+          if (atomically || deferred) running.fetch_sub(1, std::memory_order_relaxed);
+          else running.store(0, std::memory_order_relaxed);
+        }
+      } done{running, spmd, in_flight.deferred};
       struct InFlight {
         BlockInFlight* previous;
         explicit InFlight(BlockInFlight& now) : previous(block_in_flight) { block_in_flight = &now; }

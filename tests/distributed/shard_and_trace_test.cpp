@@ -64,7 +64,9 @@ TEST(RankTraces, RankZeroWritesOnePerfettoProcessAndOneHtmlLaneGroupPerRank) {
   Scope s{"traced"};
   auto a = s.staging("a", {64}, FP32);
   auto b = s.output("b", {64}, FP32);
-  s.host("fill", {Out(a)}, [](const TaskContext& c) { c.data<float>(0)[0] = 1; }).blocks(2);
+  // Each block writes its own element: the two blocks run at once (TSan saw them race on
+  // one element when both wrote a[0]).
+  s.host("fill", {Out(a)}, [](const TaskContext& c) { c.data<float>(0)[c.block_idx()] = 1; }).blocks(2);
   all_reduce(s, comm, a, b, "sum");
   auto g = s.finalize();
   Bindings memory(g);

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <thread>
 
+#include "cancelled_run.hpp"
 #include "scheduler/host_executor.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
@@ -182,6 +183,29 @@ TEST(BlockCompletion, DeferringTwiceInOneBlockIsAnError) {
   HostExecutor ex(1);
   Bindings memory(g);
   EXPECT_THROW(ex.run(g, memory), KernelError);
+}
+
+}  // namespace
+
+namespace {
+
+// A block whose completion is deferred still runs after its kernel returned: a stop names
+// its task (the executor marks a one-block task running with plain stores, and the
+// deferral adds and takes its own count, so the kernel's return must not clear it).
+TEST(BlockCompletion, ADeferredBlockIsNamedAsRunningWhenTheRunIsCancelled) {
+  std::atomic<bool> deferred{false};
+  Scope s{"deferred_running"};
+  auto x = s.output("x", {1}, INT32);
+  s.host("waits", {Out(x)}, [&](const TaskContext&) {
+    std::shared_ptr<BlockCompletion> done = defer_block_completion();
+    done->on_run_stopped([done] { done->fail("given up"); });
+    deferred = true;
+  });
+  auto g = s.finalize();
+  HostExecutor ex(2);
+  Bindings memory(g);
+  const std::string what = test::cancelled_run_error(ex, g, memory, [&] { return deferred.load(); });
+  EXPECT_NE(what.find("still running: waits#0"), std::string::npos) << what;
 }
 
 }  // namespace

@@ -4,9 +4,11 @@
 // submission order. A missing RAW, WAR or WAW edge shows up as a different result.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cstdlib>
 #include <random>
 #include <string>
+#include <vector>
 
 #include "scheduler/host_executor.hpp"
 #include "tasks/bindings.hpp"
@@ -55,7 +57,15 @@ void integer_kernel(const TaskContext& c, std::uint32_t salt) {
 // cuts (so ranges meet again exactly, and sometimes straddle).
 enum class Views { Slices, Tiles, WholeBuffers, Ranges1D };
 
-Graph make_random_scope(std::mt19937& rng, int max_tasks, Views views = Views::Slices) {
+// Mixed edges: besides the inferred ones, a task may name up to two earlier tasks with
+// after() and read what they left in `side` (a word per task that no argument declares, so
+// only the explicit edge orders the write before the read). A missing explicit edge, or
+// one the executor does not respect, shows up as a different `side` or buffer result.
+struct SideChannel {
+  std::vector<std::uint32_t> words;
+};
+
+Graph make_random_scope(std::mt19937& rng, int max_tasks, Views views = Views::Slices, SideChannel* side = nullptr) {
   Scope s{"random"};
   std::vector<View> bufs;
   const int n_bufs = 1 + static_cast<int>(rng() % 3);
@@ -80,6 +90,7 @@ Graph make_random_scope(std::mt19937& rng, int max_tasks, Views views = Views::S
   };
   // max_tasks < 0: exactly -max_tasks tasks.
   const int n_tasks = max_tasks < 0 ? -max_tasks : 1 + static_cast<int>(rng() % static_cast<unsigned>(max_tasks));
+  if (side) side->words.assign(static_cast<std::size_t>(n_tasks), 0);
   for (int t = 0; t < n_tasks; ++t) {
     std::vector<Arg> args;
     const int n_in = static_cast<int>(rng() % 3);
@@ -90,6 +101,9 @@ Graph make_random_scope(std::mt19937& rng, int max_tasks, Views views = Views::S
     if (bufs.size() > 1 && rng() % 4 == 0) args.push_back(InOut(rand_slice(bufs[(wb + 1) % bufs.size()])));
     const std::uint32_t salt = static_cast<std::uint32_t>(t * 2654435761u);
     const bool spmd = rng() % 4 == 0;
+    std::vector<TaskId> explicit_preds;
+    if (side && t > 0)
+      for (int k = static_cast<int>(rng() % 3); k > 0; --k) explicit_preds.push_back(static_cast<TaskId>(t - 1 - static_cast<int>(rng() % std::min(t, 16))));
     // An SPMD task's blocks write disjoint rows; the reads happen before any write of
     // the same task only when the task does not read what it writes, so SPMD tasks read
     // nothing here.
@@ -97,8 +111,18 @@ Graph make_random_scope(std::mt19937& rng, int max_tasks, Views views = Views::S
       std::vector<Arg> outs;
       for (auto& a : args)
         if (writes(a.access)) outs.push_back(Out(a.view));
-      s.vector("spmd", std::move(outs), [salt](const TaskContext& c) { integer_kernel(c, salt); })
-          .blocks(1 + static_cast<int>(rng() % 4));
+      auto task = s.vector("spmd", std::move(outs), [salt](const TaskContext& c) { integer_kernel(c, salt); });
+      task.blocks(1 + static_cast<int>(rng() % 4));
+      for (TaskId p : explicit_preds) task.after(p);
+    } else if (side) {
+      // Reads its explicit predecessors' side words into the salt, then leaves its own.
+      auto task = s.vector("mixed", std::move(args), [salt, side, explicit_preds, t](const TaskContext& c) {
+        std::uint32_t mixed = salt;
+        for (TaskId p : explicit_preds) mixed = mixed * 131u + side->words[p];
+        integer_kernel(c, mixed);
+        side->words[static_cast<std::size_t>(t)] = mixed * 7u + 1u;
+      });
+      for (TaskId p : explicit_preds) task.after(p);
     } else {
       s.vector("task", std::move(args), [salt](const TaskContext& c) { integer_kernel(c, salt); });
     }
@@ -154,16 +178,27 @@ struct Executors {
   HostExecutor one{1}, two{2}, four{4};
 };
 
-void expect_executors_match_sequential(Executors& ex, const Graph& g, std::uint32_t seed, const std::string& what) {
+void expect_executors_match_sequential(Executors& ex, const Graph& g, std::uint32_t seed, const std::string& what,
+                                       SideChannel* side = nullptr) {
   g.verify();
   Memory memory(g);
-  reset(memory, seed);
-  run_sequentially(g, memory);
-  const auto expected = snapshot(memory);
-  for (HostExecutor* e : {&ex.one, &ex.two, &ex.four}) {
+  auto snapshot_all = [&] {
+    std::vector<std::int32_t> all = snapshot(memory);
+    if (side)
+      for (std::uint32_t w : side->words) all.push_back(static_cast<std::int32_t>(w));
+    return all;
+  };
+  auto reset_all = [&] {
     reset(memory, seed);
+    if (side) std::fill(side->words.begin(), side->words.end(), 0u);
+  };
+  reset_all();
+  run_sequentially(g, memory);
+  const auto expected = snapshot_all();
+  for (HostExecutor* e : {&ex.one, &ex.two, &ex.four}) {
+    reset_all();
     e->run(g, memory.bindings);
-    ASSERT_EQ(snapshot(memory), expected) << what << " with " << e->threads() << " threads";
+    ASSERT_EQ(snapshot_all(), expected) << what << " with " << e->threads() << " threads";
   }
 }
 
@@ -201,6 +236,27 @@ TEST(RandomDag, TenThousandTaskScopesMatchSequentialExecution) {
     Graph g = make_random_scope(rng, -10000, views);
     ASSERT_EQ(g.num_tasks(), 10000u);
     expect_executors_match_sequential(ex, g, static_cast<std::uint32_t>(rng()), "10^4 tasks, views " + std::to_string(static_cast<int>(views)));
+    if (HasFatalFailure()) return;
+  }
+}
+
+// Mixed edges: inferred ones plus explicit after() edges that order undeclared data, in
+// small scopes and in 10^4-task ones.
+TEST(RandomDag, MixedExplicitAndInferredEdgesMatchSequentialExecution) {
+  std::mt19937 rng(80);
+  Executors ex;
+  SideChannel side;
+  const int scopes = std::max(1, scope_count() / 4);
+  for (int i = 0; i < scopes; ++i) {
+    Graph g = make_random_scope(rng, 64, Views::Slices, &side);
+    expect_executors_match_sequential(ex, g, static_cast<std::uint32_t>(rng()), "mixed scope " + std::to_string(i), &side);
+    if (HasFatalFailure()) return;
+  }
+  for (Views views : {Views::Slices, Views::Tiles}) {
+    Graph g = make_random_scope(rng, -10000, views, &side);
+    ASSERT_EQ(g.num_tasks(), 10000u);
+    expect_executors_match_sequential(ex, g, static_cast<std::uint32_t>(rng()),
+                                      "mixed 10^4 tasks, views " + std::to_string(static_cast<int>(views)), &side);
     if (HasFatalFailure()) return;
   }
 }
