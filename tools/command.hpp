@@ -104,6 +104,16 @@ inline CLI::Validator seconds_in(double hi, const std::string& note) {
       "SECONDS");
 }
 
+// A name option (--mode, --preset, --config) must not be empty: `--mode ''` would take the
+// model's default without a word.
+inline CLI::Validator non_empty_value(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        return text.empty() ? "an empty value is not valid; expected " + what : std::string();
+      },
+      "NAME");
+}
+
 // A file or folder name must not be empty: `--dump ''` would write nothing and say nothing.
 inline CLI::Validator non_empty_path(const std::string& what) {
   return CLI::Validator(
