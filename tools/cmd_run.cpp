@@ -66,7 +66,8 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
   cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)")
       ->check(tg::cli::non_empty_value("a mode of the model (tilegraph run --help lists each model's)"));
   cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below); implies --allow-hazards, exits 1");
-  auto* machine = cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)");
+  auto* machine = cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)")
+      ->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"));
   cmd->add_option("--strategy", request->strategy, "simulator dispatch strategy (with --machine)")
       ->check(CLI::IsMember(tg::strategy_names()))
       ->needs(machine)

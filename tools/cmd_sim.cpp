@@ -164,6 +164,7 @@ int run_sim(const SimArgs& a) {
   }
   const tg::Machine machine = tg::load_machine(a.machine);
   if (a.show_machine && !json) std::cout << machine.summary() << "\n";
+  tg::cli::check_fits_machine(graph, machine);
 
   tg::SimOptions options = staging_options(a);
   const std::vector<std::string> strategies =
@@ -271,6 +272,7 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
   strategies.push_back("all");
   cmd->add_option("file", args->file, "JSON scope file (docs/json_scope_format.md), or a model name (tilegraph run --help)")->required();
   cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host; multi-chip a2a3x2, a2a3x4, a2a3x8: the scope on every chip) or machine JSON file")
+      ->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"))
       ->capture_default_str()
       ->each([args](const std::string&) { args->machine_given = true; });
   cmd->add_option("--config", args->config, "a model's config: small or full (model names only)")

@@ -144,7 +144,8 @@ tg::cli::CommandRegistration sweep_command{"sweep", [](CLI::App& app, int& exit_
       ->check(tg::cli::non_empty_value("a mode of the model (tilegraph run --help lists each model's)"));
   cmd->add_option("--batch", options.batch, "batch (decode tokens); 0 = the config's")
       ->check(tg::cli::integer_in(0, kMaxBatch, "0 = the config's batch"));
-  auto* machine = cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host) or machine JSON file")->capture_default_str();
+  auto* machine = cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host) or machine JSON file")
+      ->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"))->capture_default_str();
   auto* strategy = cmd->add_option("--strategy", args->strategy, "dispatch strategy, or all for every one per combination")
                        ->check(CLI::IsMember(strategies))
                        ->capture_default_str();

@@ -140,6 +140,27 @@ inline CLI::Validator output_file(const std::string& what) {
       "FILE");
 }
 
+// An output folder (`trace --capture`): not empty, not a file, and not under a file, checked
+// before the run so the run's report is not followed by "Not a directory".
+inline CLI::Validator output_folder(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        if (text.empty()) return "an empty name is not valid; expected " + what;
+        std::error_code ec;
+        std::filesystem::path path(text);
+        if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec))
+          return "'" + text + "' is a file; expected " + what;
+        for (auto up = path.parent_path(); !up.empty() && up != up.parent_path(); up = up.parent_path())
+          if (std::filesystem::exists(up, ec)) {
+            if (!std::filesystem::is_directory(up, ec))
+              return "'" + up.string() + "' is a file, so no folder can be made under it; expected " + what;
+            break;
+          }
+        return {};
+      },
+      "DIR");
+}
+
 // Output files are named by the format they hold, alike in every command: --html, --perfetto,
 // --dot. An older spelling stays for scripts as an alias of `current`, listed under
 // "Deprecated" in --help, that writes the same variable and prints a warning naming the new

@@ -186,6 +186,9 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
   run->graph().verify();
   bool ok = !print_lint(run->graph(), request.machine, out);
   if (planted) out << "planted bug '" << request.options.plant_bug << "': the lint and precision reports below should show it\n";
+  // The simulated run would refuse a graph over the chip's capacity: say so before the host run.
+  if (sim) check_fits_machine(run->graph(), sim->machine());
+  if (multichip) check_multichip_run({&run->graph()}, *multichip);
 
   if (request.inputs_dir.empty()) {
     run->generate_inputs(request.seed);
