@@ -29,10 +29,14 @@ std::optional<models::TileParam> param_at(const models::ModelEntry& entry, const
   return std::nullopt;
 }
 
-// A value of the parameter's form other than `v`.
-std::int64_t other_value(const models::TileParam& p, std::int64_t v) {
-  if (p.form == models::TileForm::Flag) return v == 0 ? 1 : 0;
-  return v * 2 <= models::kMaxTileValue ? v * 2 : v / 2;
+// Values of the parameter's form other than `v`, to compare with when fewer than two of the
+// listed ones build (the config may refuse a probe: V3.2 small refuses kv_out_tile = 128).
+std::vector<std::int64_t> other_values(const models::TileParam& p, std::int64_t v) {
+  if (p.form == models::TileForm::Flag) return {v == 0 ? 1 : 0};
+  std::vector<std::int64_t> probes;
+  for (const std::int64_t w : {v / 2, v * 2, v / 4, v + 1, std::int64_t{1}})
+    if (w >= 1 && w <= models::kMaxTileValue && w != v) probes.push_back(w);
+  return probes;
 }
 
 std::vector<std::vector<std::pair<std::string, std::int64_t>>> other_settings(const SweepRequest& request,
@@ -51,13 +55,16 @@ bool tile_acts(const models::ModelEntry& entry, const models::ModelOptions& opti
   at.tiles.erase(name);
   const auto param = param_at(entry, at, name);
   if (!param) return true;  // the options themselves are refused: the sweep says why
-  std::set<std::int64_t> tried(values.begin(), values.end());
-  tried.insert(param->value);
-  if (tried.size() == 1) tried.insert(other_value(*param, param->value));
+  std::set<std::int64_t> listed(values.begin(), values.end());
+  listed.insert(param->value);
+  std::vector<std::int64_t> tried(listed.begin(), listed.end());
+  for (const auto v : other_values(*param, param->value))
+    if (!listed.count(v)) tried.push_back(v);
   std::optional<std::string> first;
-  int built = 0;
-  for (const auto v : tried) {
-    at.tiles[name] = v;
+  std::size_t built = 0;
+  for (std::size_t i = 0; i < tried.size(); ++i) {
+    if (i >= listed.size() && built >= 2) break;  // probes only while fewer than two built
+    at.tiles[name] = tried[i];
     const auto text = graph_text(entry, at);
     if (!text) continue;
     ++built;

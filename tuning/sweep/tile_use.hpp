@@ -17,9 +17,10 @@
 
 namespace tg::tuning {
 
-// True when two of `values`, with the parameter's value at `options` (and, when that leaves a
-// single value, one more of its form), build different graphs at `options`; also true when
-// fewer than two of them build at all (nothing to judge: the sweep lists the refusals).
+// True when two of `values`, with the parameter's value at `options` (and, while fewer than
+// two of those build, probes of its form: v/2, 2v, ...), build different graphs at
+// `options`; also true when fewer than two build at all (nothing to judge: the sweep lists
+// the refusals).
 // Cost: one graph build per value.
 bool tile_acts(const models::ModelEntry& entry, const models::ModelOptions& options, const std::string& name,
                const std::vector<std::int64_t>& values);
