@@ -79,10 +79,10 @@ MultiChipMachine parse_multichip_json(std::string_view text, std::string_view or
   if (is_multichip_machine(chip)) root.fail("/chip", "names the multi-chip machine '" + chip + "'; name a chip preset or a chip .json file");
   try {
     m.chip = load_machine(chip);
-  } catch (const ConfigError& e) {
+  } catch (const Error& e) {  // an unreadable file (a device, a directory, a FIFO) too, named by the JSON path
     root.fail("/chip", std::string("'") + chip + "': " + e.what());
   }
-  const auto chips = root.integer("chips", "chips", 2, 65536);
+  const auto chips = root.integer("chips", "chips", 2, Network::kMaxChips);
   m.network = read_network(root);
   root.reject_unknown();
   std::int64_t product = 1;

@@ -106,7 +106,8 @@ void Network::validate() const {
     const std::string at = "dims[" + std::to_string(i) + "].";
     if (d.size < 2 || d.size > 4096) fail(at + "size", "must be 2..4096 chips");
     chips *= d.size;
-    if (chips > 65536) fail(at + "size", "makes more than 65536 chips in all");
+    if (chips > kMaxChips)
+      fail(at + "size", "makes more than " + std::to_string(kMaxChips) + " chips in all (the simulator's cap; docs/machines.md)");
     if (d.links_per_chip < 1 || d.links_per_chip > 1024) fail(at + "links_per_chip", "must be 1..1024");
     if (d.topology == Topology::FullyConnected && d.links_per_chip % (d.size - 1) != 0)
       fail(at + "links_per_chip",

@@ -56,11 +56,17 @@ struct Network {
   // Per collective (indexed by Collective): the algorithm every dimension uses.
   std::array<CollectiveAlgorithm, kCollectives> algorithm{};
 
+  // A network of more chips is refused: the multi-chip simulator's time grows with the chips
+  // (a 3-task scope: 4,096 chips 1.6 s and 106 MB, 16,384 chips 7.5 s and 400 MB, 65,536
+  // over 60 s, on a shared 2-vCPU Zen 3; docs/machines.md). tools/multichip_report.hpp also
+  // bounds chips x blocks.
+  static constexpr int kMaxChips = 4096;
+
   int chips() const;
   // Coordinate of chip `rank` in dimension `dim`.
   int coordinate(int rank, std::size_t dim) const;
   // Throws ConfigError naming the first field out of range: at least one dimension, sizes
-  // 2..4096, product at most 65536, links 1..1024 (a fully connected dimension at least one
+  // 2..4096, product at most kMaxChips, links 1..1024 (a fully connected dimension at least one
   // per peer and a multiple of size - 1), bandwidth 1 MB/s to 1e9 GB/s, latency 0..1e12 ns,
   // and every forced algorithm allowed by every dimension (halving-doubling: a power-of-two
   // size; direct: not a ring).

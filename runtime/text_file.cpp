@@ -2,6 +2,8 @@
 
 #include <fcntl.h>
 #include <poll.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -9,6 +11,9 @@
 #include <chrono>
 #include <cstring>
 #include <fstream>
+#include <map>
+#include <mutex>
+#include <tuple>
 #include <system_error>
 
 #include "runtime/error.hpp"
@@ -78,12 +83,33 @@ std::string read_fifo(const std::filesystem::path& file, std::string_view what, 
   return text;
 }
 
+// An anonymous pipe (`<(cat m.json)`, /dev/stdin) can be read once: what it gave is kept, by
+// path, device and inode, so that a second read in this process (`--machine <(...)` is read
+// once to tell a multi-chip machine from a chip, then again to load it) gets the same text,
+// not nothing. A named FIFO is read afresh each time: a new writer may have new content.
+constexpr long kPipeFsMagic = 0x50495045;
+
+std::string read_fifo_once(const std::filesystem::path& file, std::string_view what, int wait_ms) {
+  struct stat st {};
+  struct statfs fs {};
+  if (::stat(file.c_str(), &st) != 0 || ::statfs(file.c_str(), &fs) != 0 || static_cast<long>(fs.f_type) != kPipeFsMagic)
+    return read_fifo(file, what, wait_ms);
+  static std::mutex mutex;
+  static std::map<std::tuple<std::string, dev_t, ino_t>, std::string> read_before;
+  const std::lock_guard<std::mutex> lock(mutex);
+  const auto key = std::make_tuple(file.string(), st.st_dev, st.st_ino);
+  if (const auto it = read_before.find(key); it != read_before.end()) return it->second;
+  std::string text = read_fifo(file, what, wait_ms);
+  read_before.emplace(key, text);
+  return text;
+}
+
 }  // namespace
 
 std::string read_text_file(const std::filesystem::path& file, std::string_view what, int fifo_wait_ms) {
   require_regular_file(file, what);
   std::error_code ec;
-  if (std::filesystem::is_fifo(std::filesystem::status(file, ec))) return read_fifo(file, what, fifo_wait_ms);
+  if (std::filesystem::is_fifo(std::filesystem::status(file, ec))) return read_fifo_once(file, what, fifo_wait_ms);
   std::ifstream in(file, std::ios::binary);
   if (!in) throw IoError("cannot open " + std::string(what) + " '" + file.string() + "' (check its permissions)");
   std::string text;

@@ -23,7 +23,8 @@ constexpr std::size_t kMaxTextFileBytes = std::size_t{512} << 20;
 constexpr int kFifoWriterWaitMs = 10'000;
 
 // The whole of a text file, after require_regular_file; IoError past kMaxTextFileBytes, and
-// for a FIFO no process opened for writing within `fifo_wait_ms`.
+// for a FIFO no process opened for writing within `fifo_wait_ms`. An anonymous pipe is
+// read once per process: reading it again returns the text of the first read.
 std::string read_text_file(const std::filesystem::path& file, std::string_view what,
                            int fifo_wait_ms = kFifoWriterWaitMs);
 

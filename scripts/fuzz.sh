@@ -14,6 +14,10 @@
 # --ci (run by .ci/run) is deterministic: -seed=1 and FUZZ_RUNS inputs (default 20000) per
 # fuzzer, starting from the committed corpus in a fresh scratch folder; any crash, leak or
 # sanitizer report fails it.
+# Inputs go up to 1 MiB (-max_len, issue 12). libFuzzer grows its inputs slowly from the
+# corpus, so --ci also seeds its scratch folder with one input of exactly 1 MiB per fuzzer:
+# the corpus's largest file padded with spaces (valid JSON stays valid; a .npy gets a body
+# its header does not declare; the CLI a 1 MiB word), made the same way every run.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 all_fuzzers=(scope_json machine_json npy capture cli)
@@ -23,6 +27,7 @@ if [ "${1:-}" = --ci ]; then
   shift
 fi
 seconds=${1:-60}
+max_len=1048576
 corpus_of() {
   case "$1" in
     scope_json) echo tests/fuzz/corpus ;;
@@ -54,6 +59,9 @@ for f in "${fuzzers[@]}"; do
   if [ $ci = 1 ]; then
     scratch="$build/fuzz-ci-$f"
     rm -rf "$scratch" && mkdir -p "$scratch"
+    largest=$(ls -S "$(corpus_of "$f")" | head -n 1)
+    size=$(stat -c %s "$(corpus_of "$f")/$largest")
+    { cat "$(corpus_of "$f")/$largest"; head -c $((max_len - size)) /dev/zero | tr '\0' ' '; } >"$scratch/seed-1MiB"
     budget=(-seed=1 -runs="${FUZZ_RUNS:-20000}")
   else
     scratch="$build/fuzz-corpus-$f"
@@ -65,7 +73,7 @@ for f in "${fuzzers[@]}"; do
   rc=0
   # shellcheck disable=SC2046  # the dictionary flag is one word or none
   UBSAN_OPTIONS=halt_on_error=1:print_stacktrace=1 "$build/tests/fuzz/${f}_fuzz" \
-    "${budget[@]}" -max_len=8192 -timeout=10 -rss_limit_mb=2048 $(dict_of "$f") \
+    "${budget[@]}" -max_len="$max_len" -timeout=10 -rss_limit_mb=2048 $(dict_of "$f") \
     -artifact_prefix="$build/crashes/" -print_final_stats=1 "$scratch" "$(corpus_of "$f")" >"$log" 2>&1 || rc=$?
   tail -n 15 "$log"
   [ $rc = 0 ] || { echo "fuzz: $f failed (exit $rc; full log $log, input in $build/crashes/)" >&2; exit 1; }

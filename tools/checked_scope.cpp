@@ -4,6 +4,7 @@
 
 #include <ostream>
 
+#include "scheduler/capacity_check.hpp"
 #include "tasks/scope_json.hpp"
 
 namespace tg::cli {
@@ -20,6 +21,14 @@ bool print_lint_report(const std::vector<Diagnostic>& diagnostics, std::ostream&
   }
   out << fmt::format("lint: {} finding(s){}\n", shown, hints ? fmt::format(", {} hint(s) not shown", hints) : "");
   return lint_fails(diagnostics);
+}
+
+void check_fits_machine(const Graph& graph, const Machine& machine) {
+  const auto found = find_capacity_violations(graph, machine);
+  if (found.empty()) return;
+  std::string detail = found.front().message;
+  if (found.size() > 1) detail += " (and " + std::to_string(found.size() - 1) + " more tasks over capacity)";
+  throw ConfigError(detail + "; checked before the run, nothing was run");
 }
 
 std::optional<Graph> read_checked_scope(const std::string& file, bool allow_hazards, std::ostream& out) {

@@ -21,6 +21,7 @@
 #include "models/common/registry.hpp"
 #include "scheduler/host_executor.hpp"
 #include "tools/command.hpp"
+#include "tools/model_options.hpp"
 
 namespace {
 
@@ -66,6 +67,7 @@ double percentile(std::vector<double> v, double q) {
 
 int bench_model(const BenchRequest& request, std::ostream& out) {
   const auto& entry = tg::models::find_model(request.model);
+  tg::cli::check_model_options(entry, request.options);
   const auto build0 = Clock::now();
   auto run = entry.make(request.options);
   const double build_ms = std::chrono::duration<double, std::milli>(Clock::now() - build0).count();
@@ -157,9 +159,11 @@ tg::cli::CommandRegistration bench_command{"bench", [](CLI::App& app, int& exit_
               "exit code: 0 on success, 2 for bad options or configs, 3 for a failure while running (docs/cli.md)");
   auto request = std::make_shared<BenchRequest>();
   cmd->add_option("model", request->model, "model name (tilegraph run --help lists them)")->required();
-  cmd->add_option("--config", request->options.config, "small | full")->capture_default_str();
-  cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
-  cmd->add_option("--mode", request->options.mode, "model mode (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)");
+  cmd->add_option("--config", request->options.config, "small | full")->check(tg::cli::non_empty_value("small or full"))->capture_default_str();
+  cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)")
+      ->check(tg::cli::non_empty_value("a preset of the model (V4: flash or pro)"));
+  cmd->add_option("--mode", request->options.mode, "model mode (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)")
+      ->check(tg::cli::non_empty_value("a mode of the model (tilegraph run --help lists each model's)"));
   cmd->add_option("--threads", request->threads, "host threads (0 = all cores)")->check(tg::cli::threads_in_range());
   cmd->add_option("--reps", request->reps, "timed runs")->check(tg::cli::integer_in(1, 1000000))->capture_default_str();
   cmd->add_option("--warmup", request->warmup, "untimed runs first")->check(tg::cli::integer_in(0, 1000000))->capture_default_str();

@@ -138,7 +138,7 @@ tg::cli::CommandRegistration calibrate_command{"calibrate", [](CLI::App& app, in
   cmd->add_option("--scope", args->scopes, "the JSON scope each capture ran, in the same order (gives the costs)")
       ->check(tg::cli::non_empty_path("a JSON scope file"))
       ->needs(capture);
-  cmd->add_option("--machine", args->machine, "the preset a capture fit starts from")->capture_default_str()->needs(capture);
+  cmd->add_option("--machine", args->machine, "the preset a capture fit starts from")->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"))->capture_default_str()->needs(capture);
   cmd->add_option("-o,--output", args->output, "the fitted machine JSON file to write")
       ->required()
       ->check(tg::cli::output_file("a file name for the fitted preset"));

@@ -56,7 +56,7 @@ tg::cli::CommandRegistration demo_command{"demo", [](CLI::App& app, int& exit_co
   cmd->add_option("--out", o->out_dir, "folder for the HTML swimlane and the Perfetto trace")
       ->check(tg::cli::non_empty_path("a folder name"))
       ->capture_default_str();
-  cmd->add_option("--machine", o->machine, "modelled chip")->capture_default_str();
+  cmd->add_option("--machine", o->machine, "modelled chip")->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"))->capture_default_str();
   cmd->add_option("--strategy", o->strategy, "simulator dispatch strategy")
       ->check(CLI::IsMember(tg::strategy_names()))
       ->capture_default_str();

@@ -61,7 +61,7 @@ tg::cli::CommandRegistration lint_command{"lint", [](CLI::App& app, int& exit_co
   cmd->add_option("file", args->file, "JSON scope file (docs/json_scope_format.md)")->required();
   cmd->add_flag("--werror", args->werror, "fail (exit 1) on warnings too");
   cmd->add_option("--format", args->format, "output format")->check(CLI::IsMember({"text", "json"}))->capture_default_str();
-  cmd->add_option("--machine", args->machine, "machine preset or JSON file; enables buffer-capacity");
+  cmd->add_option("--machine", args->machine, "machine preset or JSON file; enables buffer-capacity")->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"));
   cmd->add_flag("--no-hints", args->no_hints, "skip info-level hints (false-serialization)");
   cmd->add_option("--disable", args->disabled, "rule id to skip (repeatable)");
   cmd->callback([&exit_code, args] { exit_code = run_lint(*args); });

@@ -41,7 +41,7 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
               "2 for bad options, configs or files, 3 for a failure while running (docs/cli.md)");
   auto request = std::make_shared<tg::cli::ModelRunRequest>();
   cmd->add_option("model", request->model, "model name (see the list below)")->required();
-  cmd->add_option("--config", request->options.config, "small | full")->capture_default_str();
+  cmd->add_option("--config", request->options.config, "small | full")->check(tg::cli::non_empty_value("small or full"))->capture_default_str();
   cmd->add_option("--batch", request->options.batch, "batch (decode tokens); 0 = the config's")
       ->check(tg::cli::integer_in(0, kMaxBatch, "0 = the config's batch"));
   auto* seed = cmd->add_option("--seed", request->seed, "seed of the generated inputs")
@@ -61,10 +61,13 @@ tg::cli::CommandRegistration run_command{"run", [](CLI::App& app, int& exit_code
                   "stop the host run (and, with --machine, the simulated run's kernels) after SECONDS, naming the tasks "
                   "still running (exit 3); 0 = no deadline")
       ->check(tg::cli::seconds_in(tg::kMaxTimeoutSeconds, "no deadline"));
-  cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)");
-  cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)");
+  cmd->add_option("--preset", request->options.preset, "model preset, where the model has them (V4: flash | pro)")
+      ->check(tg::cli::non_empty_value("a preset of the model (V4: flash or pro)"));
+  cmd->add_option("--mode", request->options.mode, "model mode, where the model has them (V3.2: staged | fused | host | host-fused; V4 qkv: decode | prefill | host-decode | host-prefill; V4 SWA: decode | host)")
+      ->check(tg::cli::non_empty_value("a mode of the model (tilegraph run --help lists each model's)"));
   cmd->add_option("--plant-bug", request->options.plant_bug, "plant a known bug (per model; see below); implies --allow-hazards, exits 1");
-  auto* machine = cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)");
+  auto* machine = cmd->add_option("--machine", request->machine, "also simulate on a modelled chip (a2a3, a5, host, or a JSON file)")
+      ->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"));
   cmd->add_option("--strategy", request->strategy, "simulator dispatch strategy (with --machine)")
       ->check(CLI::IsMember(tg::strategy_names()))
       ->needs(machine)

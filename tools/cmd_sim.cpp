@@ -25,6 +25,7 @@
 #include "models/common/registry.hpp"
 #include "tools/checked_scope.hpp"
 #include "tools/command.hpp"
+#include "tools/model_options.hpp"
 #include "tools/multichip_report.hpp"
 #include "tuning/fusion_gain.hpp"
 #include "tuning/fusion_report.hpp"
@@ -66,7 +67,9 @@ std::optional<tg::Graph> sim_graph(const SimArgs& a, std::ostream& out) {
     tg::models::ModelOptions options;
     if (!a.config.empty()) options.config = a.config;
     options.mode = a.mode;
-    return tg::models::find_model(a.file).make(options)->graph();
+    const auto& entry = tg::models::find_model(a.file);
+    tg::cli::check_model_options(entry, options);
+    return entry.make(options)->graph();
   }
   if (!a.config.empty() || !a.mode.empty())
     throw tg::cli::UsageError(std::string(a.config.empty() ? "--mode" : "--config") + " chooses a model's " +
@@ -161,6 +164,7 @@ int run_sim(const SimArgs& a) {
   }
   const tg::Machine machine = tg::load_machine(a.machine);
   if (a.show_machine && !json) std::cout << machine.summary() << "\n";
+  tg::cli::check_fits_machine(graph, machine);
 
   tg::SimOptions options = staging_options(a);
   const std::vector<std::string> strategies =
@@ -268,11 +272,13 @@ tg::cli::CommandRegistration sim_command{"sim", [](CLI::App& app, int& exit_code
   strategies.push_back("all");
   cmd->add_option("file", args->file, "JSON scope file (docs/json_scope_format.md), or a model name (tilegraph run --help)")->required();
   cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host; multi-chip a2a3x2, a2a3x4, a2a3x8: the scope on every chip) or machine JSON file")
+      ->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"))
       ->capture_default_str()
       ->each([args](const std::string&) { args->machine_given = true; });
   cmd->add_option("--config", args->config, "a model's config: small or full (model names only)")
       ->check(CLI::IsMember({"small", "full"}));
-  cmd->add_option("--mode", args->mode, "a model's mode, as tilegraph run takes it (model names only)");
+  cmd->add_option("--mode", args->mode, "a model's mode, as tilegraph run takes it (model names only)")
+      ->check(tg::cli::non_empty_value("a mode of the model (tilegraph run --help lists each model's)"));
   auto* advise = cmd->add_flag("--advise", args->advise,
                 "list the fusion candidates, best first, with the makespan each would gain (simulated; docs/tuning.md)");
   cmd->add_flag("--fuse", args->fuse, "with --advise: apply the candidates with a positive gain, best first, and simulate the fused graph");

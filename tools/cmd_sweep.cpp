@@ -13,10 +13,12 @@
 #include "runtime/atomic_file.hpp"
 #include "scheduler/strategy.hpp"
 #include "tools/command.hpp"
+#include "tools/model_options.hpp"
 #include "tuning/sweep/sweep_host.hpp"
 #include "tuning/sweep/sweep_html.hpp"
 #include "tuning/sweep/sweep_report.hpp"
 #include "tuning/sweep/sweep_sim.hpp"
+#include "tuning/sweep/tile_use.hpp"
 
 namespace {
 
@@ -39,26 +41,54 @@ struct SweepArgs {
   std::string html;
 };
 
-void print_tiles(const std::string& model, const std::vector<tg::models::TileParam>& params, std::ostream& out) {
-  out << "tile parameters of " << model << " (--set NAME=v1,v2,...):\n";
-  std::size_t name_width = 0, form_width = 0;
+// The model's tile parameters at the chosen --config / --mode, with the --set values where
+// given, and whether the chosen tiling uses each (tuning/sweep/tile_use.hpp).
+void print_tiles(const SweepArgs& a, const std::vector<tg::models::TileParam>& params, std::ostream& out) {
+  const auto& entry = tg::models::find_model(a.request.model);
+  const auto& options = a.request.options;
+  out << "tile parameters of " << a.request.model << " at " << tg::tuning::mode_text(entry, options)
+      << " (--set NAME=v1,v2,...):\n";
+  std::size_t name_width = 0, form_width = 0, value_width = 7;
+  std::vector<std::string> values;
   for (const auto& p : params) {
     name_width = std::max(name_width, p.name.size());
     form_width = std::max(form_width, p.form_text().size());
+    std::string shown = std::to_string(p.value);
+    for (const auto& axis : a.request.axes)
+      if (axis.name == p.name) {
+        shown.clear();
+        for (const auto v : axis.values) shown += (shown.empty() ? "" : ",") + std::to_string(v);
+      }
+    value_width = std::max(value_width, shown.size());
+    values.push_back(shown);
   }
-  for (const auto& p : params)
-    out << fmt::format("  {:<{}}  {:>7}  {:<{}}  {}\n", p.name, name_width, p.value, p.form_text(), form_width, p.meaning);
+  for (std::size_t i = 0; i < params.size(); ++i) {
+    const auto& p = params[i];
+    std::string use;
+    if (!tg::tuning::tile_acts(entry, options, p.name, {})) {
+      const auto modes = tg::tuning::modes_using(entry, options, p.name, {});
+      std::string list;
+      for (const auto& m : modes) list += (list.empty() ? "" : ", ") + m;
+      use = modes.empty() ? "  [a kernel's inner tile: the simulator does not see it; sweep it with --host]"
+                          : "  [not used here; a tile of --mode " + list + "]";
+    }
+    out << fmt::format("  {:<{}}  {:>{}}  {:<{}}  {}{}\n", p.name, name_width, values[i], value_width, p.form_text(), form_width,
+                       p.meaning, use);
+  }
 }
 
 int run_sweep(SweepArgs& a) {
   const auto& entry = tg::models::find_model(a.request.model);
+  tg::cli::check_model_options(entry, a.request.options);
   if (!entry.tiles) throw tg::cli::UsageError(a.request.model + " exposes no tile parameters to sweep");
   const auto params = entry.tiles(a.request.options);
   if (a.list_tiles) {
-    print_tiles(a.request.model, params, std::cout);
+    if (!a.sets.empty()) a.request.axes = tg::tuning::parse_axes(a.sets, params, a.request.model);
+    print_tiles(a, params, std::cout);
     return 0;
   }
   a.request.axes = tg::tuning::parse_axes(a.sets, params, a.request.model);
+  tg::tuning::check_axes_act(a.request, /*simulated=*/!a.host);
   tg::tuning::SweepResult result;
   if (a.host) {
     result = tg::tuning::sweep_on_host(a.request, {.threads = a.threads, .reps = a.reps});
@@ -107,12 +137,15 @@ tg::cli::CommandRegistration sweep_command{"sweep", [](CLI::App& app, int& exit_
       ->expected(1)
       ->multi_option_policy(CLI::MultiOptionPolicy::TakeAll);
   cmd->add_flag("--list-tiles", args->list_tiles, "list the model's tile parameters (name, value, form) and exit");
-  cmd->add_option("--config", options.config, "small | full")->capture_default_str();
-  cmd->add_option("--preset", options.preset, "model preset, where the model has them (V4: flash | pro)");
-  cmd->add_option("--mode", options.mode, "model mode, where the model has them (V4 qkv: decode | prefill; V3.2: staged | fused | host | host-fused)");
+  cmd->add_option("--config", options.config, "small | full")->check(tg::cli::non_empty_value("small or full"))->capture_default_str();
+  cmd->add_option("--preset", options.preset, "model preset, where the model has them (V4: flash | pro)")
+      ->check(tg::cli::non_empty_value("a preset of the model (V4: flash or pro)"));
+  cmd->add_option("--mode", options.mode, "model mode, where the model has them (V4 qkv: decode | prefill; V3.2: staged | fused | host | host-fused)")
+      ->check(tg::cli::non_empty_value("a mode of the model (tilegraph run --help lists each model's)"));
   cmd->add_option("--batch", options.batch, "batch (decode tokens); 0 = the config's")
       ->check(tg::cli::integer_in(0, kMaxBatch, "0 = the config's batch"));
-  auto* machine = cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host) or machine JSON file")->capture_default_str();
+  auto* machine = cmd->add_option("--machine", args->machine, "machine preset (a2a3, a5, host) or machine JSON file")
+      ->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"))->capture_default_str();
   auto* strategy = cmd->add_option("--strategy", args->strategy, "dispatch strategy, or all for every one per combination")
                        ->check(CLI::IsMember(strategies))
                        ->capture_default_str();

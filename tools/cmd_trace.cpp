@@ -133,7 +133,9 @@ int run_trace(const TraceArgs& a) {
   } else {
     tg::SimOptions options;
     options.strategy = a.strategy;
-    timeline = tg::SimExecutor(tg::load_machine(a.machine), options).simulate(graph).timeline;
+    const tg::Machine machine = tg::load_machine(a.machine);
+    tg::cli::check_fits_machine(graph, machine);
+    timeline = tg::SimExecutor(machine, options).simulate(graph).timeline;
   }
   std::cout << "scope '" << graph.name() << "': " << graph.num_tasks() << " tasks, " << timeline.rows().size()
             << " rows on " << timeline.source << ", makespan " << static_cast<double>(timeline.makespan_ns) / 1000.0 << " us\n";
@@ -167,10 +169,11 @@ tg::cli::CommandRegistration trace_command{"trace", [](CLI::App& app, int& exit_
   cmd->add_option("--dot", args->dot, "Graphviz DOT of the graph to write")
       ->check(tg::cli::output_file("a file name for the DOT graph"));
   cmd->add_option("--capture", args->capture, "write the run as a device capture folder (docs/calibration.md)")
-      ->check(tg::cli::non_empty_path("a folder for the capture"));
+      ->check(tg::cli::output_folder("a folder for the capture"));
   auto* threads = cmd->add_option("--threads", args->threads, "host executor threads (0 = all cores)")
                       ->check(tg::cli::threads_in_range());
-  auto* machine = cmd->add_option("--machine", args->machine, "simulate on this machine preset or JSON file instead of running on the host");
+  auto* machine = cmd->add_option("--machine", args->machine, "simulate on this machine preset or JSON file instead of running on the host")
+      ->check(tg::cli::non_empty_value("a machine preset (a2a3, a5, host) or a machine .json file"));
   cmd->add_option("--strategy", args->strategy, "dispatch strategy for --machine")
       ->check(CLI::IsMember(tg::strategy_names()))
       ->needs(machine)

@@ -104,6 +104,16 @@ inline CLI::Validator seconds_in(double hi, const std::string& note) {
       "SECONDS");
 }
 
+// A name option (--mode, --preset, --config) must not be empty: `--mode ''` would take the
+// model's default without a word.
+inline CLI::Validator non_empty_value(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        return text.empty() ? "an empty value is not valid; expected " + what : std::string();
+      },
+      "NAME");
+}
+
 // A file or folder name must not be empty: `--dump ''` would write nothing and say nothing.
 inline CLI::Validator non_empty_path(const std::string& what) {
   return CLI::Validator(
@@ -128,6 +138,27 @@ inline CLI::Validator output_file(const std::string& what) {
         return {};
       },
       "FILE");
+}
+
+// An output folder (`trace --capture`): not empty, not a file, and not under a file, checked
+// before the run so the run's report is not followed by "Not a directory".
+inline CLI::Validator output_folder(const std::string& what) {
+  return CLI::Validator(
+      [what](std::string& text) -> std::string {
+        if (text.empty()) return "an empty name is not valid; expected " + what;
+        std::error_code ec;
+        std::filesystem::path path(text);
+        if (std::filesystem::exists(path, ec) && !std::filesystem::is_directory(path, ec))
+          return "'" + text + "' is a file; expected " + what;
+        for (auto up = path.parent_path(); !up.empty() && up != up.parent_path(); up = up.parent_path())
+          if (std::filesystem::exists(up, ec)) {
+            if (!std::filesystem::is_directory(up, ec))
+              return "'" + up.string() + "' is a file, so no folder can be made under it; expected " + what;
+            break;
+          }
+        return {};
+      },
+      "DIR");
 }
 
 // Output files are named by the format they hold, alike in every command: --html, --perfetto,

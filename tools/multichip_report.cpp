@@ -3,10 +3,12 @@
 #include <fmt/format.h>
 #include <nlohmann/json.hpp>
 
+#include <algorithm>
 #include <iostream>
 
 #include "runtime/bytes_text.hpp"
 #include "runtime/multichip_machine.hpp"
+#include "tools/checked_scope.hpp"
 #include "trace/ranks_trace.hpp"
 
 namespace tg::cli {
@@ -78,8 +80,23 @@ void write_rank_traces(const std::vector<const Graph*>& graphs, const MultiChipR
 
 }  // namespace
 
+void check_multichip_run(const std::vector<const Graph*>& graphs, const MultiChipMachine& machine) {
+  std::int64_t blocks = 0;
+  for (std::size_t r = 0; r < static_cast<std::size_t>(machine.chips()); ++r) {
+    const Graph& graph = *graphs[graphs.size() == 1 ? 0 : std::min(r, graphs.size() - 1)];
+    if (r == 0 || graphs.size() > 1) check_fits_machine(graph, machine.chip);
+    for (const Task& t : graph.tasks()) blocks += t.block_num;
+  }
+  if (blocks > kMaxMultiChipBlocks)
+    throw ConfigError(fmt::format(
+        "machine '{}': simulating {} chips of '{}' is {} SPMD blocks in all, over the {} the multi-chip simulator takes "
+        "(about {:.0f} s at ~15 us a block on a 2-vCPU host); use fewer chips or a smaller scope (--config small)",
+        machine.name, machine.chips(), graphs.front()->name(), blocks, kMaxMultiChipBlocks, static_cast<double>(blocks) * 15e-6));
+}
+
 MultiChipResult report_multichip(const std::vector<const Graph*>& graphs, const MultiChipMachine& machine,
                                  const SimOptions& options, const MultiChipReportOptions& report, std::ostream& out) {
+  check_multichip_run(graphs, machine);
   const MultiChipSimExecutor executor(machine, options);
   const bool replicated = graphs.size() == 1;
   const MultiChipResult result = replicated ? executor.simulate_replicated(*graphs[0]) : executor.simulate(graphs);

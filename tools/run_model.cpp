@@ -22,6 +22,7 @@
 #include "trace/perfetto.hpp"
 #include "tasks/lint.hpp"
 #include "tools/checked_scope.hpp"
+#include "tools/model_options.hpp"
 #include "tools/multichip_report.hpp"
 #include "scheduler/strategy.hpp"
 
@@ -164,6 +165,7 @@ models::DumpManifest manifest_of(const ModelRunRequest& request) {
 
 int run_model(const ModelRunRequest& request, std::ostream& out) {
   const auto& entry = models::find_model(request.model);
+  check_model_options(entry, request.options);
   auto sim = simulator_for(request);
   const auto multichip = multichip_for(request);
   if (!request.dump_dir.empty()) models::ModelRun::check_dump_target(request.dump_dir, request.force);
@@ -184,6 +186,9 @@ int run_model(const ModelRunRequest& request, std::ostream& out) {
   run->graph().verify();
   bool ok = !print_lint(run->graph(), request.machine, out);
   if (planted) out << "planted bug '" << request.options.plant_bug << "': the lint and precision reports below should show it\n";
+  // The simulated run would refuse a graph over the chip's capacity: say so before the host run.
+  if (sim) check_fits_machine(run->graph(), sim->machine());
+  if (multichip) check_multichip_run({&run->graph()}, *multichip);
 
   if (request.inputs_dir.empty()) {
     run->generate_inputs(request.seed);

@@ -20,6 +20,7 @@
 #include "runtime/error.hpp"
 #include "runtime/multichip_machine.hpp"
 #include "tools/command.hpp"
+#include "tools/model_options.hpp"
 #include "tools/multichip_report.hpp"
 
 namespace tg::cli {
@@ -169,6 +170,7 @@ std::unique_ptr<models::ModelRun> check_tp_request(const ModelRunRequest& reques
 }
 
 int run_model_tp(const ModelRunRequest& request, std::ostream& out) {
+  check_model_options(models::find_model(request.model), request.options);
   if (!request.machine.empty()) {
     check_supported_options(request);
     return simulate_tp(request, out);

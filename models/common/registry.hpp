@@ -25,6 +25,9 @@ struct ModelEntry {
   // The graph make() builds, without the run's tensors (a sweep simulates many); empty
   // function = build it through make().
   std::function<Graph(const ModelOptions&)> graph;
+  // Accepted ModelOptions::mode values, the default first (`tilegraph` lists them when a
+  // --mode is not one); empty = the model has no modes.
+  std::vector<std::string> modes;
 };
 
 const std::vector<ModelEntry>& model_registry();

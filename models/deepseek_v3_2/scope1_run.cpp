@@ -205,7 +205,8 @@ void register_models(std::vector<ModelEntry>& registry) {
       planted_bug_names<Scope1Bug>(kScope1Bugs),
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return Scope1Run::make(options); },
       [](const ModelOptions& options) { return scope1_tile_table().list(Scope1Run::config_of(options)); },
-      [](const ModelOptions& options) { return Scope1Run::graph_of(options); }});
+      [](const ModelOptions& options) { return Scope1Run::graph_of(options); },
+      {"staged", "fused", "host", "host-fused"}});
 }
 
 }  // namespace tg::models::deepseek_v3_2

@@ -15,7 +15,8 @@ void register_models(std::vector<ModelEntry>& registry) {
       planted_bug_names<QkvBug>(kQkvBugs),
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return QkvProjRopeRun::make(options); },
       [](const ModelOptions& options) { return qkv_tile_table().list(QkvProjRopeRun::config_of(options).tiles); },
-      [](const ModelOptions& options) { return QkvProjRopeRun::graph_of(options); }});
+      [](const ModelOptions& options) { return QkvProjRopeRun::graph_of(options); },
+      {"decode", "prefill", "host-decode", "host-prefill", "host"}});
   registry.push_back(ModelEntry{
       kSwaModelName,
       "DeepSeek V4 SWA sparse attention + grouped o_proj (decode), --mode decode|host, --preset flash|pro, any cache BLOCKS "
@@ -24,7 +25,8 @@ void register_models(std::vector<ModelEntry>& registry) {
       planted_bug_names<SwaBug>(kSwaBugs),
       [](const ModelOptions& options) -> std::unique_ptr<ModelRun> { return SwaAttentionRun::make(options); },
       [](const ModelOptions& options) { return swa_tile_table().list(SwaAttentionRun::config_of(options).tiles); },
-      [](const ModelOptions& options) { return SwaAttentionRun::graph_of(options); }});
+      [](const ModelOptions& options) { return SwaAttentionRun::graph_of(options); },
+      {"decode", "host", "host-decode"}});
 }
 
 }  // namespace tg::models::deepseek_v4

@@ -53,6 +53,22 @@ TEST(TileParams, EveryModelListsItsTilesWithTheirCurrentValues) {
   EXPECT_EQ(param(v32, "host_q_out_tile").value, 192);
 }
 
+// ModelEntry::modes is what `tilegraph` checks --mode against: every listed mode builds, and
+// a mode the list leaves out is refused by the model too (the list cannot drift from it).
+TEST(TileParams, EveryListedModeBuildsAndAnUnlistedOneIsRefused) {
+  for (const auto& entry : tg::models::model_registry()) {
+    ASSERT_FALSE(entry.modes.empty()) << entry.name;
+    for (const auto& mode : entry.modes) {
+      ModelOptions options = small();
+      options.mode = mode;
+      EXPECT_NO_THROW((void)entry.graph(options)) << entry.name << " --mode " << mode;
+    }
+    ModelOptions unlisted = small();
+    unlisted.mode = "warp";
+    EXPECT_THROW((void)entry.graph(unlisted), tg::ConfigError) << entry.name;
+  }
+}
+
 TEST(TileParams, OverridesReachTheConfigAndTheGraph) {
   using tg::models::deepseek_v4::QkvProjRopeRun;
   EXPECT_EQ(QkvProjRopeRun::config_of(small({{"kv_tile", 128}})).tiles.kv_tile, 128);

@@ -82,6 +82,16 @@ TEST(MultiChipMachine, BadFilesNameTheFieldAndSayWhatIsExpected) {
   expect_error(R"({"name": "t", "chip": "a2a3", "chips": 4, "chips": 4, "network": {"dims": [)" + kDim + "]}}", "duplicate key");
   expect_error(R"({"name": "t", "chip": "a2a3x4", "chips": 4, "network": {"dims": [)" + kDim + "]}}", "name a chip preset");
   expect_error(R"({"name": "t", "chip": "b4", "chips": 4, "network": {"dims": [)" + kDim + "]}}", "unknown machine 'b4'");
+  // A chip file that cannot be read as a file (an IoError of the reader) is named by /chip too.
+  expect_error(R"({"name": "t", "chip": "/dev/zero", "chips": 4, "network": {"dims": [)" + kDim + "]}}",
+               "/chip: '/dev/zero': machine file '/dev/zero' is a device or socket");
+  expect_error(R"({"name": "t", "chip": "/", "chips": 4, "network": {"dims": [)" + kDim + "]}}", "/chip: '/': machine file '/' is a directory");
+  // The chip cap (Network::kMaxChips): the simulator's time grows with the chips.
+  const std::string ring = R"({"topology": "ring", "size": 4096, "links_per_chip": 2, "link_gbytes_per_s": 10, "latency_ns": 1})";
+  const std::string pair = R"({"topology": "ring", "size": 2, "links_per_chip": 2, "link_gbytes_per_s": 10, "latency_ns": 1})";
+  expect_error(R"({"name": "t", "chip": "a2a3", "chips": 8192, "network": {"dims": [)" + ring + "," + pair + "]}}",
+               "/chips: expected an integer number of chips from 2 to 4096, found 8192");
+  EXPECT_EQ(parse_multichip_json(R"({"name": "t", "chip": "a2a3", "chips": 4096, "network": {"dims": [)" + ring + "]}}", "t.json").chips(), 4096);
 }
 
 TEST(MultiChipMachine, UnknownPresetListsThePresets) {

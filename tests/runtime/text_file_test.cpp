@@ -4,6 +4,7 @@
 
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include <filesystem>
 #include <fstream>
@@ -55,6 +56,19 @@ TEST(TextFile, FifoWhoseWriterClosesAtOnceIsEmpty) {
   EXPECT_EQ(read_text_file(fifo, "machine file", 10'000), "");
   writer.join();
   std::filesystem::remove(fifo);
+}
+
+// `--machine <(cat m.json)`: the machine readers read the file twice (is it a multi-chip
+// machine? then load it); an anonymous pipe gives its text the second time too.
+TEST(TextFile, AnAnonymousPipeReadTwiceGivesItsTextTwice) {
+  int fds[2];
+  ASSERT_EQ(::pipe(fds), 0);
+  ASSERT_EQ(::write(fds[1], "{\"a\": 1}", 8), 8);
+  ::close(fds[1]);
+  const std::string path = "/proc/self/fd/" + std::to_string(fds[0]);
+  EXPECT_EQ(read_text_file(path, "machine file", 1000), "{\"a\": 1}");
+  EXPECT_EQ(read_text_file(path, "machine file", 1000), "{\"a\": 1}");
+  ::close(fds[0]);
 }
 
 TEST(TextFile, RegularFileIsReadWhole) {

@@ -4,7 +4,9 @@
 #include <gtest/gtest.h>
 
 #include "runtime/error.hpp"
+#include "models/common/registry.hpp"
 #include "tuning/sweep/sweep_space.hpp"
+#include "tuning/sweep/tile_use.hpp"
 
 namespace {
 
@@ -74,6 +76,46 @@ TEST(SweepSpace, MoreCombinationsThanTheCapAreRefused) {
   EXPECT_EQ(tg::tuning::combinations(parse_axes({sixteen, "kv_tile=1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16"}, kParams, "m")).size(),
             tg::tuning::kMaxCombinations);  // exactly the cap is allowed
   expect_contains(refusal({sixteen, seventeen}), "the sweep has 272 combinations (16 x 17), more than the cap of 256");
+}
+
+// tile_use.hpp: whether a tile acts is judged by building the graph, on the registry's models.
+TEST(TileUse, AHostTileActsOnlyInTheHostModes) {
+  const auto& v32 = tg::models::find_model("v32-decode-scope1");
+  tg::models::ModelOptions options;
+  options.config = "small";
+  EXPECT_TRUE(tg::tuning::tile_acts(v32, options, "kv_out_tile", {32, 64}));
+  EXPECT_FALSE(tg::tuning::tile_acts(v32, options, "host_kv_out_tile", {96, 288}));
+  EXPECT_FALSE(tg::tuning::tile_acts(v32, options, "host_kv_out_tile", {96}));  // one value: probed against another
+  EXPECT_EQ(tg::tuning::modes_using(v32, options, "host_kv_out_tile", {96, 288}), (std::vector<std::string>{"host", "host-fused"}));
+  // A kernel's inner chunk changes no graph in any mode.
+  EXPECT_FALSE(tg::tuning::tile_acts(v32, options, "rmsnorm_k", {128, 512}));
+  EXPECT_TRUE(tg::tuning::modes_using(v32, options, "rmsnorm_k", {128, 512}).empty());
+  options.mode = "host";
+  EXPECT_TRUE(tg::tuning::tile_acts(v32, options, "host_kv_out_tile", {96, 288}));
+  EXPECT_FALSE(tg::tuning::tile_acts(v32, options, "kv_out_tile", {32, 64}));
+  // Values the config refuses leave nothing to judge: the sweep lists the refusals instead.
+  EXPECT_TRUE(tg::tuning::tile_acts(v32, options, "host_kv_out_tile", {7}));
+}
+
+TEST(TileUse, CheckAxesActRefusesAnUnusedAxisAndNamesTheModes) {
+  tg::tuning::SweepRequest request;
+  request.model = "v32-decode-scope1";
+  request.options.config = "small";
+  request.axes = {{"host_kv_out_tile", {96, 288}}};
+  try {
+    tg::tuning::check_axes_act(request, true);
+    FAIL() << "no error";
+  } catch (const tg::ConfigError& e) {
+    expect_contains(e.what(), "option --set: host_kv_out_tile changes no task of v32-decode-scope1 at --mode staged (the default)");
+    expect_contains(e.what(), "it is a tile of --mode host, host-fused (add --mode host)");
+  }
+  request.axes = {{"rmsnorm_k", {128, 512}}};
+  EXPECT_THROW(tg::tuning::check_axes_act(request, true), tg::ConfigError);
+  EXPECT_NO_THROW(tg::tuning::check_axes_act(request, false));  // a host run times the kernel
+  // An axis that acts for one value of another axis is kept.
+  request.options.mode = "host";
+  request.axes = {{"spmd_projections", {0, 1}}, {"host_kv_out_tile", {96, 288}}};
+  EXPECT_NO_THROW(tg::tuning::check_axes_act(request, true));
 }
 
 TEST(SweepSpace, AModelWithoutTilesIsRefused) {
