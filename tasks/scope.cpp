@@ -268,6 +268,9 @@ void Scope::pipeline(std::int64_t n_iters, int stages, const std::function<void(
 }
 
 Graph Scope::finalize(const FinalizeOptions& options) {
+  // The region index is done once the last task is in: free it before the graph's arrays are
+  // built, so the two never peak together (a 10^6-region index is ~100s of MB).
+  regions_ = RegionMap();
   Graph g = Graph::assemble(name_, std::move(buffers_), std::move(buffer_scopes_), tasks_.take_all(),
                             std::move(edges_), std::move(scopes_));
   buffers_.clear();
@@ -275,7 +278,6 @@ Graph Scope::finalize(const FinalizeOptions& options) {
   buffer_scopes_.clear();
   tasks_.clear();
   edges_.clear();
-  regions_ = RegionMap();
   scopes_ = {ScopeInfo{name_, -1}};
   scope_stack_ = {0};
   if (verify_on_finalize()) g.verify();
