@@ -7,7 +7,7 @@ namespace tg {
 View::View(const Buffer& buffer) : buffer_(&buffer), base_(0), frame_box_(buffer.full_box()), is_box_(true) {}
 
 const Dims& View::no_dims() {
-  static const Dims none;
+  static const Dims none{};  // braces: clang 14 wants them for a const of a class with an anonymous union
   return none;
 }
 
