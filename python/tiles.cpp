@@ -56,7 +56,7 @@ void bind_tiles(py::module_& m) {
   auto arg = py::reinterpret_borrow<py::class_<Arg>>(py::type::of<Arg>());
   arg.def("tiled", &Arg::tiled, py::arg("spec"), py::keep_alive<0, 1>(),
           "This argument cut per SPMD block: tg.Out(c).tiled(tg.tile.grid(16, 64)).")
-      .def_readonly("tile", &Arg::tile);
+      .def_property_readonly("tile", [](const Arg& a) { return a.tile.spec(); });
 }
 
 }  // namespace tg::python

@@ -14,30 +14,39 @@ void check_rank(std::size_t rank) {
 }
 }  // namespace
 
-Dims::Dims(std::size_t rank, std::int64_t value) : size_(rank) {
+Dims::Dims(std::size_t rank, std::int64_t value) {
   check_rank(rank);
-  for (std::size_t i = 0; i < rank; ++i) values_[i] = value;
+  resize_storage(rank);
+  for (std::size_t i = 0; i < rank; ++i) (*this)[i] = value;
 }
 
-Dims::Dims(std::initializer_list<std::int64_t> values) : size_(values.size()) {
+Dims::Dims(std::initializer_list<std::int64_t> values) {
   check_rank(values.size());
+  resize_storage(values.size());
   std::size_t i = 0;
-  for (auto v : values) values_[i++] = v;
+  for (auto v : values) (*this)[i++] = v;
 }
 
-Dims::Dims(const Shape& values) : size_(values.size()) {
+Dims::Dims(const Shape& values) {
   check_rank(values.size());
-  for (std::size_t i = 0; i < values.size(); ++i) values_[i] = values[i];
+  resize_storage(values.size());
+  for (std::size_t i = 0; i < values.size(); ++i) (*this)[i] = values[i];
 }
 
 std::int64_t Dims::at(std::size_t i) const {
   if (i >= size_) throw std::out_of_range("Dims::at: dim " + std::to_string(i) + " of a rank-" + std::to_string(size_) + " box");
-  return values_[i];
+  return (*this)[i];
 }
 
 void Dims::push_back(std::int64_t v) {
   check_rank(size_ + 1);
-  values_[size_++] = v;
+  if (size_ == kInlineRank) {  // the fifth value: move the four inline ones to the heap
+    const std::array<std::int64_t, kInlineRank> values = inline_;
+    heap_ = new std::int64_t[kMaxRank];
+    for (std::size_t i = 0; i < kInlineRank; ++i) heap_[i] = values[i];
+  }
+  ++size_;
+  (*this)[size_ - 1] = v;
 }
 
 std::int64_t Box::numel() const { return numel_of(sizes); }

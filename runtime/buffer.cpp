@@ -38,6 +38,7 @@ Buffer::Buffer(std::string name, DType dtype, Shape shape, Role role, std::uint3
     n *= d;
   }
   strides_ = row_major_strides(shape_);
+  stride_dims_ = Dims(strides_);
   numel_ = n;
 }
 

@@ -34,6 +34,8 @@ class Buffer {
   DType dtype() const { return dtype_; }
   const Shape& shape() const { return shape_; }
   const Shape& strides() const { return strides_; }  // row-major, in elements
+  // The same strides as Dims: what a View of a box of this buffer returns as its strides.
+  const Dims& stride_dims() const { return stride_dims_; }
   int rank() const { return static_cast<int>(shape_.size()); }
   Role role() const { return role_; }
   std::uint32_t id() const { return id_; }        // index in its graph's buffer table
@@ -50,6 +52,7 @@ class Buffer {
   DType dtype_;
   Shape shape_;
   Shape strides_;
+  Dims stride_dims_;
   Role role_;
   std::uint32_t id_;
   std::uint32_t scope_;

@@ -4,17 +4,24 @@
 
 namespace tg {
 
-View::View(const Buffer& buffer)
-    : buffer_(&buffer), base_(0), frame_box_(buffer.full_box()), strides_(buffer.strides()), is_box_(true) {}
+View::View(const Buffer& buffer) : buffer_(&buffer), base_(0), frame_box_(buffer.full_box()), is_box_(true) {}
+
+const Dims& View::no_dims() {
+  static const Dims none{};  // braces: clang 14 wants them for a const of a class with an anonymous union
+  return none;
+}
 
 void View::throw_defect() const {
-  if (defect_) throw *defect_;
+  if (defective_) throw *rare_->defect;
   throw ShapeError("a view of no buffer was used; make views from a Scope's buffers or a Tensor");
 }
 
 View View::defective(ShapeError error) const {
   View r = *this;
-  r.defect_ = std::make_shared<const ShapeError>(std::move(error));
+  auto rare = rare_ ? std::make_shared<Rare>(*rare_) : std::make_shared<Rare>();
+  rare->defect = std::move(error);
+  r.rare_ = std::move(rare);
+  r.defective_ = true;
   return r;
 }
 
@@ -29,7 +36,7 @@ std::byte* View::memory_for(DType dtype) const {
 }
 
 View View::slice(const Dims& offsets, const Dims& sizes) const {
-  if (defect_) return *this;  // the first error is the one to report
+  if (defective_) return *this;  // the first error is the one to report
   if (!buffer_) return defective(ShapeError("slice of an empty view (View{}); slice a buffer's view"));
   auto fail = [&](const std::string& why) {
     // Built only on failure: slicing is on the hot path of every scope build.
@@ -50,8 +57,9 @@ View View::slice(const Dims& offsets, const Dims& sizes) const {
       return fail("dim " + std::to_string(d) + " is out of bounds (extent " + std::to_string(extent[d]) + ")");
   }
   View r = *this;
+  const Dims& strides = this->strides();
   for (int d = 0; d < rank(); ++d) {
-    r.base_ += offsets[d] * strides_[d];
+    r.base_ += offsets[d] * strides[d];
     r.frame_box_.offsets[d] += offsets[d];
   }
   r.frame_box_.sizes = sizes;
@@ -77,15 +85,16 @@ View View::cols(std::int64_t start, std::int64_t count) const {
 bool View::is_contiguous() const {
   std::int64_t expected = 1;
   const Dims& sizes = frame_box_.sizes;
+  const Dims& strides = this->strides();
   for (int d = rank() - 1; d >= 0; --d) {
-    if (sizes[d] != 1 && strides_[d] != expected) return false;
+    if (sizes[d] != 1 && strides[d] != expected) return false;
     expected *= sizes[d];
   }
   return true;
 }
 
 View View::reshape(const Shape& shape) const {
-  if (defect_) return *this;
+  if (defective_) return *this;
   if (!buffer_) return defective(ShapeError("reshape of an empty view (View{}); reshape a buffer's view"));
   auto fail = [&](const std::string& why) {
     return defective(ShapeError(ErrorContext{.buffer = buffer_->name()},
@@ -103,8 +112,11 @@ View View::reshape(const Shape& shape) const {
     return fail("the view has " + std::to_string(numel()) + " elements, the new shape " + std::to_string(n));
   if (!is_contiguous()) return fail("the view is not contiguous; slice a contiguous region first");
   View r = *this;
-  r.strides_ = row_major_strides(shape);
-  r.frame_ = std::make_shared<const std::string>(describe() + " as " + to_string(shape));
+  auto rare = std::make_shared<Rare>();
+  rare->reshaped = true;
+  rare->strides = row_major_strides(shape);
+  rare->frame = describe() + " as " + to_string(shape);
+  r.rare_ = std::move(rare);
   r.frame_box_ = Box{Dims(shape.size(), 0), shape};
   // The whole buffer in its own shape is the buffer's frame again.
   r.is_box_ = base_ == 0 && shape == buffer_->shape();
@@ -113,9 +125,9 @@ View View::reshape(const Shape& shape) const {
 
 std::string View::describe() const {
   if (!buffer_) return "<empty view>";
-  if (defect_) return buffer_->name() + "<defective view: " + defect_->detail() + ">";
-  if (is_box_ || !frame_) return buffer_->name() + box_to_string(frame_box_);
-  return buffer_->name() + "{" + frame_->substr(buffer_->name().size()) + "}" + box_to_string(frame_box_);
+  if (defective_) return buffer_->name() + "<defective view: " + rare_->defect->detail() + ">";
+  if (is_box_ || !rare_ || !rare_->reshaped) return buffer_->name() + box_to_string(frame_box_);
+  return buffer_->name() + "{" + rare_->frame.substr(buffer_->name().size()) + "}" + box_to_string(frame_box_);
 }
 
 std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
@@ -124,11 +136,12 @@ std::int64_t View::offset_of(std::initializer_list<std::int64_t> index) const {
     throw ShapeError(describe() + ": index with " + std::to_string(index.size()) + " coordinates for a rank-" +
                      std::to_string(rank()) + " view");
   std::int64_t off = base_;
+  const Dims& strides = this->strides();
   int d = 0;
   for (auto i : index) {
     if (i < 0 || i >= frame_box_.sizes[static_cast<std::size_t>(d)])
       throw ShapeError(describe() + ": index " + std::to_string(i) + " out of bounds in dim " + std::to_string(d));
-    off += i * strides_[d];
+    off += i * strides[static_cast<std::size_t>(d)];
     ++d;
   }
   return off;
@@ -139,8 +152,9 @@ std::vector<Box> View::buffer_boxes() const {
   if (is_box_) return {frame_box_};
   // Collapse unit dims and merge dims that are contiguous with their inner neighbour.
   std::vector<std::pair<std::int64_t, std::int64_t>> dims;  // (size, stride), outer first
+  const Dims& strides = this->strides();
   for (int d = 0; d < rank(); ++d)
-    if (frame_box_.sizes[d] != 1) dims.emplace_back(frame_box_.sizes[d], strides_[d]);
+    if (frame_box_.sizes[d] != 1) dims.emplace_back(frame_box_.sizes[d], strides[d]);
   for (int i = static_cast<int>(dims.size()) - 2; i >= 0; --i) {
     if (dims[i].second == dims[i + 1].first * dims[i + 1].second) {
       dims[i] = {dims[i].first * dims[i + 1].first, dims[i + 1].second};

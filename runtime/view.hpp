@@ -30,9 +30,9 @@ class View {
   explicit View(const Buffer& buffer);  // the whole buffer, unbound
   explicit View(const Tensor& tensor);  // the whole tensor, bound to its memory (Tensor::view())
 
-  bool valid() const { return buffer_ != nullptr && !defect_; }
+  bool valid() const { return buffer_ != nullptr && !defective_; }
   // The ShapeError a bad slice or reshape recorded (nullptr for a good view).
-  const ShapeError* defect() const { return defect_.get(); }
+  const ShapeError* defect() const { return defective_ ? &*rare_->defect : nullptr; }
   [[noreturn]] void throw_defect() const;
   const Buffer& buffer() const { return *buffer_; }
   bool has_buffer() const { return buffer_ != nullptr; }
@@ -48,7 +48,11 @@ class View {
   int rank() const { return static_cast<int>(frame_box_.sizes.size()); }
   const Dims& sizes() const { return frame_box_.sizes; }
   std::int64_t size(int dim) const { return frame_box_.sizes.at(static_cast<std::size_t>(dim)); }
-  const Dims& strides() const { return strides_; }  // in elements of the buffer
+  // In elements of the buffer: the buffer's own row-major strides unless reshaped.
+  const Dims& strides() const {
+    if (rare_ && rare_->reshaped) return rare_->strides;
+    return buffer_ ? buffer_->stride_dims() : no_dims();
+  }
   std::int64_t base() const { return base_; }        // flat element offset of element 0
   std::int64_t numel() const { return numel_of(frame_box_.sizes); }
   std::size_t bytes() const { return static_cast<std::size_t>(numel()) * size_of(dtype()); }
@@ -87,28 +91,38 @@ class View {
     return reinterpret_cast<T*>(memory_for(dtype_of<T>()))[offset_of(index)];
   }
   // Row r of a rank-2 view whose last dim is contiguous.
-  template <class T> T* row(std::int64_t r) const { return data<T>() + r * strides_.at(0); }
-  std::int64_t row_stride() const { return strides_.at(0); }
+  template <class T> T* row(std::int64_t r) const { return data<T>() + r * strides().at(0); }
+  std::int64_t row_stride() const { return strides().at(0); }
 
   friend bool operator==(const View& a, const View& b) {
-    return a.buffer_ == b.buffer_ && a.defect_ == b.defect_ && a.base_ == b.base_ &&
-           a.frame_box_.sizes == b.frame_box_.sizes && a.strides_ == b.strides_;
+    return a.buffer_ == b.buffer_ && a.defect() == b.defect() && a.base_ == b.base_ &&
+           a.frame_box_.sizes == b.frame_box_.sizes && a.strides() == b.strides();
   }
 
  private:
   std::byte* memory_for(DType dtype) const;
   View defective(ShapeError error) const;
 
-  // Inline and without heap parts but the two rare shared ones: a view is copied into every
-  // task argument, so its copy is on the hot path of a scope build.
+  // The rare parts, shared by copies: how a reshaped frame maps onto the buffer (its text and
+  // strides), and the error of a bad slice or reshape.
+  struct Rare {
+    bool reshaped = false;
+    std::string frame;  // "q_proj[0:16, 0:192] as [128, 24]"
+    Dims strides;       // of the reshaped frame
+    std::optional<ShapeError> defect;
+  };
+  static const Dims& no_dims();
+
+  // Inline and without heap parts but the rare shared one: a view is copied into every task
+  // argument, so its copy is on the hot path of a scope build, and its size is most of an
+  // argument's. An unreshaped view's strides are its buffer's (Buffer::stride_dims()).
   const Buffer* buffer_ = nullptr;
   std::byte* memory_ = nullptr;  // element 0 of the buffer, when bound
   std::int64_t base_ = 0;
   Box frame_box_;        // this view's box inside its frame; its sizes are the view's sizes
-  Dims strides_;
   bool is_box_ = false;  // the frame is the buffer's own: frame_box_ is in buffer coordinates
-  std::shared_ptr<const std::string> frame_;  // after a reshape: how the frame maps onto the buffer
-  std::shared_ptr<const ShapeError> defect_;
+  bool defective_ = false;  // rare_->defect holds the error
+  std::shared_ptr<const Rare> rare_;
 };
 
 // Exact overlap of two views (false for views of different buffers).

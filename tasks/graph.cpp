@@ -77,8 +77,8 @@ Graph Graph::assemble(std::string name, std::vector<std::shared_ptr<const Buffer
   g.buffer_scopes_ = std::move(buffer_scopes);
   g.buffer_scopes_.resize(g.buffers_.size(), 0);
   g.tasks_ = std::move(tasks);
-  // A scope's task vector grew by doubling: up to half of its ~360-byte slots are unused,
-  // which was 110-230 bytes per task of a finalized graph. One move per task drops them.
+  // A Scope hands over an exact-size vector (ChunkedVector::take_all); other callers (the
+  // JSON reader, tuning) may pass a doubled one, whose unused slots this drops.
   g.tasks_.shrink_to_fit();
   g.scopes_ = std::move(scopes);
   if (g.scopes_.empty()) g.scopes_.push_back(ScopeInfo{g.name_, -1});

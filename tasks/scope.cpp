@@ -216,7 +216,7 @@ TaskRef Scope::submit_args(TaskKind kind, std::string name, std::vector<Arg> arg
   // it out again, so a failed submit leaves no half task.
   Task& t = tasks_.emplace_back();
   struct Undo {
-    std::vector<Task>& tasks;
+    ChunkedVector<Task>& tasks;
     bool committed = false;
     ~Undo() {
       if (!committed) tasks.pop_back();
@@ -268,14 +268,16 @@ void Scope::pipeline(std::int64_t n_iters, int stages, const std::function<void(
 }
 
 Graph Scope::finalize(const FinalizeOptions& options) {
-  Graph g = Graph::assemble(name_, std::move(buffers_), std::move(buffer_scopes_), std::move(tasks_),
+  // The region index is done once the last task is in: free it before the graph's arrays are
+  // built, so the two never peak together (a 10^6-region index is ~100s of MB).
+  regions_ = RegionMap();
+  Graph g = Graph::assemble(name_, std::move(buffers_), std::move(buffer_scopes_), tasks_.take_all(),
                             std::move(edges_), std::move(scopes_));
   buffers_.clear();
   buffer_ids_.clear();
   buffer_scopes_.clear();
   tasks_.clear();
   edges_.clear();
-  regions_ = RegionMap();
   scopes_ = {ScopeInfo{name_, -1}};
   scope_stack_ = {0};
   if (verify_on_finalize()) g.verify();

@@ -8,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tasks/chunked_vector.hpp"
 #include "tasks/graph.hpp"
 #include "tasks/kernel_descriptor.hpp"
 #include "tasks/region_map.hpp"
@@ -189,7 +190,7 @@ class Scope {
   std::vector<std::shared_ptr<const Buffer>> issued_buffers_;
   std::unordered_map<std::string, std::uint32_t> buffer_ids_;  // name -> id: O(1) duplicate check
   std::vector<std::uint32_t> buffer_scopes_;
-  std::vector<Task> tasks_;
+  ChunkedVector<Task> tasks_;  // tasks never move while the scope grows
   std::vector<Edge> edges_;
   RegionMap regions_;
   std::vector<ScopeInfo> scopes_;

@@ -47,22 +47,25 @@ struct KernelDescriptor;
 enum MixSlot : std::uint8_t { kSlotAic = 1, kSlotAiv0 = 2, kSlotAiv1 = 4, kSlotAll = 7 };
 
 struct Task {
+  // The small fields first and together: a Task was 360 bytes, 24 of them padding between
+  // these, and a 10^6-task graph holds a million of them.
   TaskId id = 0;
-  std::string name;
+  std::uint32_t scope = 0;    // index into Graph::scopes()
+  int block_num = 1;
   TaskKind kind = TaskKind::Vector;
+  bool sync_start = false;  // launch all blocks at once or wait
+  std::uint8_t mix_slots = kSlotAll;
+  bool cost_given = false;  // the cost hint was given by hand (it overrides the derived one)
+  std::string name;
   std::vector<Arg> args;
   Kernel kernel;
   std::string kernel_name;          // the kernel descriptor's name, "" when unnamed
   std::vector<std::string> params;  // parameter name per arg, or empty (positional)
-  int block_num = 1;
-  bool sync_start = false;  // launch all blocks at once or wait
-  std::uint8_t mix_slots = kSlotAll;
   std::optional<CostHint> cost;
   std::vector<TaskId> after;  // explicit dependencies
   // Kernel contract: the dtype the kernel expects for arg i (nullopt = any); empty = no
   // contract. Checked by lint (dtype-mismatch), never at submit.
   std::vector<std::optional<DType>> expected_dtypes;
-  std::uint32_t scope = 0;    // index into Graph::scopes()
   // Set when the task names a kernel descriptor (tasks/kernel_descriptor.hpp): its
   // parameter i is argument param_args[i] (-1: an optional parameter left unbound).
   std::shared_ptr<const KernelDescriptor> descriptor;
@@ -71,7 +74,6 @@ struct Task {
   // argument declares tiles, every block sees whole views); the grid they define.
   std::vector<std::vector<TileDim>> tiles;
   BlockGrid grid;
-  bool cost_given = false;  // the cost hint was given by hand (it overrides the derived one)
 
   // "q_head_proj#12"
   std::string label() const { return name + "#" + std::to_string(id); }

@@ -14,14 +14,13 @@
 #include <tbb/flow_graph.h>
 #include <tbb/task_arena.h>
 
-#include <malloc.h>
-
 #include <atomic>
 #include <memory>
 #include <string>
 #include <vector>
 
 #include "bench/tasks/dag_shapes.hpp"
+#include "bench/tasks/heap_in_use.hpp"
 #include "scheduler/host_executor.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
@@ -29,6 +28,7 @@
 namespace {
 
 using tg::bench::DagShape;
+using tg::bench::heap_in_use;
 
 constexpr int kThreads = 2;
 std::atomic<std::uint64_t> executed{0};
@@ -54,8 +54,6 @@ tg::Graph build_inferred(const std::vector<std::vector<std::uint32_t>>& preds, t
   }
   return s.finalize({.lint = lint});
 }
-
-std::size_t heap_in_use() { return mallinfo2().uordblks; }
 
 void report(benchmark::State& state, std::size_t tasks) {
   state.counters["tasks"] = static_cast<double>(tasks);

@@ -4,11 +4,11 @@
 // held by the finalized graph / tasks; max_rss_mb = the process's peak resident set so far
 // (getrusage), so run the 10^6 row alone (--benchmark_filter=/1000000/) to read its own peak.
 #include <benchmark/benchmark.h>
-#include <malloc.h>
 #include <sys/resource.h>
 
 #include <atomic>
 
+#include "bench/tasks/heap_in_use.hpp"
 #include "scheduler/host_executor.hpp"
 #include "tasks/bindings.hpp"
 #include "tasks/scope.hpp"
@@ -39,9 +39,9 @@ void BM_ThreeArgScope(benchmark::State& state) {
   tg::HostExecutor executor(tg::HostExecutorOptions{2, false, false});
   double bytes_per_task = 0;
   for (auto _ : state) {
-    const std::size_t before = mallinfo2().uordblks;
+    const std::size_t before = tg::bench::heap_in_use();
     tg::Graph g = build_three_args(tasks);
-    bytes_per_task = static_cast<double>(mallinfo2().uordblks - before) / static_cast<double>(tasks);
+    bytes_per_task = static_cast<double>(tg::bench::heap_in_use() - before) / static_cast<double>(tasks);
     tg::Bindings memory(g);
     executor.run(g, memory);
   }

@@ -88,6 +88,61 @@ TEST(View, BufferBoxesOfAReshapedSliceAreExact) {
   EXPECT_EQ(total, 32);
 }
 
+// Dims keeps four values inline and the rest of a rank-8 box on the heap: copies, moves and
+// a push_back across the boundary keep every value (issue 15: Dims 72 -> 40 bytes).
+TEST(Dims, HighRanksSpillAndSurviveCopiesAndMoves) {
+  tg::Dims d{1, 2, 3, 4};
+  d.push_back(5);  // the fifth value moves the inline four to the heap
+  for (std::int64_t v = 6; v <= 8; ++v) d.push_back(v);
+  EXPECT_EQ(d, (tg::Shape{1, 2, 3, 4, 5, 6, 7, 8}));
+  EXPECT_THROW(d.push_back(9), tg::ShapeError);
+  tg::Dims copy = d;
+  copy[7] = 80;
+  EXPECT_EQ(d[7], 8);  // a deep copy
+  tg::Dims small{9, 9};
+  small = copy;        // inline -> heap
+  EXPECT_EQ(small, copy);
+  copy = tg::Dims{7};  // heap -> inline
+  EXPECT_EQ(copy, (tg::Shape{7}));
+  tg::Dims moved = std::move(small);
+  EXPECT_EQ(moved.size(), 8u);
+  EXPECT_EQ(moved.back(), 80);
+  EXPECT_EQ(tg::Dims(6, 3), (tg::Shape{3, 3, 3, 3, 3, 3}));
+  EXPECT_EQ(tg::Dims(tg::Shape{1, 2, 3, 4, 5}).at(4), 5);
+}
+
+TEST(View, RankSixSlicesAndReshapesKeepTheirStrides) {
+  Buffer b("t6", tg::FP32, {2, 3, 4, 5, 6, 7}, tg::Role::Staging);
+  const View v(b);
+  EXPECT_EQ(v.strides(), (tg::Shape{2520, 840, 210, 42, 7, 1}));
+  const View s = v.slice({1, 1, 1, 1, 1, 1}, {1, 2, 3, 4, 5, 6});
+  EXPECT_EQ(s.base(), 2520 + 840 + 210 + 42 + 7 + 1);
+  EXPECT_EQ(s.strides(), v.strides());
+  ASSERT_NE(s.box(), nullptr);
+  EXPECT_EQ(tg::box_to_string(*s.box()), "[1:2, 1:3, 1:4, 1:5, 1:6, 1:7]");
+  const View r = View(b).rows(1, 1).reshape({6, 4, 210});
+  EXPECT_EQ(r.strides(), (tg::Shape{840, 210, 1}));
+  EXPECT_EQ(r.base(), 2520);
+  EXPECT_EQ(r.box(), nullptr);
+  EXPECT_EQ(r.slice({1, 0, 0}, {1, 4, 210}).base(), 2520 + 840);
+}
+
+// The per-argument budget of issue 15 on x86-64 / libstdc++: a View was 280 bytes (a rank-8
+// inline Box plus rank-8 strides and two shared pointers).
+TEST(View, SizeBudget) {
+  EXPECT_LE(sizeof(tg::Dims), 40u);
+  EXPECT_LE(sizeof(tg::Box), 80u);
+  EXPECT_LE(sizeof(View), 128u);
+  // A defective or reshaped view still compares and copies through its shared part.
+  Buffer b("x", tg::FP32, {4, 4}, tg::Role::Staging);
+  const View bad = View(b).slice({0, 0}, {8, 8});
+  const View copy = bad;
+  EXPECT_FALSE(copy.valid());
+  EXPECT_EQ(copy.defect(), bad.defect());
+  EXPECT_TRUE(copy == bad);
+  EXPECT_FALSE(copy == View(b));
+}
+
 TEST(Buffer, RejectsBadShapes) {
   EXPECT_THROW(Buffer("bad", tg::FP32, {4, 0}, tg::Role::Input), tg::ShapeError);
   EXPECT_THROW(Buffer("bad", tg::FP32, {}, tg::Role::Input), tg::ShapeError);
