@@ -18,7 +18,7 @@ set(TG_PUBLIC_HEADERS
   runtime/fp16.hpp runtime/machine.hpp runtime/npy.hpp runtime/tensor.hpp runtime/view.hpp
   runtime/network.hpp runtime/multichip_machine.hpp runtime/collective_cost.hpp
   # tasks
-  tasks/access.hpp tasks/bindings.hpp tasks/diagnostic.hpp tasks/edge.hpp tasks/edge_region.hpp tasks/executor.hpp
+  tasks/access.hpp tasks/bindings.hpp tasks/chunked_vector.hpp tasks/diagnostic.hpp tasks/edge.hpp tasks/edge_region.hpp tasks/executor.hpp
   tasks/graph.hpp tasks/lint.hpp tasks/region_map.hpp tasks/scope.hpp tasks/scope_json.hpp
   tasks/task.hpp tasks/timeline.hpp
   tasks/block_tiles.hpp tasks/kernel_descriptor.hpp tasks/kernel_registry.hpp tasks/typed_kernel.hpp

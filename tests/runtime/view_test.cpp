@@ -120,7 +120,7 @@ TEST(View, RankSixSlicesAndReshapesKeepTheirStrides) {
   EXPECT_EQ(s.strides(), v.strides());
   ASSERT_NE(s.box(), nullptr);
   EXPECT_EQ(tg::box_to_string(*s.box()), "[1:2, 1:3, 1:4, 1:5, 1:6, 1:7]");
-  const View r = View(b).rows(1, 1).reshape({6, 4, 210});
+  const View r = View(b).rows(1, 1).reshape({3, 4, 210});
   EXPECT_EQ(r.strides(), (tg::Shape{840, 210, 1}));
   EXPECT_EQ(r.base(), 2520);
   EXPECT_EQ(r.box(), nullptr);
